@@ -1,0 +1,74 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { Logger } from "./logger.js";
+
+/** Stable error codes in `extensions.code`; clients switch on these, never on messages. */
+export enum ErrorCode {
+  BAD_USER_INPUT = "BAD_USER_INPUT",
+  UNAUTHENTICATED = "UNAUTHENTICATED",
+  FORBIDDEN = "FORBIDDEN",
+  NOT_FOUND = "NOT_FOUND",
+  CONFLICT = "CONFLICT",
+  RATE_LIMITED = "RATE_LIMITED",
+  PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE",
+  UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT",
+  UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE",
+  UPSTREAM_ERROR = "UPSTREAM_ERROR",
+  SHUTTING_DOWN = "SHUTTING_DOWN",
+  INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
+}
+
+/** Extensions a coded error may carry; all of it is safe to show to the caller. */
+export interface SafeExtensions {
+  /** Upstream `concur-correlationid`, for support tickets with SAP Concur. */
+  correlationId?: string;
+  /** Upstream HTTP status, when the error came from Concur. */
+  upstreamStatus?: number;
+  /** Upstream `errorCode` (stable, not localized). */
+  upstreamErrorCode?: string;
+  /** Input path of the offending value, e.g. `accounts[3].type`. */
+  field?: string;
+  /** Seconds after which a retry may succeed. */
+  retryAfterSeconds?: number;
+  [key: string]: unknown;
+}
+
+/** An error whose message and extensions are written for the caller and safe to return as is. */
+export class CodedError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: SafeExtensions = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.name = "CodedError";
+  }
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export const badInput = (message: string, extensions: SafeExtensions = {}) =>
+  new CodedError(ErrorCode.BAD_USER_INPUT, message, extensions);
+
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
+
+/**
+ * One formatter for HTTP and WebSocket: coded errors pass with their safe message and extensions;
+ * anything else becomes "Internal server error" and is logged with a correlation id the caller can quote.
+ * Never throws, never returns a stack trace or an upstream body.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (original instanceof CodedError || (typeof code === "string" && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
+      const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    const errorId = crypto.randomUUID();
+    logger.error({ err: original, errorId, path: formatted.path }, "unexpected error");
+    return {
+      message: `Internal server error (error id ${errorId})`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
+    };
+  };
+}
