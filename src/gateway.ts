@@ -1,0 +1,165 @@
+import "reflect-metadata";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import { WebSocketServer } from "ws";
+import { useServer } from "graphql-ws/use/ws";
+import type { GatewayConfig } from "./config.js";
+import { createErrorFormatter } from "./errors.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createServices, type Services } from "./services.js";
+import { buildGatewaySchema } from "./server/schema.js";
+import { contextFromAuthorization, type GatewayContext } from "./context.js";
+import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./server/graphiql.js";
+
+export const GRAPHQL_PATH = "/graphql";
+
+/** Configuration of one gateway instance: the environment's config with the upstream resolved. */
+export type ResolvedGatewayConfig = Readonly<GatewayConfig> & { readonly concurBaseUrl: string };
+
+export interface GatewayOptions {
+  config: ResolvedGatewayConfig;
+  /** Defaults, else a pino logger at `config.logLevel`. */
+  logger?: Logger;
+  /** What GraphiQL opens with (embedded mode passes the demo token and an example query). */
+  graphiql?: GraphiQLDefaults;
+}
+
+export interface Gateway {
+  /** `http://host:port/graphql` once started. */
+  readonly url: string;
+  /** `ws://host:port/graphql` once started. */
+  readonly wsUrl: string;
+  /** `http://host:port` once started. */
+  readonly origin: string;
+  readonly services: Services;
+  start(): Promise<void>;
+  /** Graceful: stop taking operations, send queued writes, answer waiting callers, close sockets. */
+  stop(): Promise<void>;
+}
+
+type Lifecycle = { state: "created" } | { state: "started"; origin: string } | { state: "stopping" | "stopped" };
+
+/** The one composition root: builds long-lived services once and wires HTTP, WebSocket and webhooks. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const services = await createServices(config, logger);
+  const schema = await buildGatewaySchema();
+  const formatError = createErrorFormatter(logger);
+
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer: Server = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsCleanup = useServer<Record<string, unknown>, { context?: GatewayContext }>(
+    {
+      schema,
+      // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
+      context: (ctx) => contextFromAuthorization(services, readAuthorization(ctx.connectionParams)),
+      onError: (_ctx, _id, _payload, errors) => {
+        logger.warn({ errors: errors.map((e) => e.message) }, "subscription error");
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if ("errors" in result && result.errors) {
+          return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as typeof result;
+        }
+        return result;
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: lifecycle.state === "started" ? "ok" : lifecycle.state });
+  });
+  // The webhook reads its raw body itself (the signature covers the exact bytes): no body parser before it.
+  app.post(config.webhook.path, services.webhookHandler);
+  app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
+  const page = graphiqlPage(GRAPHQL_PATH, options.graphiql ?? {});
+  app.get(GRAPHQL_PATH, (req, res, next) => (wantsGraphiQL(req) ? page(req, res) : next()));
+
+  let lifecycle: Lifecycle = { state: "created" };
+
+  async function start(): Promise<void> {
+    if (lifecycle.state !== "created") throw new Error(`gateway cannot start from state ${lifecycle.state}`);
+    await apollo.start();
+    app.use(
+      GRAPHQL_PATH,
+      express.json({ limit: "8mb" }),
+      expressMiddleware(apollo, {
+        context: async ({ req }) => contextFromAuthorization(services, req.headers.authorization, req.headers["concur-correlationid"]),
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    lifecycle = { state: "started", origin: `http://${host}:${port}` };
+    logger.info({ url: `${lifecycle.origin}${GRAPHQL_PATH}` }, "gateway listening");
+  }
+
+  async function stop(): Promise<void> {
+    if (lifecycle.state === "stopping" || lifecycle.state === "stopped") return;
+    const wasStarted = lifecycle.state === "started";
+    lifecycle = { state: "stopping" };
+    // Order matters: refuse new writes, flush queued ones (their callers are still connected), then close.
+    await services.drain();
+    if (wasStarted) await apollo.stop();
+    await services.close();
+    lifecycle = { state: "stopped" };
+  }
+
+  const origin = () => {
+    if (lifecycle.state !== "started") throw new Error("gateway is not started");
+    return lifecycle.origin;
+  };
+
+  return {
+    get url() {
+      return `${origin()}${GRAPHQL_PATH}`;
+    },
+    get wsUrl() {
+      return `${origin().replace(/^http/, "ws")}${GRAPHQL_PATH}`;
+    },
+    get origin() {
+      return origin();
+    },
+    services,
+    start,
+    stop,
+  };
+}
+
+function readAuthorization(params: Record<string, unknown> | undefined): string | undefined {
+  if (!params) return undefined;
+  for (const [key, value] of Object.entries(params)) {
+    if (key.toLowerCase() === "authorization" && typeof value === "string") return value;
+  }
+  return undefined;
+}
