@@ -1,0 +1,49 @@
+import { badInput } from "../errors.js";
+
+/**
+ * Where a connection continues: the upstream page that holds the next item and the offset inside it.
+ * Wire form (opaque to clients): base64url of `{"v":1,"k":scope,"p":href|null,"o":offset}`.
+ */
+export interface CursorPosition {
+  /** The list this cursor belongs to, e.g. `accounts|<companyId>|<erpId>` or `errors|c|e|requestId`. */
+  scope: string;
+  /** Upstream href of the page holding the next item, as Concur gave it; null = the list's first page. */
+  href: string | null;
+  /** Index of the next item inside that page. */
+  offset: number;
+}
+
+/** Cursors longer than this are rejected before decoding (upstream hrefs are short). */
+export const MAX_CURSOR_LENGTH = 4096;
+const MAX_OFFSET = 10_000_000;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify({ v: 1, k: position.scope, p: position.href, o: position.offset }), "utf8").toString("base64url");
+}
+
+const malformed = () => badInput("after: malformed cursor", { field: "after" });
+
+/**
+ * Decodes an `after` cursor for the list `expectedScope`. Throws BAD_USER_INPUT on anything that is not a
+ * cursor this gateway issued for that list; never throws anything else.
+ */
+export function decodeCursor(cursor: string, expectedScope: string): CursorPosition {
+  if (typeof cursor !== "string" || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !BASE64URL.test(cursor)) {
+    throw malformed();
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw malformed();
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw malformed();
+  const { v, k, p, o } = parsed as Record<string, unknown>;
+  if (v !== 1 || typeof k !== "string" || (p !== null && typeof p !== "string") || p === "") throw malformed();
+  if (typeof o !== "number" || !Number.isInteger(o) || o < 0 || o > MAX_OFFSET) throw malformed();
+  if (k !== expectedScope) {
+    throw badInput("after: this cursor belongs to another list; use a cursor from the same connection", { field: "after" });
+  }
+  return { scope: k, href: p as string | null, offset: o };
+}
