@@ -1,0 +1,95 @@
+/** Public types of the write side (batched data writes, registration). */
+
+/**
+ * Who is calling: the company token and a stable key for it.
+ * Structurally compatible with `Caller` of `src/datasources/caller.ts` (read side).
+ */
+export interface WriteCaller {
+  /** Full `Authorization` header value, e.g. `Bearer eyJ…`. */
+  authorization: string;
+  /** Stable identity of the token (e.g. a hash); writes of two keys never share a PATCH. */
+  key: string;
+  /** Forwarded as `concur-correlationid` when set. */
+  correlationId?: string;
+}
+
+/** Object types written through the bulk endpoints (spec 1.2a-d). */
+export type WriteType = "accounts" | "vendors" | "lists" | "taxData";
+
+export const WRITE_TYPES: readonly WriteType[] = ["accounts", "vendors", "lists", "taxData"];
+
+/** Where a write goes. */
+export interface WriteTarget {
+  caller: WriteCaller;
+  companyId: string;
+  erpId: string;
+  type: WriteType;
+}
+
+/** A wire record (Account, Vendor, ListName or TaxData) as sent upstream. */
+export type WireRecord = Record<string, unknown>;
+
+/**
+ * One caller's write. Records are wire records; ids are record ids
+ * (`id` for accounts/vendors/lists, `countryCode` for tax data).
+ */
+export type WriteOp =
+  | { kind: "upsert"; records: WireRecord[] }
+  | { kind: "delete"; ids: string[] }
+  | { kind: "replaceAll"; records: WireRecord[] };
+
+/** `RequestStatus` as answered by the 202 of a data write (spec 1.4), plus the ids it belongs to. */
+export interface RequestStatus {
+  requestId: string;
+  status: "PROCESSING" | "SUCCESS" | "PARTIAL" | "ERROR" | string;
+  companyId: string;
+  erpId: string;
+  links?: unknown;
+  _links?: unknown;
+  [key: string]: unknown;
+}
+
+/** A record refused before sending (over the per-record limit). */
+export interface RejectedRecord {
+  id: string;
+  code: string;
+  message: string;
+}
+
+/** What each caller of `WriteBatcher.enqueue` gets back. */
+export interface WriteResult {
+  /** The request of the last PATCH that carried this caller's records. */
+  request: RequestStatus;
+  /** Every upstream request that carried this caller's records, in send order (usually one). */
+  requests: RequestStatus[];
+  /** This caller's record ids that were sent, in send order (delete ids included). */
+  sentIds: string[];
+  /** This caller's records refused before sending; empty when all went. */
+  rejected: RejectedRecord[];
+}
+
+/** A response as seen by the write side; header names lower-case. */
+export interface SenderResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  /** Parsed JSON body, or undefined when empty / not JSON. */
+  body: unknown;
+}
+
+export interface SenderRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path from the host root, e.g. `/accountingintegration/v4/companies/…/accounts`. */
+  path: string;
+  caller: WriteCaller;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one I/O dependency of the write side: send a request, return status/headers/body,
+ * never throw for HTTP statuses (only for network failures). Wire it to the shared http client
+ * (`request({..., throwOnError: false})`) or use `createFetchSender`.
+ */
+export interface PatchSender {
+  send(request: SenderRequest): Promise<SenderResponse>;
+}
