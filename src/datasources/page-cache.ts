@@ -1,0 +1,187 @@
+import type Keyv from "keyv";
+import { LRUCache } from "lru-cache";
+import type { Logger } from "../logger.js";
+import type { Caller } from "./caller.js";
+
+/** What a write (or a webhook) can invalidate for one ERP. `erp` also drops the company's ERP list. */
+export type CacheType = "accounts" | "vendors" | "lists" | "taxData" | "mappings" | "erp";
+
+/** Scope strings: the first segment of cache keys and the `k` of cursors. */
+export const scopes = {
+  list: (type: "accounts" | "vendors" | "lists" | "taxData", companyId: string, erpId: string) => `${type}|${companyId}|${erpId}`,
+  errors: (companyId: string, erpId: string, requestId: string) => `errors|${companyId}|${erpId}|${requestId}`,
+  request: (companyId: string, erpId: string, requestId: string) => `request|${companyId}|${erpId}|${requestId}`,
+  mappings: (companyId: string, erpId: string) => `mappings|${companyId}|${erpId}`,
+  erp: (companyId: string, erpId: string) => `erp|${companyId}|${erpId}`,
+  erps: (companyId: string) => `erps|${companyId}`,
+};
+
+/** Options of {@link createPageCache}. */
+export interface PageCacheOptions {
+  /** Shared tier (in-memory Keyv by default, @keyv/redis when `REDIS_URL` is set); built once and injected. */
+  store: Keyv;
+  /** TTL of cached pages, seconds (config `cacheTtlSeconds`). 0 = never store (in-flight de-duplication still applies). */
+  ttlSeconds: number;
+  /** Budget of the in-process tier in approximate bytes (raw JSON length of the pages). Default 64 MiB. */
+  maxLocalBytes?: number;
+  /** How long a scope's generation read from the shared store is trusted locally, ms. Default 1000. */
+  generationTtlMs?: number;
+  logger?: Logger;
+}
+
+/** A value the loader produced, with the raw body length used to size it. */
+export interface Loaded<T> {
+  value: T;
+  bytes: number;
+}
+
+export interface ReadOptions<T> {
+  /** Return false to serve the value without caching it (e.g. a request still PROCESSING). Default: always store. */
+  shouldStore?: (value: T) => boolean;
+}
+
+export interface PageCache {
+  /**
+   * The cached value of `href` in `scope` for this caller, else `load()` once (concurrent identical reads share
+   * one call) and cache it in both tiers. Errors are never cached.
+   */
+  read<T>(caller: Caller, scope: string, href: string, load: () => Promise<Loaded<T>>, options?: ReadOptions<T>): Promise<T>;
+  /** The in-process value if it is there right now (no I/O, no upstream call); used to refine `hasNextPage`. */
+  peek<T>(caller: Caller, scope: string, href: string): T | undefined;
+  /** Drops one ERP object type's cached pages for every caller and replica (bumps the scope generation). */
+  invalidate(companyId: string, erpId: string, type: CacheType): Promise<void>;
+  /** Drops everything cached for one ERP (after DELETE erp). */
+  invalidateErp(companyId: string, erpId: string): Promise<void>;
+}
+
+interface LocalEntry {
+  value: unknown;
+  bytes: number;
+}
+
+interface SharedEntry {
+  v: unknown;
+  b: number;
+}
+
+const INITIAL_GENERATION = "0";
+
+/** Two-tier cache: per-process LRU of parsed pages in front of a shared Keyv; keys carry caller identity and scope generation. */
+export function createPageCache(options: PageCacheOptions): PageCache {
+  const { store, logger } = options;
+  const ttlMs = Math.max(0, options.ttlSeconds) * 1000;
+  const generationTtlMs = options.generationTtlMs ?? 1000;
+  const local = new LRUCache<string, LocalEntry>({
+    maxSize: options.maxLocalBytes ?? 64 * 1024 * 1024,
+    sizeCalculation: (entry) => Math.max(1, entry.bytes),
+    ttl: ttlMs > 0 ? ttlMs : undefined,
+  });
+  const inFlight = new Map<string, Promise<unknown>>();
+  const generations = new Map<string, { value: string; expiresAt: number }>();
+  const generationReads = new Map<string, Promise<string>>();
+
+  const keyOf = (caller: Caller, scope: string, generation: string, href: string) => `page:${caller.key}:${scope}:${generation}:${href}`;
+
+  function localGeneration(scope: string): string | undefined {
+    const known = generations.get(scope);
+    return known && known.expiresAt > Date.now() ? known.value : undefined;
+  }
+
+  async function generation(scope: string): Promise<string> {
+    const known = localGeneration(scope);
+    if (known !== undefined) return known;
+    let pending = generationReads.get(scope);
+    if (!pending) {
+      pending = (async () => {
+        let value = INITIAL_GENERATION;
+        try {
+          const stored = await store.get<string>(`gen:${scope}`);
+          if (typeof stored === "string") value = stored;
+        } catch (error) {
+          // A broken shared store must not break reads; the local tier keeps working.
+          logger?.warn({ err: error, scope }, "cache generation read failed");
+          const stale = generations.get(scope);
+          if (stale) value = stale.value;
+        }
+        generations.set(scope, { value, expiresAt: Date.now() + generationTtlMs });
+        return value;
+      })().finally(() => generationReads.delete(scope));
+      generationReads.set(scope, pending);
+    }
+    return pending;
+  }
+
+  async function bump(scope: string): Promise<void> {
+    // A fresh unique value instead of read-modify-write: concurrent bumps on replicas cannot collide.
+    const value = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+    generations.set(scope, { value, expiresAt: Date.now() + generationTtlMs });
+    try {
+      await store.set(`gen:${scope}`, value);
+    } catch (error) {
+      logger?.warn({ err: error, scope }, "cache generation write failed; other replicas keep their pages until TTL");
+    }
+  }
+
+  async function loadThrough<T>(key: string, load: () => Promise<Loaded<T>>, options: ReadOptions<T> | undefined): Promise<T> {
+    if (ttlMs > 0) {
+      try {
+        const shared = await store.get<SharedEntry>(key);
+        if (shared && typeof shared === "object" && "v" in shared) {
+          local.set(key, { value: shared.v, bytes: shared.b });
+          return shared.v as T;
+        }
+      } catch (error) {
+        logger?.warn({ err: error }, "shared cache read failed; loading from Concur");
+      }
+    }
+    const loaded = await load();
+    if (ttlMs > 0 && (options?.shouldStore?.(loaded.value) ?? true)) {
+      local.set(key, { value: loaded.value, bytes: loaded.bytes });
+      // Not awaited: the caller should not wait for Redis; failures are logged.
+      store.set(key, { v: loaded.value, b: loaded.bytes } satisfies SharedEntry, ttlMs).catch((error: unknown) => {
+        logger?.warn({ err: error }, "shared cache write failed");
+      });
+    }
+    return loaded.value;
+  }
+
+  return {
+    async read<T>(caller: Caller, scope: string, href: string, load: () => Promise<Loaded<T>>, options?: ReadOptions<T>): Promise<T> {
+      const key = keyOf(caller, scope, localGeneration(scope) ?? (await generation(scope)), href);
+      const hit = local.get(key);
+      if (hit) return hit.value as T;
+      let pending = inFlight.get(key) as Promise<T> | undefined;
+      if (!pending) {
+        pending = loadThrough(key, load, options).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending;
+    },
+
+    peek<T>(caller: Caller, scope: string, href: string): T | undefined {
+      const gen = localGeneration(scope);
+      if (gen === undefined) return undefined;
+      return local.get(keyOf(caller, scope, gen, href))?.value as T | undefined;
+    },
+
+    async invalidate(companyId: string, erpId: string, type: CacheType): Promise<void> {
+      if (type === "erp") {
+        await Promise.all([bump(scopes.erp(companyId, erpId)), bump(scopes.erps(companyId))]);
+      } else if (type === "mappings") {
+        await bump(scopes.mappings(companyId, erpId));
+      } else {
+        await bump(scopes.list(type, companyId, erpId));
+      }
+    },
+
+    async invalidateErp(companyId: string, erpId: string): Promise<void> {
+      const types = ["accounts", "vendors", "lists", "taxData"] as const;
+      await Promise.all([
+        ...types.map((type) => bump(scopes.list(type, companyId, erpId))),
+        bump(scopes.mappings(companyId, erpId)),
+        bump(scopes.erp(companyId, erpId)),
+        bump(scopes.erps(companyId)),
+      ]);
+    },
+  };
+}

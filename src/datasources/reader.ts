@@ -1,0 +1,342 @@
+import { badInput, CodedError, ErrorCode } from "../errors.js";
+import type { Caller } from "./caller.js";
+import { decodeCursor, encodeCursor, type CursorPosition } from "./cursor.js";
+import type { ConcurHttp } from "./http.js";
+import { nextHref, resolveHref } from "./links.js";
+import { scopes, type PageCache } from "./page-cache.js";
+import type { Account, ErpPackage, ListName, MappingsResponse, ProcessingError, RequestStatus, TaxData, Vendor } from "./wire.js";
+
+/** Record type of each ERP data list. */
+export interface ErpRecordByType {
+  accounts: Account;
+  vendors: Vendor;
+  lists: ListName;
+  taxData: TaxData;
+}
+export type ErpDataType = keyof ErpRecordByType;
+
+export interface ErpListRef<K extends ErpDataType = ErpDataType> {
+  companyId: string;
+  erpId: string;
+  type: K;
+}
+
+export interface RequestRef {
+  companyId: string;
+  erpId: string;
+  requestId: string;
+}
+
+/** Relay arguments; `first` defaults to 50 and must be 1..maxPageSize. */
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Edge<T> {
+  readonly cursor: string;
+  readonly node: T;
+}
+
+export interface PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  readonly startCursor: string | null;
+  readonly endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+}
+
+/** One parsed upstream page as cached: the `data` array as received (never copied) and the raw `next` href. */
+export interface CachedPage<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface ConcurReaderOptions {
+  http: ConcurHttp;
+  cache: PageCache;
+  /** Largest `first` accepted (config `maxPageSize`). */
+  maxPageSize: number;
+  /** Default `first`. Default 50. */
+  defaultPageSize?: number;
+}
+
+export interface ConcurReader {
+  listErps(caller: Caller, companyId: string): Promise<ErpPackage[]>;
+  getErp(caller: Caller, companyId: string, erpId: string): Promise<ErpPackage>;
+  getMappings(caller: Caller, companyId: string, erpId: string): Promise<MappingsResponse>;
+  /** Cached only once the request reached a final state (not while PROCESSING). */
+  getRequest(caller: Caller, companyId: string, erpId: string, requestId: string): Promise<RequestStatus>;
+  connection<K extends ErpDataType>(caller: Caller, list: ErpListRef<K>, args: ConnectionArgs): Promise<Connection<ErpRecordByType[K]>>;
+  requestErrors(caller: Caller, request: RequestRef, args: ConnectionArgs): Promise<Connection<ProcessingError>>;
+  /** Records by id (tax data: by countryCode) in `ids` order, null where missing; walks (cached) pages only as far as needed. */
+  findRecords<K extends ErpDataType>(caller: Caller, list: ErpListRef<K>, ids: readonly string[]): Promise<Array<ErpRecordByType[K] | null>>;
+}
+
+const API = "/accountingintegration/v4";
+/** Safety net against a `next` chain that never ends. */
+const MAX_PAGES_PER_WALK = 10_000;
+
+/** Builds the long-lived reader (once, in the composition root); every call takes the caller explicitly. */
+export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
+  const { http, cache, maxPageSize } = options;
+  const defaultPageSize = Math.min(options.defaultPageSize ?? 50, maxPageSize);
+  const indexes = new WeakMap<CachedPage<unknown>, Map<string, unknown>>();
+
+  async function getJson<T>(caller: Caller, path: string): Promise<{ value: T; bytes: number }> {
+    const res = await http.request<T>({ method: "GET", path, caller });
+    if (res.body === undefined || res.body === null || typeof res.body !== "object") {
+      throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur answered with an empty body where JSON was expected", {
+        correlationId: res.correlationId || undefined,
+        upstreamStatus: res.status,
+      });
+    }
+    return { value: res.body, bytes: res.bytes };
+  }
+
+  function loadPage<T>(caller: Caller, scope: string, href: string, shouldStore?: () => boolean): Promise<CachedPage<T>> {
+    return cache.read<CachedPage<T>>(
+      caller,
+      scope,
+      href,
+      async () => {
+        const { value, bytes } = await getJson<{ data?: unknown }>(caller, href);
+        if (!Array.isArray(value.data)) {
+          throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur answered with a page that has no data array");
+        }
+        const next = nextHref(value) ?? null;
+        if (next !== null) resolveHref(http.baseUrl, next); // refuse foreign links before anyone follows or hands them out
+        return { value: { items: value.data as T[], next }, bytes };
+      },
+      shouldStore ? { shouldStore } : undefined,
+    );
+  }
+
+  function pageSize(first: number | null | undefined): number {
+    if (first === undefined || first === null) return defaultPageSize;
+    if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
+      throw badInput(`first must be between 1 and ${maxPageSize}, got ${first}`, { field: "first", limit: maxPageSize });
+    }
+    return first;
+  }
+
+  function startPosition(after: string | null | undefined, scope: string, listPath: string): CursorPosition {
+    if (after === undefined || after === null) return { scope, href: null, offset: 0 };
+    const position = decodeCursor(after, scope);
+    if (position.href !== null && !hrefBelongsTo(position.href, listPath)) throw badInput("after: malformed cursor", { field: "after" });
+    return position;
+  }
+
+  /** A cursor's href must stay on the Concur host and on this list's resource (a crafted cursor cannot switch lists). */
+  function hrefBelongsTo(href: string, listPath: string): boolean {
+    let pathname: string;
+    try {
+      pathname = new URL(resolveHref(http.baseUrl, href)).pathname;
+    } catch {
+      return false;
+    }
+    const expected = new URL(resolveHref(http.baseUrl, listPath)).pathname;
+    if (pathname === expected) return true;
+    const company = listPath.split("/")[4];
+    const last = listPath.slice(listPath.lastIndexOf("/"));
+    return pathname.includes(`/companies/${company}/`) && pathname.endsWith(last);
+  }
+
+  async function walk<T>(
+    caller: Caller,
+    scope: string,
+    listPath: string,
+    args: ConnectionArgs,
+    shouldStore?: () => boolean,
+  ): Promise<Connection<T>> {
+    const first = pageSize(args.first);
+    const start = startPosition(args.after, scope, listPath);
+    let href = start.href;
+    let offset = start.offset;
+    let page = await loadPage<T>(caller, scope, href ?? listPath, shouldStore);
+    const edges: Edge<T>[] = [];
+    const seen = new Set<string>();
+    for (;;) {
+      const items = page.items;
+      const end = Math.min(items.length, offset + (first - edges.length));
+      for (let i = offset; i < end; i++) edges.push(new PageEdge(items[i], scope, href, page, i));
+      if (end > offset) offset = end;
+      if (edges.length >= first || page.next === null) break;
+      // This page is exhausted and more are wanted: follow `next` (each page is read once per walk).
+      if (seen.has(page.next) || seen.size >= MAX_PAGES_PER_WALK) {
+        throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur returned a next link that loops back to a page already read");
+      }
+      seen.add(page.next);
+      href = page.next;
+      offset = 0;
+      page = await loadPage<T>(caller, scope, href, shouldStore);
+    }
+    let hasNextPage = offset < page.items.length;
+    if (!hasNextPage && page.next !== null) {
+      // A next link means more data, unless that page is already known (cached) to be an empty last page.
+      const peeked = cache.peek<CachedPage<T>>(caller, scope, page.next);
+      hasNextPage = !(peeked && peeked.items.length === 0 && peeked.next === null);
+    }
+    return { edges, pageInfo: new ConnectionPageInfo(edges, hasNextPage) };
+  }
+
+  async function readPages<T>(caller: Caller, scope: string, listPath: string): Promise<T[]> {
+    const out: T[] = [];
+    let page = await loadPage<T>(caller, scope, listPath);
+    const seen = new Set<string>();
+    for (;;) {
+      for (const item of page.items) out.push(item);
+      if (page.next === null) return out;
+      if (seen.has(page.next) || seen.size >= MAX_PAGES_PER_WALK) {
+        throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur returned a next link that loops back to a page already read");
+      }
+      seen.add(page.next);
+      page = await loadPage<T>(caller, scope, page.next);
+    }
+  }
+
+  function indexOf(page: CachedPage<unknown>, keyOf: (record: unknown) => unknown): Map<string, unknown> {
+    let index = indexes.get(page);
+    if (!index) {
+      index = new Map();
+      for (const record of page.items) {
+        const key = keyOf(record);
+        if (typeof key === "string" && !index.has(key)) index.set(key, record);
+      }
+      indexes.set(page, index);
+    }
+    return index;
+  }
+
+  const reader: ConcurReader = {
+    listErps(caller, companyId) {
+      return readPages<ErpPackage>(caller, scopes.erps(companyId), `${API}/companies/${segment("companyId", companyId)}/erps`);
+    },
+
+    async getErp(caller, companyId, erpId) {
+      const path = `${erpPath(companyId, erpId)}`;
+      return cache.read(caller, scopes.erp(companyId, erpId), path, () => getJson<ErpPackage>(caller, path));
+    },
+
+    async getMappings(caller, companyId, erpId) {
+      const path = `${erpPath(companyId, erpId)}/mappings`;
+      return cache.read(caller, scopes.mappings(companyId, erpId), path, () => getJson<MappingsResponse>(caller, path));
+    },
+
+    async getRequest(caller, companyId, erpId, requestId) {
+      const path = `${erpPath(companyId, erpId)}/requests/${segment("requestId", requestId)}`;
+      return cache.read(caller, scopes.request(companyId, erpId, requestId), path, () => getJson<RequestStatus>(caller, path), {
+        shouldStore: (status) => isFinal(status),
+      });
+    },
+
+    connection<K extends ErpDataType>(caller: Caller, list: ErpListRef<K>, args: ConnectionArgs) {
+      const listPath = `${erpPath(list.companyId, list.erpId)}/${listSegment(list.type)}`;
+      return walk<ErpRecordByType[K]>(caller, scopes.list(list.type, list.companyId, list.erpId), listPath, args);
+    },
+
+    async requestErrors(caller, request, args) {
+      const { companyId, erpId, requestId } = request;
+      const listPath = `${erpPath(companyId, erpId)}/requests/${segment("requestId", requestId)}/errors`;
+      // Errors only stop changing once the request is final; until then their pages are served but not cached.
+      const status = await reader.getRequest(caller, companyId, erpId, requestId);
+      const final = isFinal(status);
+      return walk<ProcessingError>(caller, scopes.errors(companyId, erpId, requestId), listPath, args, () => final);
+    },
+
+    async findRecords<K extends ErpDataType>(caller: Caller, list: ErpListRef<K>, ids: readonly string[]) {
+      type R = ErpRecordByType[K];
+      const keyOf = list.type === "taxData" ? (r: unknown) => (r as TaxData)?.countryCode : (r: unknown) => (r as { id?: unknown })?.id;
+      const scope = scopes.list(list.type, list.companyId, list.erpId);
+      const found = new Map<string, R>();
+      const wanted = new Set(ids);
+      let page = await loadPage<R>(caller, scope, `${erpPath(list.companyId, list.erpId)}/${listSegment(list.type)}`);
+      const seen = new Set<string>();
+      for (;;) {
+        const index = indexOf(page, keyOf);
+        for (const id of wanted) {
+          const record = index.get(id);
+          if (record !== undefined) {
+            found.set(id, record as R);
+            wanted.delete(id);
+          }
+        }
+        if (wanted.size === 0 || page.next === null || seen.has(page.next) || seen.size >= MAX_PAGES_PER_WALK) break;
+        seen.add(page.next);
+        page = await loadPage<R>(caller, scope, page.next);
+      }
+      return ids.map((id) => found.get(id) ?? null);
+    },
+  };
+  return reader;
+}
+
+function isFinal(status: RequestStatus): boolean {
+  return typeof status?.status === "string" && status.status !== "PROCESSING";
+}
+
+function listSegment(type: ErpDataType): string {
+  switch (type) {
+    case "accounts":
+    case "vendors":
+    case "lists":
+    case "taxData":
+      return type;
+    default:
+      throw badInput(`type must be one of accounts, vendors, lists, taxData, got ${String(type)}`);
+  }
+}
+
+function erpPath(companyId: string, erpId: string): string {
+  return `${API}/companies/${segment("companyId", companyId)}/erps/${segment("erpId", erpId)}`;
+}
+
+/** One path segment from caller input: never empty, never `.`/`..`, always percent-encoded. */
+function segment(name: string, value: string): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > 200 || value === "." || value === "..") {
+    throw badInput(`${name} must be a non-empty identifier of at most 200 characters`, { field: name });
+  }
+  return encodeURIComponent(value);
+}
+
+/** An edge whose cursor is encoded only if the query selects it. */
+class PageEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly scope: string,
+    private readonly href: string | null,
+    private readonly page: CachedPage<T>,
+    private readonly index: number,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(positionAfter(this.scope, this.href, this.page, this.index));
+  }
+}
+
+/**
+ * Where the list continues after item `index` of `page`: the same page at index+1, or, when that was the
+ * page's last item and there is a next link, the next page at offset 0 (so continuing never re-reads this page).
+ */
+export function positionAfter(scope: string, href: string | null, page: CachedPage<unknown>, index: number): CursorPosition {
+  if (index + 1 >= page.items.length && page.next !== null) return { scope, href: page.next, offset: 0 };
+  return { scope, href, offset: index + 1 };
+}
+
+class ConnectionPageInfo<T> implements PageInfo {
+  readonly hasPreviousPage = false;
+  constructor(
+    private readonly edges: Edge<T>[],
+    readonly hasNextPage: boolean,
+  ) {}
+  get startCursor(): string | null {
+    return this.edges.length > 0 ? this.edges[0].cursor : null;
+  }
+  get endCursor(): string | null {
+    return this.edges.length > 0 ? this.edges[this.edges.length - 1].cursor : null;
+  }
+}
