@@ -1,0 +1,103 @@
+import { createPubSub, filter as filterStream, pipe, type PubSubEventTarget, type Repeater } from "@graphql-yoga/subscription";
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { Redis } from "ioredis";
+import type { EssDeletedListMapping, EssListMapping, RequestStatusValue, ResetObjectType } from "./events.js";
+
+/** A request's status changed (forward moves only, see RequestStatusTracker). */
+export interface RequestStatusPayload {
+  companyId: string;
+  erpId: string;
+  requestId: string;
+  status: RequestStatusValue;
+  /** Href of the request's errors (as received, possibly relative `/v4/...`), when known. */
+  errorsHref?: string;
+}
+
+/** Mappings of an ERP changed; cached mappings were invalidated before this was published. */
+export interface MappingsChangedPayload {
+  companyId: string;
+  erpId: string;
+  eventType: "mapping.updated" | "listMapping.created" | "listMapping.deleted";
+  listMappings?: EssListMapping[];
+  deletedListMappings?: EssDeletedListMapping[];
+}
+
+/** An admin asked for ERP data of these types to be resent (PATCH with deleteAll, then everything). */
+export interface ResetRequestedPayload {
+  companyId: string;
+  erpId: string;
+  objectTypes: ResetObjectType[];
+}
+
+/** Payload per topic. Every payload names its company; the channel is derived from it. */
+export interface TopicPayloads {
+  REQUEST_STATUS: RequestStatusPayload;
+  MAPPINGS_CHANGED: MappingsChangedPayload;
+  RESET_REQUESTED: ResetRequestedPayload;
+}
+export type Topic = keyof TopicPayloads;
+
+/** Channel of a topic for one company, e.g. `REQUEST_STATUS:<companyId>`. */
+export const channelOf = (topic: Topic, companyId: string): string => `${topic}:${companyId}`;
+
+/**
+ * The one pubsub of the gateway. Publishing takes the channel from `payload.companyId`, and subscribing
+ * needs the subscriber's company, so a subscriber can only ever hear its own company's events.
+ */
+export interface GatewayPubSub {
+  publish<T extends Topic>(topic: T, payload: TopicPayloads[T]): void;
+  /**
+   * Events of one company on `topic`, optionally narrowed by `where` (e.g. an ERP or request id).
+   * The returned iterator ends its Redis/in-process subscription on `return()`.
+   */
+  subscribe<T extends Topic>(topic: T, companyId: string, where?: (payload: TopicPayloads[T]) => boolean): Repeater<TopicPayloads[T]>;
+  /** Closes Redis connections (no-op in process). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface GatewayPubSubOptions {
+  /** `redis://` URL shared by all replicas; unset = in-process only. */
+  redisUrl?: string;
+}
+
+// Channels are dynamic (`<topic>:<companyId>`), so the yoga pubsub is typed by a string index.
+type Channels = Record<string, [TopicPayloads[Topic]]>;
+
+export function createGatewayPubSub(options: GatewayPubSubOptions = {}): GatewayPubSub {
+  let clients: Redis[] = [];
+  let eventTarget: PubSubEventTarget<Channels> | undefined;
+  if (options.redisUrl) {
+    // Separate connections: a client in subscriber mode cannot publish.
+    const publishClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    const subscribeClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    clients = [publishClient, subscribeClient];
+    eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  }
+  const pubsub = createPubSub<Channels>(eventTarget ? { eventTarget } : {});
+  let closed = false;
+
+  return {
+    publish(topic, payload) {
+      if (closed) return;
+      pubsub.publish(channelOf(topic, payload.companyId), payload);
+    },
+    subscribe<T extends Topic>(topic: T, companyId: string, where?: (payload: TopicPayloads[T]) => boolean) {
+      const source = pubsub.subscribe(channelOf(topic, companyId)) as unknown as Repeater<TopicPayloads[T]>;
+      // Belt and braces: never yield another company's payload even if a channel name collided.
+      return pipe(source, filterStream((payload: TopicPayloads[T]) => payload.companyId === companyId && (where ? where(payload) : true)));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(
+        clients.map(async (client) => {
+          try {
+            await client.quit();
+          } catch {
+            client.disconnect();
+          }
+        }),
+      );
+    },
+  };
+}
