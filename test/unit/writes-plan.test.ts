@@ -100,7 +100,7 @@ describe("planPatchBatches", () => {
 
   it("an empty replaceAll still sends deleteAll:true", () => {
     const plan = planPatchBatches([{ kind: "replaceAll", records: [] }]);
-    expect(plan.patches).toEqual([{ body: { deleteAll: true, data: [] }, bytes: 28, items: [] }]);
+    expect(plan.patches).toEqual([{ body: { deleteAll: true, data: [] }, bytes: 28, items: [], replaceOp: 0 }]);
   });
 
   it("rejects a record over 200 KB before sending, naming the id and limit, and plans the rest", () => {

@@ -7,7 +7,8 @@ export type PlanOp =
   /** `bytes` = `Buffer.byteLength(JSON.stringify(record))`; computed when omitted. */
   | { kind: "upsert"; record: WireRecord; bytes?: number }
   | { kind: "delete"; id: string }
-  | { kind: "replaceAll"; records: WireRecord[] };
+  /** `bytes[i]` = serialized size of `records[i]`; computed when omitted. */
+  | { kind: "replaceAll"; records: WireRecord[]; bytes?: number[] };
 
 /** Body of a bulk write (spec 1.2: `{deleteAll, data}`). */
 export interface PatchBody {
@@ -30,6 +31,8 @@ export interface PlannedPatch {
   bytes: number;
   /** One entry per element of `body.data`, same order. */
   items: PlanItem[];
+  /** Index of the `replaceAll` op this body starts (then `body.deleteAll` is true). */
+  replaceOp?: number;
 }
 
 export interface RejectedItem {
@@ -137,9 +140,9 @@ export function planPatchBatches(ops: readonly PlanOp[], limits: PlanLimits = {}
         break;
       }
       case "replaceAll": {
-        open(true);
+        open(true).replaceOp = index;
         op.records.forEach((record, r) => {
-          add(record, jsonBytes(record), { op: index, record: r, id: recordId(record) }, false);
+          add(record, op.bytes?.[r] ?? jsonBytes(record), { op: index, record: r, id: recordId(record) }, false);
         });
         break;
       }

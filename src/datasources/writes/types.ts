@@ -1,17 +1,8 @@
 /** Public types of the write side (batched data writes, registration). */
+import type { Caller } from "../caller.js";
 
-/**
- * Who is calling: the company token and a stable key for it.
- * Structurally compatible with `Caller` of `src/datasources/caller.ts` (read side).
- */
-export interface WriteCaller {
-  /** Full `Authorization` header value, e.g. `Bearer eyJ…`. */
-  authorization: string;
-  /** Stable identity of the token (e.g. a hash); writes of two keys never share a PATCH. */
-  key: string;
-  /** Forwarded as `concur-correlationid` when set. */
-  correlationId?: string;
-}
+/** Who is calling (token + its key); writes of two different `key`s never share a PATCH. */
+export type WriteCaller = Caller;
 
 /** Object types written through the bulk endpoints (spec 1.2a-d). */
 export type WriteType = "accounts" | "vendors" | "lists" | "taxData";
@@ -71,9 +62,11 @@ export interface WriteResult {
 /** A response as seen by the write side; header names lower-case. */
 export interface SenderResponse {
   status: number;
-  headers: Record<string, string | undefined>;
+  headers: Record<string, string>;
   /** Parsed JSON body, or undefined when empty / not JSON. */
   body: unknown;
+  /** Upstream `concur-correlationid`, when known. */
+  correlationId?: string;
 }
 
 export interface SenderRequest {
@@ -87,8 +80,8 @@ export interface SenderRequest {
 
 /**
  * The one I/O dependency of the write side: send a request, return status/headers/body,
- * never throw for HTTP statuses (only for network failures). Wire it to the shared http client
- * (`request({..., throwOnError: false})`) or use `createFetchSender`.
+ * never throw for HTTP statuses (only for network failures and timeouts). `senderFromConcurHttp`
+ * adapts the shared http client; tests may pass any implementation.
  */
 export interface PatchSender {
   send(request: SenderRequest): Promise<SenderResponse>;
