@@ -1,0 +1,37 @@
+import { callerFromAuthorization, type Caller } from "./datasources/caller.js";
+import { createRequestLoaders, type RequestLoaders } from "./datasources/loaders.js";
+import { CodedError, ErrorCode } from "./errors.js";
+import type { Services } from "./services.js";
+
+/** Per-operation context, for HTTP requests and WebSocket subscriptions alike. */
+export interface GatewayContext {
+  /** Null when no usable `Authorization: Bearer …` was sent; `requireCaller` turns that into a coded error. */
+  caller: Caller | null;
+  services: Services;
+  /** The caller or UNAUTHENTICATED: every Concur call needs the caller's company token. */
+  requireCaller(): Caller;
+  /** Per-operation DataLoaders (federation references), built on first use. */
+  loaders(): RequestLoaders;
+}
+
+const MISSING_TOKEN =
+  "Send a Concur company access token: HTTP header `Authorization: Bearer <token>`, or for subscriptions connectionParams { authorization: \"Bearer <token>\" }.";
+
+export function contextFromAuthorization(
+  services: Services,
+  authorization: string | undefined,
+  correlationId?: string | string[],
+): GatewayContext {
+  const caller = callerFromAuthorization(authorization, typeof correlationId === "string" ? correlationId : undefined);
+  let loaders: RequestLoaders | undefined;
+  const requireCaller = () => {
+    if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, MISSING_TOKEN);
+    return caller;
+  };
+  return {
+    caller,
+    services,
+    requireCaller,
+    loaders: () => (loaders ??= createRequestLoaders(services.reader, requireCaller())),
+  };
+}

@@ -1,0 +1,70 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../context.js";
+import { toAccount, toErpIntegration, toListName, toMappings, toRequest, toTaxData, toVendor } from "../datasources/mappers.js";
+import {
+  AccountConnection,
+  ConnectionArgs,
+  ErpIntegration,
+  ListNameConnection,
+  Mappings,
+  Request,
+  TaxDataConnection,
+  VendorConnection,
+} from "../schema/index.js";
+import { ErpArgs, mapConnection } from "./args.js";
+
+@Resolver(() => ErpIntegration)
+export class ErpResolver {
+  @Query(() => [ErpIntegration], { description: "ERP integrations registered for a company." })
+  async erpIntegrations(
+    @Arg("companyId", () => ID, { description: "Concur company UUID." }) companyId: string,
+    @Ctx() { requireCaller, services }: GatewayContext,
+  ): Promise<ErpIntegration[]> {
+    const erps = await services.reader.listErps(requireCaller(), companyId);
+    return erps.map((erp) => toErpIntegration(companyId, erp));
+  }
+
+  @Query(() => ErpIntegration, { description: "One ERP integration; its accounts, vendors, list names, tax data and mappings hang off it." })
+  async erpIntegration(@Args(() => ErpArgs) { companyId, erpId }: ErpArgs, @Ctx() { requireCaller, services }: GatewayContext): Promise<ErpIntegration> {
+    return toErpIntegration(companyId, await services.reader.getErp(requireCaller(), companyId, erpId), erpId);
+  }
+
+  @FieldResolver(() => AccountConnection, { description: "The chart of accounts sent by the ERP, in upstream order." })
+  async accounts(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<AccountConnection> {
+    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "accounts" }, args);
+    return mapConnection(page, (account) => toAccount(erp.companyId, erp.erpId, account));
+  }
+
+  @FieldResolver(() => VendorConnection, { description: "Vendors (AP invoice vendors and employee vendors) cached by Concur for this ERP." })
+  async vendors(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<VendorConnection> {
+    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "vendors" }, args);
+    return mapConnection(page, (vendor) => toVendor(erp.companyId, erp.erpId, vendor));
+  }
+
+  @FieldResolver(() => ListNameConnection, { description: "Cost-object list names of the ERP (mapped to Concur lists by the customer)." })
+  async listNames(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<ListNameConnection> {
+    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "lists" }, args);
+    return mapConnection(page, (list) => toListName(erp.companyId, erp.erpId, list));
+  }
+
+  @FieldResolver(() => TaxDataConnection, { description: "Tax data per country (codes, reclaim codes, rates)." })
+  async taxData(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<TaxDataConnection> {
+    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "taxData" }, args);
+    return mapConnection(page, (tax) => toTaxData(erp.companyId, erp.erpId, tax));
+  }
+
+  @FieldResolver(() => Mappings, { description: "How the customer mapped this ERP in Concur (ledger, payment types, lists, billable field, policies)." })
+  async mappings(@Root() erp: ErpIntegration, @Ctx() ctx: GatewayContext): Promise<Mappings> {
+    return toMappings(erp.companyId, erp.erpId, await ctx.services.reader.getMappings(ctx.requireCaller(), erp.companyId, erp.erpId));
+  }
+
+  @FieldResolver(() => Request, { description: "An upload request of this ERP, by id (as returned by a mutation)." })
+  async request(
+    @Root() erp: ErpIntegration,
+    @Arg("requestId", () => ID, { description: "Request UUID." }) requestId: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Request> {
+    const status = await ctx.services.reader.getRequest(ctx.requireCaller(), erp.companyId, erp.erpId, requestId);
+    return toRequest(erp.companyId, erp.erpId, status);
+  }
+}
