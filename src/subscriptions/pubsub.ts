@@ -1,6 +1,7 @@
 import { createPubSub, filter as filterStream, pipe, type PubSubEventTarget, type Repeater } from "@graphql-yoga/subscription";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
+import type { Logger } from "../logger.js";
 import type { EssDeletedListMapping, EssListMapping, RequestStatusValue, ResetObjectType } from "./events.js";
 
 /** A request's status changed (forward moves only, see RequestStatusTracker). */
@@ -58,6 +59,28 @@ export interface GatewayPubSub {
 export interface GatewayPubSubOptions {
   /** `redis://` URL shared by all replicas; unset = in-process only. */
   redisUrl?: string;
+  /** Where Redis connection and command errors go (they never crash the process). */
+  logger?: Logger;
+}
+
+/**
+ * The Redis event target fires `publish`/`subscribe`/`unsubscribe` without awaiting them; a rejected
+ * command (Redis down) would be an unhandled rejection. This view catches and logs those rejections.
+ */
+function withCaughtCommands(client: Redis, logger: Logger | undefined): Redis {
+  const caught = new Set(["publish", "subscribe", "unsubscribe"]);
+  return new Proxy(client, {
+    get(target, property) {
+      if (typeof property === "string" && caught.has(property)) {
+        return (...args: unknown[]) =>
+          (target[property as "publish"] as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((err: unknown) => {
+            logger?.error({ err, command: property }, "redis pubsub command failed");
+          });
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 // Channels are dynamic (`<topic>:<companyId>`), so the yoga pubsub is typed by a string index.
@@ -68,10 +91,15 @@ export function createGatewayPubSub(options: GatewayPubSubOptions = {}): Gateway
   let eventTarget: PubSubEventTarget<Channels> | undefined;
   if (options.redisUrl) {
     // Separate connections: a client in subscriber mode cannot publish.
-    const publishClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    const subscribeClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    const publishClient = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+    // The subscriber re-subscribes by itself after a reconnect (ioredis autoResubscribe).
+    const subscribeClient = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     clients = [publishClient, subscribeClient];
-    eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+    for (const client of clients) client.on("error", (err: Error) => options.logger?.warn({ err }, "redis pubsub connection error"));
+    eventTarget = createRedisEventTarget({
+      publishClient: withCaughtCommands(publishClient, options.logger),
+      subscribeClient: withCaughtCommands(subscribeClient, options.logger),
+    });
   }
   const pubsub = createPubSub<Channels>(eventTarget ? { eventTarget } : {});
   let closed = false;
