@@ -37,11 +37,14 @@ export interface WebhookHandler {
 }
 
 class BodyTooLarge extends Error {}
+class BodyAlreadyConsumed extends Error {}
 
 function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   // Already read by a body parser mounted in front of us: use its raw Buffer if it left one.
   const parsed = (req as { body?: unknown }).body;
   if (Buffer.isBuffer(parsed)) return parsed.length > maxBytes ? Promise.reject(new BodyTooLarge()) : Promise.resolve(parsed);
+  // A parser that left no raw Buffer consumed the stream: waiting for "end" would hang forever.
+  if (req.readableEnded || parsed !== undefined) return Promise.reject(new BodyAlreadyConsumed());
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
@@ -142,6 +145,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         // Stop reading an oversized upload once the answer is out.
         res.once("finish", () => req.destroy());
         return;
+      }
+      if (error instanceof BodyAlreadyConsumed) {
+        // ESS retries 5xx: no event is lost while the mounting is fixed.
+        log.error("ESS webhook mounted after a body parser: mount it before express.json()/raw()");
+        return reply(res, 500, { error: "webhook receiver misconfigured" });
       }
       log.warn({ err: error }, "ESS event body could not be read");
       return reply(res, 400, { error: "request body could not be read" }, true);

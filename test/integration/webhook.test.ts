@@ -1,5 +1,5 @@
 import { constants, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Keyv from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -173,6 +173,55 @@ describe("ESS webhook over HTTP", () => {
     const body = JSON.stringify({ padding: "x".repeat(MAX_BYTES) });
     const response = await post(h.url, body, { "concur-signature": signBody(body) });
     expect(response.status).toBe(413);
+  });
+
+  it("rejects a chunked body (no content-length) once it passes maxBodyBytes", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(h.url, { method: "POST", headers: { "content-type": "application/json", "concur-signature": "x" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      // The server may close the socket while we still write: only the status matters.
+      req.on("error", (error) => (req.writableEnded ? undefined : reject(error)));
+      req.write("x".repeat(MAX_BYTES / 2));
+      req.write("x".repeat(MAX_BYTES / 2));
+      req.end("x");
+    });
+    expect(status).toBe(413);
+  });
+
+  it("retries a failing onEvent after acknowledging; drain() covers the retries", async () => {
+    let attempts = 0;
+    const flaky = await startHarness({
+      onEvent: () => {
+        attempts += 1;
+        if (attempts < 3) throw new Error("redis hiccup");
+      },
+    });
+    try {
+      const body = statusEvent(randomUUID());
+      expect((await post(flaky.url, body, { "concur-signature": signBody(body) })).status).toBe(202);
+      await flaky.handler.drain();
+      expect(attempts).toBe(3);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it("answers 500 (ESS retries) when mounted behind a body parser that consumed the stream", async () => {
+    const server = createServer((req, res) => {
+      (req as { body?: unknown }).body = {};
+      h.handler(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const body = statusEvent(randomUUID());
+      const response = await post(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, body, { "concur-signature": signBody(body) });
+      expect(response.status).toBe(500);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("rejects malformed JSON and non-events with 400, publishing nothing", async () => {
