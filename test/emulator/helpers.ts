@@ -1,7 +1,15 @@
+import { generateKeyPairSync } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { createEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
+
+let sharedKeyPem: string | undefined;
+/** One RSA key per test file: generating 2048-bit keys per emulator is the slowest part of start-up. */
+export function testKeyPem(): string {
+  sharedKeyPem ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  return sharedKeyPem;
+}
 
 /** Polls until `condition` returns a truthy value; fails with `what` after `timeoutMs`. No fixed sleeps. */
 export async function waitFor<T>(condition: () => T | Promise<T>, timeoutMs = 5_000, what = "condition"): Promise<NonNullable<T>> {
@@ -57,7 +65,7 @@ export async function call(baseUrl: string, method: string, path: string, opts: 
 
 /** An emulator plus a company, a registered ERP and a read+write token, ready for conformance tests. */
 export async function startWithErp(options: EmulatorOptions = {}) {
-  const emu = await createEmulator({ port: 0, processingDelayMs: 5, ...options });
+  const emu = await createEmulator({ port: 0, processingDelayMs: 5, privateKeyPem: testKeyPem(), ...options });
   const { json: company } = await call(emu.url, "POST", "/_emulator/companies", { body: {} });
   const companyId: string = company.companyId;
   const { json: erp } = await call(emu.url, "POST", `/_emulator/companies/${companyId}/register-erp`, { body: {} });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type RunningEmulator } from "../../src/emulator/index.js";
-import { call, fakeClock } from "./helpers.js";
+import { call, fakeClock, testKeyPem } from "./helpers.js";
 
 const clock = fakeClock();
 let emu: RunningEmulator;
@@ -13,7 +13,7 @@ async function newCompany(): Promise<{ companyId: string; token: string; erps: s
 }
 
 beforeAll(async () => {
-  emu = await createEmulator({ port: 0, now: clock.now, processingDelayMs: 5 });
+  emu = await createEmulator({ port: 0, privateKeyPem: testKeyPem(), now: clock.now, processingDelayMs: 5 });
 });
 afterAll(async () => {
   await emu.stop();
