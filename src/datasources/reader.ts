@@ -1,6 +1,6 @@
 import { badInput, CodedError, ErrorCode } from "../errors.js";
 import type { Caller } from "./caller.js";
-import { decodeCursor, encodeCursor, type CursorPosition } from "./cursor.js";
+import { cursorEncoder, decodeCursor, type CursorPosition } from "./cursor.js";
 import type { ConcurHttp } from "./http.js";
 import { nextHref, resolveHref } from "./links.js";
 import { scopes, type PageCache } from "./page-cache.js";
@@ -86,6 +86,16 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
   const { http, cache, maxPageSize } = options;
   const defaultPageSize = Math.min(options.defaultPageSize ?? 50, maxPageSize);
   const indexes = new WeakMap<CachedPage<unknown>, Map<string, unknown>>();
+  // A cached page always sits at one href of one scope, so its cursor encoders can be reused across queries.
+  const cursorsByPage = new WeakMap<CachedPage<unknown>, PageCursors>();
+  const cursorsFor = (scope: string, href: string | null, page: CachedPage<unknown>): PageCursors => {
+    let cursors = cursorsByPage.get(page);
+    if (!cursors) {
+      cursors = new PageCursors(scope, href, page);
+      cursorsByPage.set(page, cursors);
+    }
+    return cursors;
+  };
 
   async function getJson<T>(caller: Caller, path: string): Promise<{ value: T; bytes: number }> {
     const res = await http.request<T>({ method: "GET", path, caller });
@@ -163,7 +173,10 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
     for (;;) {
       const items = page.items;
       const end = Math.min(items.length, offset + (first - edges.length));
-      for (let i = offset; i < end; i++) edges.push(new PageEdge(items[i], scope, href, page, i));
+      if (end > offset) {
+        const cursors = cursorsFor(scope, href, page);
+        for (let i = offset; i < end; i++) edges.push(new PageEdge(items[i], cursors, i));
+      }
       if (end > offset) offset = end;
       if (edges.length >= first || page.next === null) break;
       // This page is exhausted and more are wanted: follow `next` (each page is read once per walk).
@@ -303,18 +316,37 @@ function segment(name: string, value: string): string {
   return encodeURIComponent(value);
 }
 
+/** Cursor encoders of one page: `offset` within the page, or the next page at 0 after its last item. */
+class PageCursors {
+  private here?: (offset: number) => string;
+  private next?: (offset: number) => string;
+  constructor(
+    private readonly scope: string,
+    private readonly href: string | null,
+    private readonly page: CachedPage<unknown>,
+  ) {}
+
+  /** Mirrors {@link positionAfter}, with the JSON/base64 prefix of each of the two targets encoded once. */
+  after(index: number): string {
+    if (index + 1 >= this.page.items.length && this.page.next !== null) {
+      this.next ??= cursorEncoder(this.scope, this.page.next);
+      return this.next(0);
+    }
+    this.here ??= cursorEncoder(this.scope, this.href);
+    return this.here(index + 1);
+  }
+}
+
 /** An edge whose cursor is encoded only if the query selects it. */
 class PageEdge<T> implements Edge<T> {
   constructor(
     readonly node: T,
-    private readonly scope: string,
-    private readonly href: string | null,
-    private readonly page: CachedPage<T>,
+    private readonly cursors: PageCursors,
     private readonly index: number,
   ) {}
 
   get cursor(): string {
-    return encodeCursor(positionAfter(this.scope, this.href, this.page, this.index));
+    return this.cursors.after(this.index);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
-import { decodeCursor, encodeCursor } from "../../src/datasources/cursor.js";
+import { cursorEncoder, decodeCursor, encodeCursor } from "../../src/datasources/cursor.js";
 
 const scope = "accounts|c1|e1";
 
@@ -24,6 +24,17 @@ describe("cursor", () => {
       const cursor = encodeCursor(position);
       expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
       expect(decodeCursor(cursor, position.scope)).toEqual(position);
+    }
+  });
+
+  it("the per-page encoder (shared base64 prefix) decodes for every prefix length and offset", () => {
+    for (const k of ["a", "ab", "abc", "accounts|c|e"]) {
+      for (const href of [null, "/x", "/xy?ü=1", "/accountingintegration/v4/companies/c/erps/e/accounts?next=eyJvIjoxfQ"]) {
+        const encode = cursorEncoder(k, href);
+        for (const offset of [0, 1, 9, 10, 99, 100, 12_345, 9_999_999]) {
+          expect(decodeCursor(encode(offset), k)).toEqual({ scope: k, href, offset });
+        }
+      }
     }
   });
 
