@@ -14,3 +14,4 @@ export * from "./tax-data.input.js";
 export * from "./mappings.type.js";
 export * from "./request.type.js";
 export * from "./connection.js";
+export * from "./events.type.js";

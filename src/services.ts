@@ -1,0 +1,132 @@
+import Keyv from "keyv";
+import KeyvRedis from "@keyv/redis";
+import { Redis } from "ioredis";
+import { Agent } from "undici";
+import type { ResolvedGatewayConfig } from "./gateway.js";
+import type { Logger } from "./logger.js";
+import { callerFromAuthorization } from "./datasources/caller.js";
+import { createConcurHttp, type ConcurHttp } from "./datasources/http.js";
+import { createPageCache, type PageCache } from "./datasources/page-cache.js";
+import { createConcurReader, type ConcurReader } from "./datasources/reader.js";
+import { createWriteBatcher, type WriteBatcher } from "./datasources/writes/batcher.js";
+import { createRegistrar, type Registrar } from "./datasources/writes/registration.js";
+import { senderFromConcurHttp } from "./datasources/writes/send.js";
+import {
+  createEventIngest,
+  createGatewayPubSub,
+  createStatusPoller,
+  createWebhookHandler,
+  RequestStatusTracker,
+  type GatewayPubSub,
+  type StatusPoller,
+  type WebhookHandler,
+} from "./subscriptions/index.js";
+import { CodedError, ErrorCode } from "./errors.js";
+
+/**
+ * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
+ * store, the cache, reader, write batcher, pubsub, status tracker, poller and webhook receiver.
+ * Per-operation things (caller, loaders) live in the context.
+ */
+export interface Services {
+  http: ConcurHttp;
+  cache: PageCache;
+  reader: ConcurReader;
+  writer: WriteBatcher;
+  registrar: Registrar;
+  pubsub: GatewayPubSub;
+  tracker: RequestStatusTracker;
+  poller: StatusPoller;
+  webhookHandler: WebhookHandler;
+  /** Stop taking writes and events, send queued writes, finish acknowledged events. */
+  drain(): Promise<void>;
+  /** Release connections (after drain). */
+  close(): Promise<void>;
+}
+
+export async function createServices(config: ResolvedGatewayConfig, logger: Logger): Promise<Services> {
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+
+  // One keep-alive connection pool to Concur for all callers.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
+  closers.push(() => dispatcher.close());
+
+  // Shared store: in-memory by default; Redis so replicas share cache, de-duplication and status.
+  const store = config.redisUrl ? new Keyv({ store: new KeyvRedis(config.redisUrl), namespace: "concur-graph" }) : new Keyv({ namespace: "concur-graph" });
+  store.on("error", (err: unknown) => logger.warn({ err }, "keyv store error"));
+  closers.push(() => store.disconnect());
+  let redis: Redis | undefined;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+    redis.on("error", (err: Error) => logger.warn({ err }, "redis connection error"));
+    closers.push(() => redis?.quit());
+  }
+
+  const http = createConcurHttp({ baseUrl: config.concurBaseUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger });
+  const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger });
+  const reader = createConcurReader({ http, cache, maxPageSize: config.maxPageSize });
+  const sender = senderFromConcurHttp(http);
+  const writer = createWriteBatcher({
+    sender,
+    logger,
+    batchWindowMs: config.batchWindowMs,
+    redis,
+    // A write makes that object type's cached pages stale for every caller.
+    onWritten: (companyId, erpId, type) => cache.invalidate(companyId, erpId, type),
+  });
+  const registrar = createRegistrar({ sender, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
+
+  const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger });
+  closers.push(() => pubsub.close());
+  const tracker = new RequestStatusTracker({ store, pubsub, logger });
+  const poller = createStatusPoller({
+    tracker,
+    fallbackAfterMs: config.pollFallbackMs,
+    maxIntervalMs: Math.max(config.pollFallbackMs, 60_000),
+    logger,
+    fetchStatus: async (companyId, erpId, requestId, authorization) => {
+      const caller = callerFromAuthorization(authorization);
+      if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, "no bearer token to poll with");
+      const status = await reader.getRequest(caller, companyId, erpId, requestId);
+      return { status: status.status as never };
+    },
+  });
+  closers.push(() => poller.close());
+  const webhookHandler = createWebhookHandler({
+    publicKeyPem: config.webhook.publicKeyPem,
+    maxBodyBytes: config.webhook.maxBodyBytes,
+    dedupe: store,
+    logger,
+    onEvent: createEventIngest({
+      tracker,
+      pubsub,
+      logger,
+      onMappingsChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "mappings"),
+    }),
+  });
+
+  return {
+    http,
+    cache,
+    reader,
+    writer,
+    registrar,
+    pubsub,
+    tracker,
+    poller,
+    webhookHandler,
+    async drain() {
+      writer.close();
+      await Promise.all([writer.drain(), registrar.drain?.(), webhookHandler.close()]);
+    },
+    async close() {
+      for (const close of closers.reverse()) {
+        try {
+          await close();
+        } catch (err) {
+          logger.warn({ err }, "error while closing");
+        }
+      }
+    },
+  };
+}
