@@ -7,7 +7,8 @@ import { callerFromAuthorization } from "../../src/datasources/caller.js";
 import { createConcurHttp } from "../../src/datasources/http.js";
 import { createPageCache } from "../../src/datasources/page-cache.js";
 import { createConcurReader, type ConcurReader, type Connection } from "../../src/datasources/reader.js";
-import type { Account } from "../../src/datasources/wire.js";
+import type { Account, ProcessingError } from "../../src/datasources/wire.js";
+import { waitFor } from "../helpers/wait.js";
 import { createEmulator, DEMO, SCOPE_READ, type RunningEmulator } from "../../src/emulator/index.js";
 
 const ACCOUNTS_ROUTE = "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}/accounts";
@@ -71,6 +72,37 @@ describe("reader against the emulator", () => {
     expect(pages).toBeGreaterThan(10); // small pageBytes: many upstream pages, not page-aligned with first=100
     expect(pagesFetched).toBe(pages);
     console.info(`[reader-emulator] ${DEMO.accounts} accounts, ${pages} upstream pages, ${queries} connection queries, ${pagesFetched} page GETs`);
+  });
+
+  it("requestErrors pages the processing errors of a failed upload (links under _links)", async () => {
+    // Isolated emulator so this write does not disturb the walk above.
+    const own = await createEmulator({ port: 0, seed: "demo", pageBytes: 2_000, processingDelayMs: 0 });
+    try {
+      const http = createConcurHttp({ baseUrl: own.url, timeoutMs: 10_000, dispatcher, logger: pino({ level: "silent" }) });
+      const r = createConcurReader({ http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 300 }), maxPageSize: 1000 });
+      const caller = callerFromAuthorization(`Bearer ${own.issueToken(DEMO.companyId)}`)!;
+      const bad = Array.from({ length: 30 }, (_, i) => ({ id: `bad-${i}`, name: `Bad ${i}`, type: "NOT_A_TYPE" }));
+      const accepted = await http.request<{ requestId: string }>({
+        method: "PATCH",
+        path: `/accountingintegration/v4/companies/${DEMO.companyId}/erps/${DEMO.erpId}/accounts`,
+        caller,
+        body: { data: bad },
+      });
+      expect(accepted.status).toBe(202);
+      const ref = { companyId: DEMO.companyId, erpId: DEMO.erpId, requestId: accepted.body.requestId };
+      await waitFor(async () => (await r.getRequest(caller, ref.companyId, ref.erpId, ref.requestId)).status !== "PROCESSING", 5_000, "request to finish");
+      const values: string[] = [];
+      let after: string | null = null;
+      for (let guard = 0; guard < 100; guard++) {
+        const conn: Connection<ProcessingError> = await r.requestErrors(caller, ref, { first: 7, after });
+        for (const edge of conn.edges) values.push(JSON.parse(edge.node.values ?? "{}").id);
+        if (!conn.pageInfo.hasNextPage) break;
+        after = conn.pageInfo.endCursor;
+      }
+      expect(values).toEqual(bad.map((b) => b.id));
+    } finally {
+      await own.stop();
+    }
   });
 
   it("a read-only token can read", async () => {
