@@ -115,7 +115,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     now,
     delayMs: () => config.processingDelayMs,
     paused: () => config.processingPaused,
-    onFinished: (erp, request) => {
+    onFinished: (request) => {
       webhooks.publish(
         "data.statusUpdated",
         {
@@ -133,7 +133,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
         },
         request.correlationId,
       );
-      void erp;
     },
   });
 

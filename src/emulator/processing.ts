@@ -11,7 +11,7 @@ export interface ProcessingDeps {
   delayMs: () => number;
   paused: () => boolean;
   /** Called once per request after its final status is set (emits data.statusUpdated). */
-  onFinished: (erp: Erp, request: RequestRecord) => void;
+  onFinished: (request: RequestRecord) => void;
 }
 
 interface QueuedWrite {
@@ -78,7 +78,7 @@ export class ProcessingQueue {
     // The ERP may have been deleted (or the store reset) while the write waited: nothing left to apply or report.
     if (!erp || erp.requests.get(requestId) !== write.request) return;
     applyWrite(erp, write, this.deps.now());
-    this.deps.onFinished(erp, write.request);
+    this.deps.onFinished(write.request);
   }
 }
 

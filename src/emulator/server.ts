@@ -18,7 +18,11 @@ function correlationIdOf(req: IncomingMessage): string {
 /** The HTTP edge: routing, faults on Concur paths, error bodies, correlation ids and call counters. */
 export function createHttpServer(ctx: EmulatorContext, router: Router): Server {
   return createServer((req, res) => {
-    void handle(ctx, router, req, res);
+    handle(ctx, router, req, res).catch(() => {
+      // Only reachable when the socket died mid-answer; there is nobody left to tell.
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
   });
 }
 
