@@ -4,7 +4,7 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { callerKeyOf } from "../../src/datasources/caller.js";
 import { createConcurHttp } from "../../src/datasources/http.js";
-import { createRegistrationClient } from "../../src/datasources/writes/registration.js";
+import { createRegistrar, createRegistrationClient } from "../../src/datasources/writes/registration.js";
 import { senderFromConcurHttp } from "../../src/datasources/writes/send.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
@@ -113,6 +113,18 @@ describe("registration over real HTTP", () => {
     expect(calls.map((x) => `${x.method} ${x.status}`)).toEqual(["POST 200", "PATCH 500", "PATCH 200"]);
     await c.unregister(caller, "co-3", created.erpId);
     await expect(c.unregister(caller, "co-3", created.erpId)).rejects.toMatchObject({ extensions: { code: ErrorCode.NOT_FOUND } });
+  });
+
+  it("drain() waits for queued registrations; onChanged runs after each change", async () => {
+    const logger = createLogger("silent");
+    const http = createConcurHttp({ baseUrl: url, timeoutMs: 5000, dispatcher, logger });
+    const changed: string[] = [];
+    const r = createRegistrar({ sender: senderFromConcurHttp(http), logger, intervalMs: SERVER_WINDOW_MS + 50, onChanged: (c, e) => void changed.push(`${c}/${e}`) });
+    const all = Promise.all([r.register(caller, "co-5", erp(1)), r.register(caller, "co-5", erp(2))]);
+    await r.drain();
+    expect(calls.map((x) => x.status)).toEqual([200, 200]);
+    const created = await all;
+    expect(changed).toEqual(created.map((e) => `co-5/${e.erpId}`));
   });
 
   it("does not retry a registration that failed with 5xx (it could register twice)", async () => {

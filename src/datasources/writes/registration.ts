@@ -58,6 +58,8 @@ export interface RegistrationOptions {
   redis?: Redis;
   /** Retries of update/unregister on 5xx / network errors, and 429 waits for all three. */
   retry?: RetryPolicy;
+  /** Called after each successful register/update/unregister (cache invalidation). Errors are logged, never surfaced. */
+  onChanged?: (companyId: string, erpId: string) => void | Promise<void>;
 }
 
 export interface RegistrationClient {
@@ -67,7 +69,13 @@ export interface RegistrationClient {
   update(caller: WriteCaller, companyId: string, erpId: string, update: ErpUpdateInput): Promise<ErpPackageWire>;
   /** DELETE /erps/{erpId}: removes the integration and all ERP data Concur cached for it. */
   unregister(caller: WriteCaller, companyId: string, erpId: string): Promise<void>;
+  /** Waits for every call queued or in flight (graceful stop). */
+  drain(): Promise<void>;
 }
+
+/** The name the composition root uses. */
+export type Registrar = RegistrationClient;
+export const createRegistrar = (options: RegistrationOptions): Registrar => createRegistrationClient(options);
 
 const RETRYABLE = new Set<string>([ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_TIMEOUT]);
 
@@ -113,7 +121,29 @@ export function createRegistrationClient(options: RegistrationOptions): Registra
     );
   }
 
-  return {
+  const inFlight = new Set<Promise<unknown>>();
+  /** Tracks the call for drain() and runs onChanged after success. */
+  function track<T>(companyId: string, erpId: (result: T) => string, run: () => Promise<T>): Promise<T> {
+    const promise = run().then(async (result) => {
+      if (options.onChanged) {
+        try {
+          await options.onChanged(companyId, erpId(result));
+        } catch (error) {
+          logger?.warn({ err: error, companyId }, "registration onChanged hook failed");
+        }
+      }
+      return result;
+    });
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+    return promise;
+  }
+
+  const client = {
     async register(caller, companyId, erp) {
       const paceKey = companyId;
       const req: SenderRequest = {
@@ -155,6 +185,15 @@ export function createRegistrationClient(options: RegistrationOptions): Registra
         if (res.status >= 500) maybeApplied = true;
         throw toError(req, res);
       });
+    },
+  } satisfies Omit<RegistrationClient, "drain">;
+
+  return {
+    register: (caller, companyId, erp) => track(companyId, (r) => r.erpId, () => client.register(caller, companyId, erp)),
+    update: (caller, companyId, erpId, update) => track(companyId, () => erpId, () => client.update(caller, companyId, erpId, update)),
+    unregister: (caller, companyId, erpId) => track(companyId, () => erpId, () => client.unregister(caller, companyId, erpId)),
+    async drain() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
 }
