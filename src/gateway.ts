@@ -66,7 +66,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if ("errors" in result && result.errors) {
-          return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as typeof result;
+          return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as unknown as typeof result;
         }
         return result;
       },

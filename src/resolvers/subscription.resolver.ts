@@ -1,4 +1,4 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root, Subscription, type ResolverData } from "type-graphql";
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import { badInput } from "../errors.js";
 import { toListMapping, toMappings, toRequest } from "../datasources/mappers.js";
@@ -30,8 +30,8 @@ async function authorize({ requireCaller, services }: GatewayContext, companyId:
   return caller;
 }
 
-async function* requestStatuses({ args, context }: ResolverData<GatewayContext>): AsyncGenerator<RequestStatusPayload> {
-  const { companyId, erpId, requestId } = args as RequestStatusArgs;
+async function* requestStatuses({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): AsyncGenerator<RequestStatusPayload> {
+  const { companyId, erpId, requestId } = args as unknown as RequestStatusArgs;
   if (requestId && !erpId) throw badInput("requestStatusChanged: requestId needs erpId (the ERP the request belongs to).", { field: "erpId" });
   const caller = await authorize(context, companyId, erpId);
   const { tracker, reader, poller } = context.services;
@@ -54,8 +54,8 @@ async function* requestStatuses({ args, context }: ResolverData<GatewayContext>)
   }
 }
 
-async function* mappingChanges({ args, context }: ResolverData<GatewayContext>): AsyncGenerator<MappingsChangedPayload> {
-  const { companyId, erpId } = args as ErpArgs;
+async function* mappingChanges({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): AsyncGenerator<MappingsChangedPayload> {
+  const { companyId, erpId } = args as unknown as ErpArgs;
   await authorize(context, companyId, erpId);
   const source = context.services.pubsub.subscribe("MAPPINGS_CHANGED", companyId, (event) => event.erpId === erpId);
   try {
@@ -65,8 +65,8 @@ async function* mappingChanges({ args, context }: ResolverData<GatewayContext>):
   }
 }
 
-async function* resetRequests({ args, context }: ResolverData<GatewayContext>): AsyncGenerator<ResetRequestedPayload> {
-  const { companyId, erpId } = args as ErpArgs;
+async function* resetRequests({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): AsyncGenerator<ResetRequestedPayload> {
+  const { companyId, erpId } = args as unknown as ErpArgs;
   await authorize(context, companyId, erpId);
   const source = context.services.pubsub.subscribe("RESET_REQUESTED", companyId, (event) => event.erpId === erpId);
   try {

@@ -1,0 +1,7 @@
+import type { NonEmptyArray } from "type-graphql";
+import { ErpResolver } from "./erp.resolver.js";
+import { RequestResolver } from "./request.resolver.js";
+import { SubscriptionResolver } from "./subscription.resolver.js";
+
+/** Every resolver class of the schema. */
+export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, SubscriptionResolver];
