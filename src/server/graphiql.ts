@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Request, Response, Router } from "express";
 import express from "express";
 
@@ -9,13 +10,24 @@ const require = createRequire(import.meta.url);
  * Browser files GraphiQL needs, served from installed packages: machines running the gateway may be
  * offline, so nothing is loaded from a CDN. Read once at start-up (about 3 MB in all).
  */
-const ASSETS: Record<string, { file: string; type: string }> = {
-  "react.js": { file: "react/umd/react.production.min.js", type: "text/javascript" },
-  "react-dom.js": { file: "react-dom/umd/react-dom.production.min.js", type: "text/javascript" },
-  "graphiql.js": { file: "graphiql/graphiql.min.js", type: "text/javascript" },
-  "graphiql.css": { file: "graphiql/graphiql.min.css", type: "text/css" },
-  "graphql-ws.js": { file: "graphql-ws/umd/graphql-ws.min.js", type: "text/javascript" },
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  "react.js": { pkg: "react", file: "umd/react.production.min.js", type: "text/javascript" },
+  "react-dom.js": { pkg: "react-dom", file: "umd/react-dom.production.min.js", type: "text/javascript" },
+  "graphiql.js": { pkg: "graphiql", file: "graphiql.min.js", type: "text/javascript" },
+  "graphiql.css": { pkg: "graphiql", file: "graphiql.min.css", type: "text/css" },
+  "graphql-ws.js": { pkg: "graphql-ws", file: "umd/graphql-ws.min.js", type: "text/javascript" },
 };
+
+/** A file inside an installed package, past its `exports` map (which hides the UMD builds). */
+function packageFile(pkg: string, file: string): string {
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, "package.json")) || !dir.endsWith(pkg)) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot locate the ${pkg} package directory`);
+    dir = parent;
+  }
+  return join(dir, file);
+}
 
 export const GRAPHIQL_ASSET_PATH = "/graphiql-assets";
 
@@ -28,8 +40,8 @@ export interface GraphiQLDefaults {
 /** Static asset router, mounted at {@link GRAPHIQL_ASSET_PATH}. */
 export function graphiqlAssets(): Router {
   const router = express.Router();
-  for (const [name, { file, type }] of Object.entries(ASSETS)) {
-    const body = readFileSync(require.resolve(file));
+  for (const [name, { pkg, file, type }] of Object.entries(ASSETS)) {
+    const body = readFileSync(packageFile(pkg, file));
     router.get(`/${name}`, (_req, res) => {
       res.setHeader("content-type", `${type}; charset=utf-8`);
       res.setHeader("cache-control", "public, max-age=86400");

@@ -2,6 +2,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { lexicographicSortSchema, parse, printSchema, type GraphQLSchema } from "graphql";
+import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { resolvers } from "../resolvers/index.js";
 import { referenceResolvers } from "../resolvers/references.js";
@@ -11,7 +12,9 @@ const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/fede
 
 /** The type-graphql schema: the client API, as clients and codegen see it. */
 export async function buildClientSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers, validate: false });
+  // Every @Subscription has its own `subscribe` (GatewayPubSub through the context); type-graphql still
+  // insists on a pubSub option, which stays unused.
+  return buildSchema({ resolvers, validate: false, pubSub: createPubSub() });
 }
 
 /**
