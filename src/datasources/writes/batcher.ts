@@ -348,10 +348,11 @@ function combineTooLarge(errors: CodedError[]): CodedError {
 }
 
 /**
- * Millisecond-precision fixed window for Redis (the stock script uses whole-second `EX`); same contract:
- * returns {consumed, pttl}. ARGV[2] is the window in seconds (fractional allowed).
+ * Millisecond-precision fixed window for Redis. The stock script uses `EX` with the duration floored to whole
+ * seconds (1.05 s would become 1 s and lose the pacing margin); this one reads the configured duration
+ * (ARGV[4], seconds, fractional allowed) and uses `PX`. Same contract: returns {consumed, pttl}.
  */
-const PX_INCR_TTL_LUA = `local ms = math.ceil(tonumber(ARGV[2]) * 1000) \
+const PX_INCR_TTL_LUA = `local ms = math.ceil(tonumber(ARGV[4]) * 1000) \
 redis.call('set', KEYS[1], 0, 'PX', ms, 'NX') \
 local consumed = redis.call('incrby', KEYS[1], ARGV[1]) \
 local ttl = redis.call('pttl', KEYS[1]) \

@@ -1,0 +1,68 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWriteBatcher } from "../../src/datasources/writes/batcher.js";
+import type { PatchSender } from "../../src/datasources/writes/types.js";
+import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
+
+/** Two gateway replicas (two batchers) pace one (company, ERP, type) together through a real Redis. */
+describe.runIf(redisAvailable())("write pacing across replicas on a shared Redis", () => {
+  let redisServer: RedisServer;
+  const clients: Redis[] = [];
+  let server: Server;
+  let url = "";
+  const calls: Array<{ at: number; status: number }> = [];
+
+  beforeAll(async () => {
+    redisServer = await startRedis();
+    let last: number | undefined;
+    server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const at = Date.now();
+        const limited = last !== undefined && at - last < 1000;
+        if (!limited) last = at;
+        calls.push({ at, status: limited ? 429 : 202 });
+        res.writeHead(limited ? 429 : 202, { "content-type": "application/json", ...(limited ? { "retry-after": "1" } : {}) });
+        res.end(JSON.stringify(limited ? { errorMessage: "once per second" } : { requestId: req.headers["if-none-match"], status: "PROCESSING" }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const c of clients) c.disconnect();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await redisServer.stop();
+  });
+
+  // A minimal fetch-based sender: this test is about pacing, not about the shared http client.
+  const sender: PatchSender = {
+    async send(req) {
+      const res = await fetch(`${url}${req.path}`, { method: req.method, headers: { ...req.headers, "content-type": "application/json" }, body: JSON.stringify(req.body) });
+      const text = await res.text();
+      return { status: res.status, headers: Object.fromEntries(res.headers), body: text ? JSON.parse(text) : undefined };
+    },
+  };
+
+  it("two replicas never send within 1 s of each other (0 429s)", async () => {
+    const replicas = [0, 1].map(() => {
+      const redis = new Redis(redisServer.url);
+      clients.push(redis);
+      return createWriteBatcher({ sender, redis, batchWindowMs: 5 });
+    });
+    const caller = (t: string) => ({ authorization: `Bearer ${t}`, key: t });
+    const writes = [];
+    for (let i = 0; i < 3; i++) {
+      for (const [n, b] of replicas.entries()) {
+        writes.push(b.enqueue({ caller: caller(`tok-${n}-${i}`), companyId: "c", erpId: "e", type: "accounts" }, { kind: "delete", ids: [`${n}-${i}`] }));
+      }
+    }
+    await Promise.all(writes);
+    expect(calls.filter((c) => c.status === 429)).toEqual([]);
+    expect(calls).toHaveLength(6); // six different tokens: six PATCHes
+    const times = calls.map((c) => c.at).sort((a, b) => a - b);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+  }, 30_000);
+});
