@@ -1,0 +1,99 @@
+// Starts the real thing for integration/e2e tests: the Concur emulator and a gateway on free ports,
+// wired as `npm start` wires them (the gateway's webhook endpoint subscribed to the emulator's ESS).
+import { request } from "undici";
+import { loadConfig, type GatewayConfig } from "../../src/config.js";
+import { createGateway, type Gateway, type ResolvedGatewayConfig } from "../../src/gateway.js";
+import { createEmulator, DEMO, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
+
+export interface Stack {
+  emulator: RunningEmulator;
+  gateway: Gateway;
+  companyId: string;
+  erpId: string;
+  /** Read + write token of the demo company. */
+  token: string;
+  /** POST a GraphQL operation to the gateway over HTTP. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: any[] }>;
+  /** Upstream call counts by "<METHOD> <route template>" and status, from the emulator's admin API. */
+  counters(): Promise<Record<string, Record<string, number>>>;
+  resetCounters(): Promise<void>;
+  /** PUT/POST to the emulator's admin API (`/_emulator/...`). */
+  admin(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown): Promise<any>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  emulator?: EmulatorOptions;
+  /** Environment-style overrides of the gateway config (as `loadConfig` reads them). */
+  env?: Record<string, string>;
+  /** Subscribe the gateway's webhook to the emulator (default true). */
+  webhooks?: boolean;
+  /** Reuse an emulator (multi-gateway tests). */
+  sharedEmulator?: RunningEmulator;
+}
+
+export const ROUTES = {
+  accounts: "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}/accounts",
+  patchAccounts: "PATCH /accountingintegration/v4/companies/{companyId}/erps/{erpId}/accounts",
+  patchVendors: "PATCH /accountingintegration/v4/companies/{companyId}/erps/{erpId}/vendors",
+  patchLists: "PATCH /accountingintegration/v4/companies/{companyId}/erps/{erpId}/lists",
+  request: "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}/requests/{requestId}",
+  mappings: "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}/mappings",
+} as const;
+
+export function sumCalls(counters: Record<string, Record<string, number>>, route: string, status?: string): number {
+  const byStatus = counters[route] ?? {};
+  return Object.entries(byStatus).reduce((sum, [code, n]) => (status === undefined || code === status ? sum + n : sum), 0);
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const emulator = options.sharedEmulator ?? (await createEmulator({ port: 0, seed: "demo", processingDelayMs: 20, webhookRetryBaseMs: 20, ...options.emulator }));
+  const base: Readonly<GatewayConfig> = loadConfig({ PORT: "0", LOG_LEVEL: "silent", ...options.env });
+  const config: ResolvedGatewayConfig = Object.freeze({
+    ...base,
+    concurBaseUrl: emulator.url,
+    webhook: Object.freeze({ ...base.webhook, publicKeyPem: base.webhook.publicKeyPem ?? emulator.publicKeyPem }),
+  });
+  const gateway = await createGateway({ config });
+  await gateway.start();
+  if (options.webhooks !== false) emulator.setWebhookUrls([`${gateway.origin}${config.webhook.path}`]);
+  const token = emulator.issueToken(DEMO.companyId);
+
+  const admin = async (method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown) => {
+    const res = await request(`${emulator.url}/_emulator${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  return {
+    emulator,
+    gateway,
+    companyId: DEMO.companyId,
+    erpId: DEMO.erpId,
+    token,
+    async graphql(query, variables, tokenOverride) {
+      const auth = tokenOverride === null ? undefined : `Bearer ${tokenOverride ?? token}`;
+      const res = await request(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.body.json()) as any;
+    },
+    async counters() {
+      return (await admin("GET", "/counters")).counters;
+    },
+    async resetCounters() {
+      await admin("POST", "/counters/reset");
+    },
+    admin,
+    async stop() {
+      await gateway.stop();
+      if (!options.sharedEmulator) await emulator.stop();
+    },
+  };
+}
