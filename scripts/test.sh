@@ -25,6 +25,12 @@ echo "== type check"
 npx tsc --noEmit -p . || status=1
 echo "== schema drift check"
 npx tsx scripts/print-schema.ts --check || status=1
+echo "== codegen drift check (offline: reads the committed schema.graphql, writes nothing)"
+if ! npx graphql-codegen --config codegen.yml --check >.tmp/codegen-check.log 2>&1; then
+  cat .tmp/codegen-check.log
+  echo "test/generated/graphql.ts is out of date with schema.graphql or test/operations: run \`npm run schema && npm run codegen\` and commit."
+  status=1
+fi
 echo "== build (the e2e tests run the built server with plain node)"
 npx tsc -p tsconfig.build.json || status=1
 
