@@ -1,7 +1,9 @@
 import type { NonEmptyArray } from "type-graphql";
+import { DataResolver } from "./data.resolver.js";
 import { ErpResolver } from "./erp.resolver.js";
+import { RegistrationResolver } from "./registration.resolver.js";
 import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
 
 /** Every resolver class of the schema. */
-export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, SubscriptionResolver];
+export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver];

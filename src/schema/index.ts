@@ -15,3 +15,4 @@ export * from "./mappings.type.js";
 export * from "./request.type.js";
 export * from "./connection.js";
 export * from "./events.type.js";
+export * from "./write-result.type.js";

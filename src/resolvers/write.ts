@@ -1,0 +1,58 @@
+// Shared steps of every data mutation: validate everything first, queue into the batcher, report back.
+import type { GatewayContext } from "../context.js";
+import { toRequest } from "../datasources/mappers.js";
+import { problemsToError, validateAll, validateId, type Problem } from "../datasources/writes/validate.js";
+import type { WireRecord, WriteOp, WriteType } from "../datasources/writes/types.js";
+import { badInput } from "../errors.js";
+import type { WriteResult } from "../schema/index.js";
+
+export interface WriteArgs {
+  companyId: string;
+  erpId: string;
+  requestId?: string | null;
+}
+
+export type Validator = (input: unknown, path: string) => Problem[];
+
+/** Upsert or replace-all of records: validated as a whole; nothing is queued if any record is invalid. */
+export function writeRecords(
+  ctx: GatewayContext,
+  args: WriteArgs,
+  type: WriteType,
+  kind: "upsert" | "replaceAll",
+  argName: string,
+  records: WireRecord[],
+  validate: Validator,
+): Promise<WriteResult> {
+  if (kind === "upsert" && records.length === 0) throw badInput(`${argName}: send at least one record.`, { field: argName });
+  const invalid = problemsToError(validateAll(records, argName, validate));
+  if (invalid) throw invalid;
+  return enqueue(ctx, args, type, kind === "upsert" ? { kind, records } : { kind, records });
+}
+
+/** Deletes by id. */
+export function deleteRecords(ctx: GatewayContext, args: WriteArgs, type: WriteType, ids: string[]): Promise<WriteResult> {
+  if (ids.length === 0) throw badInput("ids: send at least one id.", { field: "ids" });
+  const invalid = problemsToError(validateAll(ids, "ids", validateId));
+  if (invalid) throw invalid;
+  return enqueue(ctx, args, type, { kind: "delete", ids });
+}
+
+async function enqueue(ctx: GatewayContext, args: WriteArgs, type: WriteType, op: WriteOp): Promise<WriteResult> {
+  const { companyId, erpId, requestId } = args;
+  const { writer, tracker } = ctx.services;
+  const result = await writer.enqueue({ caller: ctx.requireCaller(), companyId, erpId, type }, op, requestId ? { requestId } : {});
+  const requests = result.requests.map((request) => toRequest(companyId, erpId, request));
+  // Known as PROCESSING from now on, so a subscriber that comes later waits for the final status.
+  await Promise.all(
+    requests.map((request) =>
+      request.status ? tracker.record({ companyId, erpId, requestId: request.requestId, status: request.status }) : undefined,
+    ),
+  );
+  return {
+    request: toRequest(companyId, erpId, result.request),
+    requests,
+    sentIds: result.sentIds,
+    rejected: result.rejected,
+  };
+}
