@@ -94,7 +94,7 @@ async function startHarness(overrides: Partial<WebhookHandlerOptions> = {}): Pro
 }
 
 const post = (url: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+  fetch(url, { method: "POST", body: typeof body === "string" ? body : new Uint8Array(body), headers: { "content-type": "application/json", ...headers } });
 
 describe("ESS webhook over HTTP", () => {
   let h: Harness;
