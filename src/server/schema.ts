@@ -7,8 +7,9 @@ import { buildSchema, createResolversMap } from "type-graphql";
 import { resolvers } from "../resolvers/index.js";
 import { referenceResolvers } from "../resolvers/references.js";
 
-/** Federation v2 link prepended to the SDL type-graphql prints (it knows nothing of federation). */
-const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])';
+/** Federation v2 link prepended to the SDL type-graphql prints (it knows nothing of federation); v2.4+ because the
+ * subgraph defines Subscription fields (Apollo Router and GraphOS composition require 2.4 for those). */
+const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.4", import: ["@key", "@shareable"])';
 
 /** The type-graphql schema: the client API, as clients and codegen see it. */
 export async function buildClientSchema(): Promise<GraphQLSchema> {
