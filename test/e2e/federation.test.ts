@@ -6,6 +6,7 @@ import { request } from "undici";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { nextHref, resolveHref } from "../../src/datasources/links.js";
+import { printSubgraphSdl } from "../../src/server/schema.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import {
   composeSupergraph,
@@ -76,7 +77,8 @@ describe("federation subgraph contract", () => {
     const { data, errors } = await stack.graphql<{ _service: { sdl: string } }>("{ _service { sdl } }");
     expect(errors).toBeUndefined();
     const sdl = data!._service.sdl;
-    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
+    // 2.4+: Apollo Router / GraphOS want at least Federation 2.4 in subgraphs that define Subscription fields.
+    expect(sdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.([4-9]|\d{2,})"/);
     expect(sdl).toMatch(/type ErpIntegration\s+@key\(fields: "companyId erpId"\)/);
     expect(sdl).toMatch(/type Request\s+@key\(fields: "companyId erpId requestId"\)/);
     for (const type of ["Account", "Vendor", "ListName"]) {
@@ -171,6 +173,15 @@ describe("supergraph: concur-graph + a partner subgraph", () => {
 
   afterAll(async () => {
     await partner?.stop();
+  });
+
+  it("the subgraph.graphql that `npm run schema` writes composes too (what a router registers)", async () => {
+    const supergraph = composeSupergraph([
+      { name: "concur", url: stack.gateway.url, sdl: await printSubgraphSdl() },
+      { name: "partner", url: partner.url, sdl: partner.sdl },
+    ]);
+    expect(supergraph).toContain("partnerNotes");
+    expect(supergraph).toContain("mappingsChanged");
   });
 
   function expectCrossResult(result: { data?: any; errors?: any[] }) {
