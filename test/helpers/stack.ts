@@ -3,6 +3,7 @@
 import { request } from "undici";
 import { loadConfig, type GatewayConfig } from "../../src/config.js";
 import { createGateway, type Gateway, type ResolvedGatewayConfig } from "../../src/gateway.js";
+import type { GraphiQLDefaults } from "../../src/server/graphiql.js";
 import { createEmulator, DEMO, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
 
 export interface Stack {
@@ -30,6 +31,8 @@ export interface StackOptions {
   webhooks?: boolean;
   /** Reuse an emulator (multi-gateway tests). */
   sharedEmulator?: RunningEmulator;
+  /** What GraphiQL opens with, as `npm start` passes it (the demo token header, an example query). Default none. */
+  graphiql?: (demo: { companyId: string; erpId: string; token: string }) => GraphiQLDefaults;
 }
 
 export const ROUTES = {
@@ -54,10 +57,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     concurBaseUrl: emulator.url,
     webhook: Object.freeze({ ...base.webhook, publicKeyPem: base.webhook.publicKeyPem ?? emulator.publicKeyPem }),
   });
-  const gateway = await createGateway({ config });
+  const token = emulator.issueToken(DEMO.companyId);
+  const graphiql = options.graphiql?.({ companyId: DEMO.companyId, erpId: DEMO.erpId, token });
+  const gateway = await createGateway({ config, graphiql });
   await gateway.start();
   if (options.webhooks !== false) emulator.setWebhookUrls([`${gateway.origin}${config.webhook.path}`]);
-  const token = emulator.issueToken(DEMO.companyId);
 
   const admin = async (method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown) => {
     const res = await request(`${emulator.url}/_emulator${path}`, {
