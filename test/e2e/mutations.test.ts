@@ -1,0 +1,311 @@
+// Mutations end to end: real HTTP GraphQL against the gateway in front of the Concur emulator. Batching is proven
+// by the emulator's own counters (PATCH calls by status, 429s) and by the final upstream data, read back page by
+// page from the emulator's Concur API.
+import { request } from "undici";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "../../src/datasources/writes/limits.js";
+import { fromAccountInput } from "../../src/datasources/mappers.js";
+import { jsonBytes, planPatchBatches } from "../../src/datasources/writes/plan.js";
+import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
+import { waitFor } from "../helpers/wait.js";
+
+const API = "/accountingintegration/v4";
+
+const RESULT = "request { requestId status } requests { requestId } sentIds rejected { id code message }";
+const UPSERT_ACCOUNTS = `mutation Up($c: ID!, $e: ID!, $accounts: [AccountInput!]!, $requestId: ID) {
+  upsertAccounts(companyId: $c, erpId: $e, accounts: $accounts, requestId: $requestId) { ${RESULT} }
+}`;
+
+interface Result {
+  request: { requestId: string; status: string | null };
+  requests: Array<{ requestId: string }>;
+  sentIds: string[];
+  rejected: Array<{ id: string; code: string; message: string }>;
+}
+
+const account = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: `Account ${id}`, number: null, type: "EXPENSE", ...extra });
+
+/** Shared helpers over one stack. */
+function helpers(stack: () => Stack) {
+  const base = () => `${API}/companies/${stack().companyId}/erps/${stack().erpId}`;
+
+  /** Waits until Concur finished every given request (so its records are visible in GETs). */
+  async function processed(requestIds: Iterable<string>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const id of new Set(requestIds)) {
+      out.set(
+        id,
+        await waitFor(async () => {
+          const res = await request(`${stack().emulator.url}${base()}/requests/${id}`, { headers: { authorization: `Bearer ${stack().token}` } });
+          const body = (await res.body.json()) as { status?: string };
+          return res.statusCode === 200 && body.status !== "PROCESSING" ? body.status : undefined;
+        }, 15_000, `request ${id} to be processed`),
+      );
+    }
+    return out;
+  }
+
+  /** Every record of `segment` stored upstream (all pages), by id, with how often each id occurs. */
+  async function stored(segment: "accounts" | "vendors" | "lists" | "taxData" = "accounts"): Promise<Map<string, Array<Record<string, unknown>>>> {
+    const out = new Map<string, Array<Record<string, unknown>>>();
+    let href: string | undefined = `${base()}/${segment}`;
+    while (href) {
+      const res = await request(new URL(href, stack().emulator.url), { headers: { authorization: `Bearer ${stack().token}` } });
+      expect(res.statusCode).toBe(200);
+      const page = (await res.body.json()) as { data: Array<Record<string, unknown>>; links?: { next?: { href: string } } };
+      for (const record of page.data) {
+        const id = String(record.id ?? record.countryCode);
+        out.set(id, [...(out.get(id) ?? []), record]);
+      }
+      href = page.links?.next?.href;
+    }
+    return out;
+  }
+
+  /** PATCH /accounts calls by status, e.g. { "202": 1 }. */
+  async function patches(route: string = ROUTES.patchAccounts): Promise<Record<string, number>> {
+    return (await stack().counters())[route] ?? {};
+  }
+
+  const vars = (extra: Record<string, unknown>) => ({ c: stack().companyId, e: stack().erpId, ...extra });
+  return { processed, stored, patches, vars };
+}
+
+/** One operation with `n` aliased root fields `f0…f{n-1}` of `field`, each taking its records in `$v{i}`. */
+function aliased(field: string, argName: string, inputType: string, n: number): string {
+  const params = Array.from({ length: n }, (_, i) => `$v${i}: [${inputType}!]!`).join(", ");
+  const fields = Array.from({ length: n }, (_, i) => `f${i}: ${field}(companyId: $c, erpId: $e, ${argName}: $v${i}) { ${RESULT} }`).join("\n  ");
+  return `mutation Many($c: ID!, $e: ID!, ${params}) {\n  ${fields}\n}`;
+}
+
+/** A same-size account (every record serializes to exactly `bytes` bytes on the wire). */
+function sizedAccount(id: string, bytes: number) {
+  const shell = fromAccountInput({ id, name: "", type: "EXPENSE" } as never);
+  return { id, name: "n".repeat(bytes - jsonBytes(shell)), type: "EXPENSE" };
+}
+
+describe("mutations over HTTP", () => {
+  let stack: Stack;
+  const { processed, stored, patches, vars } = helpers(() => stack);
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { BATCH_WINDOW_MS: "25" } });
+  });
+  afterEach(async () => {
+    await stack.admin("PUT", "/faults", { error5xxRate: 0, rate429: 0, latencyMs: 0 });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("K=100 concurrent single-record upsertAccounts requests become 1 PATCH, 0 429s; each caller gets its own id and request", async () => {
+    // Take the accounts slot first (this also warms the cold process): the 100 callers then all arrive while the
+    // endpoint waits for its next 1-second slot, which is when Concur's limit forces them to wait anyway.
+    const warm = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("K100-warm")] }));
+    expect(warm.errors).toBeUndefined();
+    await stack.resetCounters();
+    const ids = Array.from({ length: 100 }, (_, i) => `K100-${i}`);
+    const answers = await Promise.all(ids.map((id) => stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account(id)] }))));
+    expect(await patches()).toEqual({ "202": 1 });
+    const requestIds = new Set<string>();
+    answers.forEach((answer, i) => {
+      expect(answer.errors).toBeUndefined();
+      const r = answer.data!.upsertAccounts;
+      expect(r.sentIds).toEqual([ids[i]]);
+      expect(r.rejected).toEqual([]);
+      expect(r.request.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(r.requests).toEqual([{ requestId: r.request.requestId }]);
+      requestIds.add(r.request.requestId);
+    });
+    expect(requestIds.size).toBe(1);
+    expect(await processed(requestIds)).toEqual(new Map([[[...requestIds][0]!, "SUCCESS"]]));
+    const data = await stored();
+    for (const id of ids) expect(data.get(id), id).toHaveLength(1);
+  });
+
+  it("K=50 aliased upsertAccounts fields in ONE operation share 1 PATCH; each field gets its own id", async () => {
+    await stack.resetCounters();
+    const ids = Array.from({ length: 50 }, (_, i) => `K50-${i}`);
+    const variables = vars(Object.fromEntries(ids.map((id, i) => [`v${i}`, [account(id)]])));
+    const answer = await stack.graphql<Record<string, Result>>(aliased("upsertAccounts", "accounts", "AccountInput", 50), variables);
+    expect(answer.errors).toBeUndefined();
+    expect(await patches()).toEqual({ "202": 1 });
+    const requestIds = new Set(ids.map((id, i) => {
+      expect(answer.data![`f${i}`]!.sentIds).toEqual([id]);
+      return answer.data![`f${i}`]!.request.requestId;
+    }));
+    expect(requestIds.size).toBe(1);
+    await processed(requestIds);
+    const data = await stored();
+    for (const id of ids) expect(data.get(id), id).toHaveLength(1);
+  });
+
+  it("~2.5 x 4 MiB from 30 concurrent callers goes in the minimum number of PATCHes, paced without a 429", async () => {
+    const RECORD_BYTES = 3_700;
+    const callers = Array.from({ length: 30 }, (_, c) => Array.from({ length: 100 }, (_, r) => sizedAccount(`BIG-${String(c).padStart(2, "0")}-${String(r).padStart(3, "0")}`, RECORD_BYTES)));
+    const all = callers.flat();
+    // The wire form is what the limit measures; every record has the same size, so the minimum is order-independent.
+    const wireRecords = all.map((a) => fromAccountInput(a as never));
+    for (const w of wireRecords) expect(jsonBytes(w)).toBe(RECORD_BYTES);
+    const totalBytes = wireRecords.reduce((n, w) => n + jsonBytes(w), 0);
+    const minimum = planPatchBatches(wireRecords.map((record) => ({ kind: "upsert" as const, record }))).patches.length;
+    expect(totalBytes).toBeGreaterThan(2.5 * MAX_PATCH_BYTES);
+    expect(minimum).toBe(Math.ceil(totalBytes / MAX_PATCH_BYTES)); // JSON commas/envelope do not add a body here
+
+    const warm = await stack.graphql(UPSERT_ACCOUNTS, vars({ accounts: [account("BIG-warm")] }));
+    expect(warm.errors).toBeUndefined();
+    await stack.resetCounters();
+    const started = Date.now();
+    const answers = await Promise.all(callers.map((records) => stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: records }))));
+    const elapsed = Date.now() - started;
+    const requestIds = new Set<string>();
+    answers.forEach((answer, c) => {
+      expect(answer.errors).toBeUndefined();
+      const r = answer.data!.upsertAccounts;
+      expect(r.sentIds).toEqual(callers[c]!.map((a) => a.id));
+      for (const req of r.requests) requestIds.add(req.requestId);
+    });
+    expect(await patches()).toEqual({ "202": minimum });
+    expect(requestIds.size).toBe(minimum);
+    // The slot after the warm-up write, then one per second: (minimum) slots end no sooner than this.
+    expect(elapsed).toBeGreaterThanOrEqual((minimum - 1) * 1000);
+    console.info(`[mutations] ${all.length} records, ${totalBytes} bytes: ${minimum} PATCHes (lower bound ceil(bytes/4 MiB) = ${Math.ceil(totalBytes / MAX_PATCH_BYTES)}), 0 429s, ${elapsed} ms`);
+    await processed(requestIds);
+    const data = await stored();
+    for (const a of all) expect(data.get(a.id)?.length, a.id).toBe(1);
+  });
+
+  it("keeps order: delete then upsert of one id in one operation -> separate PATCHes and the record exists; upsert then delete -> gone", async () => {
+    const seed = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("ORD-1", { name: "old" }), account("ORD-2", { name: "old" })] }));
+    await processed([seed.data!.upsertAccounts.request.requestId]);
+    await stack.resetCounters();
+    const answer = await stack.graphql<Record<string, Result>>(
+      `mutation Order($c: ID!, $e: ID!) {
+        d: deleteAccounts(companyId: $c, erpId: $e, ids: ["ORD-1"]) { ${RESULT} }
+        u: upsertAccounts(companyId: $c, erpId: $e, accounts: [{ id: "ORD-1", name: "new", type: EXPENSE }]) { ${RESULT} }
+        u2: upsertAccounts(companyId: $c, erpId: $e, accounts: [{ id: "ORD-2", name: "newer", type: EXPENSE }]) { ${RESULT} }
+        d2: deleteAccounts(companyId: $c, erpId: $e, ids: ["ORD-2"]) { ${RESULT} }
+      }`,
+      vars({}),
+    );
+    expect(answer.errors).toBeUndefined();
+    const { d, u, u2, d2 } = answer.data!;
+    expect(d!.sentIds).toEqual(["ORD-1"]);
+    expect(u!.sentIds).toEqual(["ORD-1"]);
+    // Concur applies deletes after upserts within one body: the upsert after the delete needs the next PATCH…
+    expect(u!.request.requestId).not.toBe(d!.request.requestId);
+    // …while an upsert followed by a delete may share one (and does: they ride with the re-upsert of ORD-1).
+    expect(u2!.request.requestId).toBe(d2!.request.requestId);
+    expect(await patches()).toEqual({ "202": 2 });
+    await processed([d!.request.requestId, u!.request.requestId, d2!.request.requestId]);
+    const data = await stored();
+    expect(data.get("ORD-1")).toEqual([expect.objectContaining({ id: "ORD-1", name: "new" })]);
+    expect(data.get("ORD-2")).toBeUndefined();
+  });
+
+  it("oversized record: refused with PAYLOAD_TOO_LARGE naming its id and the limit; the rest of the mutation is sent", async () => {
+    await stack.resetCounters();
+    const big = account("HUGE-1", { name: "h".repeat(210 * 1024) });
+    const answer = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("SMALL-1"), big, account("SMALL-2")] }));
+    expect(answer.errors).toBeUndefined();
+    const r = answer.data!.upsertAccounts;
+    expect(r.sentIds).toEqual(["SMALL-1", "SMALL-2"]);
+    expect(r.rejected).toHaveLength(1);
+    expect(r.rejected[0]).toMatchObject({ id: "HUGE-1", code: "PAYLOAD_TOO_LARGE" });
+    expect(r.rejected[0]!.message).toContain("HUGE-1");
+    expect(r.rejected[0]!.message).toContain(`${MAX_RECORD_BYTES / 1024} KB`);
+    expect(await patches()).toEqual({ "202": 1 });
+    await processed([r.request.requestId]);
+    const data = await stored();
+    expect(data.get("SMALL-1")).toHaveLength(1);
+    expect(data.get("SMALL-2")).toHaveLength(1);
+    expect(data.get("HUGE-1")).toBeUndefined();
+
+    // A mutation whose only record is too big sends nothing and answers with the error.
+    await stack.resetCounters();
+    const alone = await stack.graphql<{ upsertAccounts: Result | null }>(UPSERT_ACCOUNTS, vars({ accounts: [big] }));
+    expect(alone.data!.upsertAccounts).toBeNull();
+    expect(alone.errors?.[0]).toMatchObject({ path: ["upsertAccounts"], extensions: { code: "PAYLOAD_TOO_LARGE" } });
+    expect(alone.errors![0].message).toMatch(/HUGE-1.*200 KB/);
+    expect(sumCalls(await stack.counters(), ROUTES.patchAccounts)).toBe(0);
+  });
+
+  it("validation: bad currency / missing EMPLOYEE fields -> BAD_USER_INPUT naming path and value, nothing sent", async () => {
+    await stack.resetCounters();
+    const answer = await stack.graphql(
+      `mutation V($c: ID!, $e: ID!, $v: [VendorInput!]!) { upsertVendors(companyId: $c, erpId: $e, vendors: $v) { ${RESULT} } }`,
+      vars({
+        v: [
+          { id: "V-OK", type: "ACCOUNTING", currencyCode: "USD", name: "Acme", companyName: "Acme Inc" },
+          { id: "V-CUR", type: "ACCOUNTING", currencyCode: "EURO", name: "Acme", companyName: "Acme Inc" },
+          { id: "V-EMP", type: "EMPLOYEE", currencyCode: "USD", lastName: "Doe" },
+        ],
+      }),
+    );
+    expect(answer.data).toEqual({ upsertVendors: null });
+    expect(answer.errors).toHaveLength(1);
+    const error = answer.errors![0];
+    expect(error.extensions.code).toBe("BAD_USER_INPUT");
+    expect(error.message).toContain('vendors[1].currencyCode: "EURO" is not an ISO 4217 currency code');
+    for (const field of ["firstName", "email", "employeeId"]) expect(error.message).toContain(`vendors[2].${field}: is required for EMPLOYEE vendors`);
+    expect(error.message).not.toContain("vendors[2].lastName");
+    expect(error.extensions.problems).toEqual(expect.arrayContaining([expect.objectContaining({ field: "vendors[1].currencyCode" })]));
+    expect(sumCalls(await stack.counters(), ROUTES.patchVendors)).toBe(0);
+  });
+
+  it("one invalid and one valid field in an operation: the valid one is sent and returned, the invalid one is null with its error", async () => {
+    await stack.resetCounters();
+    const answer = await stack.graphql<Record<string, Result | null>>(
+      `mutation Mixed($c: ID!, $e: ID!) {
+        bad: upsertVendors(companyId: $c, erpId: $e, vendors: [{ id: "MIX-BAD", type: ACCOUNTING, currencyCode: "XXQ", name: "A", companyName: "A" }]) { ${RESULT} }
+        good: upsertVendors(companyId: $c, erpId: $e, vendors: [{ id: "MIX-GOOD", type: ACCOUNTING, currencyCode: "EUR", name: "B", companyName: "B GmbH" }]) { ${RESULT} }
+      }`,
+      vars({}),
+    );
+    expect(answer.data!.bad).toBeNull();
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]).toMatchObject({ path: ["bad"], extensions: { code: "BAD_USER_INPUT" } });
+    expect(answer.errors![0].message).toContain('vendors[0].currencyCode: "XXQ"');
+    expect(answer.data!.good!.sentIds).toEqual(["MIX-GOOD"]);
+    expect(await patches(ROUTES.patchVendors)).toEqual({ "202": 1 });
+    await processed([answer.data!.good!.request.requestId]);
+    const data = await stored("vendors");
+    expect(data.get("MIX-GOOD")).toHaveLength(1);
+    expect(data.get("MIX-BAD")).toBeUndefined();
+  });
+
+  it("a 5xx injected on the PATCH is retried with the same If-None-Match id; each record is written once and the caller gets one request", async () => {
+    await stack.resetCounters();
+    await stack.admin("PUT", "/faults", { error5xxRate: 1 });
+    const pending = stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("R5XX-1"), account("R5XX-2")] }));
+    await waitFor(async () => sumCalls(await stack.counters(), ROUTES.patchAccounts, "500") >= 1, 10_000, "the injected 500");
+    await stack.admin("PUT", "/faults", { error5xxRate: 0 });
+    const answer = await pending;
+    expect(answer.errors).toBeUndefined();
+    const r = answer.data!.upsertAccounts;
+    expect(r.sentIds).toEqual(["R5XX-1", "R5XX-2"]);
+    expect(r.requests).toHaveLength(1);
+    expect(await patches()).toEqual({ "500": 1, "202": 1 });
+    await processed([r.request.requestId]);
+    const data = await stored();
+    expect(data.get("R5XX-1")).toHaveLength(1);
+    expect(data.get("R5XX-2")).toHaveLength(1);
+  });
+
+  it("a caller-supplied requestId sent twice returns the same request both times; Concur accepts it once (412 on the repeat)", async () => {
+    await stack.resetCounters();
+    const requestId = "3f1c2b4a-5d6e-4f70-8a91-b2c3d4e5f607";
+    const first = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("IDEM-1")], requestId }));
+    const again = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("IDEM-1")], requestId }));
+    expect(first.errors).toBeUndefined();
+    expect(again.errors).toBeUndefined();
+    expect(first.data!.upsertAccounts.request.requestId).toBe(requestId);
+    expect(again.data!.upsertAccounts.request.requestId).toBe(requestId);
+    expect(await patches()).toEqual({ "202": 1, "412": 1 });
+    await processed([requestId]);
+    expect((await stored()).get("IDEM-1")).toHaveLength(1);
+
+    const invalid = await stack.graphql(UPSERT_ACCOUNTS, vars({ accounts: [account("IDEM-2")], requestId: "not-a-uuid" }));
+    expect(invalid.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringContaining("requestId") });
+  });
+});
