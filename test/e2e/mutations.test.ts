@@ -308,4 +308,124 @@ describe("mutations over HTTP", () => {
     const invalid = await stack.graphql(UPSERT_ACCOUNTS, vars({ accounts: [account("IDEM-2")], requestId: "not-a-uuid" }));
     expect(invalid.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringContaining("requestId") });
   });
+  // Runs last in this file: it wipes the chart of accounts the tests above wrote.
+  it("replaceAllAccounts: Concur ends with exactly those records; over 4 MiB the overflow continues without deleteAll", async () => {
+    await stack.resetCounters();
+    const small = [account("REP-1"), account("REP-2"), account("REP-3")];
+    const answer = await stack.graphql<{ replaceAllAccounts: Result }>(
+      `mutation R($c: ID!, $e: ID!, $a: [AccountInput!]!) { replaceAllAccounts(companyId: $c, erpId: $e, accounts: $a) { ${RESULT} } }`,
+      vars({ a: small }),
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.replaceAllAccounts.sentIds).toEqual(["REP-1", "REP-2", "REP-3"]);
+    expect(await patches()).toEqual({ "202": 1 });
+    await processed([answer.data!.replaceAllAccounts.request.requestId]);
+    // deleteAll went with it: the 5,000 demo accounts and every earlier test's records are gone.
+    expect([...(await stored()).keys()].sort()).toEqual(["REP-1", "REP-2", "REP-3"]);
+
+    // 1,200 records of 4,000 bytes (4.8 MB): 2 PATCHes; were the second one sent with deleteAll, the first 1,0xx would be gone.
+    await stack.resetCounters();
+    const large = Array.from({ length: 1_200 }, (_, i) => sizedAccount(`REPL-${String(i).padStart(4, "0")}`, 4_000));
+    const big = await stack.graphql<{ replaceAllAccounts: Result }>(
+      `mutation R($c: ID!, $e: ID!, $a: [AccountInput!]!) { replaceAllAccounts(companyId: $c, erpId: $e, accounts: $a) { ${RESULT} } }`,
+      vars({ a: large }),
+    );
+    expect(big.errors).toBeUndefined();
+    const r = big.data!.replaceAllAccounts;
+    expect(r.sentIds).toEqual(large.map((a) => a.id));
+    expect(r.requests).toHaveLength(2);
+    expect(r.request.requestId).toBe(r.requests[1]!.requestId);
+    expect(await patches()).toEqual({ "202": 2 });
+    await processed(r.requests.map((q) => q.requestId));
+    const data = await stored();
+    expect(data.size).toBe(1_200);
+    for (const a of large) expect(data.get(a.id)?.length, a.id).toBe(1);
+  });
+});
+
+describe("registration mutations over HTTP", () => {
+  let stack: Stack;
+  const REGISTER = "POST /accountingintegration/v4/companies/{companyId}/erps";
+  const ERP_FIELDS = "companyId erpId partnerAppName erpName externalErpId features postingOptions { postingCode postingName availableForOutOfPocketExpenses configurationFields { configurationFieldType isRequired } }";
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { BATCH_WINDOW_MS: "25" }, webhooks: false });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("registerErp -> updateErp (features and posting options replaced wholesale) -> unregisterErp -> erpIntegration is NOT_FOUND", async () => {
+    const { companyId } = await stack.admin("POST", "/companies", {});
+    const { access_token: token } = await stack.admin("POST", "/tokens", { companyId });
+    await stack.resetCounters();
+
+    const registered = await stack.graphql<{ registerErp: Record<string, any> }>(
+      `mutation Reg($c: ID!, $input: ErpRegistrationInput!) { registerErp(companyId: $c, input: $input) { ${ERP_FIELDS} } }`,
+      {
+        c: companyId,
+        input: {
+          partnerAppName: "Partner",
+          erpName: "Acme ERP",
+          externalErpId: "acme-1",
+          features: ["SUPPORTS_RECEIPT_POSTING", "SUPPORTS_LIABILITY_ACCOUNT"],
+          postingOptions: [{ postingCode: "P1", postingName: "Posting one", configurationFields: [{ configurationFieldType: "POSTING_DATE", isRequired: true }] }],
+        },
+      },
+      token,
+    );
+    expect(registered.errors).toBeUndefined();
+    const erp = registered.data!.registerErp;
+    expect(erp).toMatchObject({ companyId, erpName: "Acme ERP", externalErpId: "acme-1", features: ["SUPPORTS_RECEIPT_POSTING", "SUPPORTS_LIABILITY_ACCOUNT"] });
+    expect(erp.erpId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sumCalls(await stack.counters(), REGISTER)).toBe(1);
+
+    const UPDATE = `mutation Upd($c: ID!, $e: ID!, $input: ErpUpdateInput!) { updateErp(companyId: $c, erpId: $e, input: $input) { ${ERP_FIELDS} } }`;
+    const updated = await stack.graphql<{ updateErp: Record<string, any> }>(
+      UPDATE,
+      { c: companyId, e: erp.erpId, input: { features: ["ENABLE_TAX_INTEGRATION"], postingOptions: [{ postingCode: "P2", postingName: "Posting two", availableForOutOfPocketExpenses: true }] } },
+      token,
+    );
+    expect(updated.errors).toBeUndefined();
+    // Wholesale: the two registered flags and option P1 are gone, not merged.
+    expect(updated.data!.updateErp).toMatchObject({
+      erpId: erp.erpId,
+      features: ["ENABLE_TAX_INTEGRATION"],
+      postingOptions: [{ postingCode: "P2", postingName: "Posting two", availableForOutOfPocketExpenses: true, configurationFields: [] }],
+    });
+    const read = await stack.graphql<{ erpIntegration: Record<string, any> }>(
+      `query E($c: ID!, $e: ID!) { erpIntegration(companyId: $c, erpId: $e) { features postingOptions { postingCode } } }`,
+      { c: companyId, e: erp.erpId },
+      token,
+    );
+    expect(read.data!.erpIntegration).toEqual({ features: ["ENABLE_TAX_INTEGRATION"], postingOptions: [{ postingCode: "P2" }] });
+
+    // The update input has no optional lists: leaving postingOptions out is a schema error, not a silent wipe.
+    const partial = await stack.graphql(UPDATE, { c: companyId, e: erp.erpId, input: { features: [] } }, token);
+    expect(partial.errors?.[0]?.message).toMatch(/postingOptions/);
+
+    const removed = await stack.graphql<{ unregisterErp: boolean }>(
+      `mutation Del($c: ID!, $e: ID!) { unregisterErp(companyId: $c, erpId: $e) }`,
+      { c: companyId, e: erp.erpId },
+      token,
+    );
+    expect(removed).toEqual({ data: { unregisterErp: true } });
+    const gone = await stack.graphql(`query E($c: ID!, $e: ID!) { erpIntegration(companyId: $c, erpId: $e) { erpId } }`, { c: companyId, e: erp.erpId }, token);
+    expect(gone.errors?.[0]).toMatchObject({ path: ["erpIntegration"], extensions: { code: "NOT_FOUND" } });
+  });
+
+  it("registerErp with an invalid input is BAD_USER_INPUT and nothing is sent", async () => {
+    const { companyId } = await stack.admin("POST", "/companies", {});
+    const { access_token: token } = await stack.admin("POST", "/tokens", { companyId });
+    await stack.resetCounters();
+    const answer = await stack.graphql(
+      `mutation Reg($c: ID!, $input: ErpRegistrationInput!) { registerErp(companyId: $c, input: $input) { erpId } }`,
+      { c: companyId, input: { partnerAppName: "P", erpName: " ", externalErpId: "x", postingOptions: [{ postingCode: "A", postingName: "A" }, { postingCode: "A", postingName: "B" }] } },
+      token,
+    );
+    expect(answer.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(answer.errors![0].message).toContain("input.erpName");
+    expect(answer.errors![0].message).toContain("input.postingOptions[1].postingCode");
+    expect(sumCalls(await stack.counters(), REGISTER)).toBe(0);
+  });
 });
