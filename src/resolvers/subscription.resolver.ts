@@ -4,7 +4,7 @@ import { badInput } from "../errors.js";
 import { toListMapping, toMappings, toRequest } from "../datasources/mappers.js";
 import type { ListMapping as WireListMapping } from "../datasources/wire.js";
 import { AccountingObjectType, Mappings, MappingsChangeEvent, Request, ResetRequestedEvent } from "../schema/index.js";
-import type { MappingsChangedPayload, RequestStatusPayload, ResetRequestedPayload } from "../subscriptions/index.js";
+import { isFinalStatus, type MappingsChangedPayload, type RequestStatusPayload, type ResetRequestedPayload } from "../subscriptions/index.js";
 import { ErpArgs } from "./args.js";
 
 @ArgsType()
@@ -37,8 +37,10 @@ async function* requestStatuses({ args, context }: SubscribeResolverData<unknown
   const { tracker, reader, poller } = context.services;
   let unwatch: (() => void) | undefined;
   if (requestId && erpId) {
-    // No race with the mutation: if no event was seen yet, ask Concur once; a final status is delivered at once.
-    if (!(await tracker.latest(companyId, erpId, requestId))) {
+    // No race with the mutation: unless a final status is known, ask Concur once (it may have finished with no
+    // event seen, e.g. ESS not set up); a final status is then delivered at once instead of after the poll delay.
+    const known = await tracker.latest(companyId, erpId, requestId);
+    if (!known || !isFinalStatus(known.status)) {
       const status = await reader.getRequest(caller, companyId, erpId, requestId);
       await tracker.record({ companyId, erpId, requestId, status: status.status as RequestStatusPayload["status"] });
     }
