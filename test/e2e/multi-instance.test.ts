@@ -1,0 +1,174 @@
+// Two gateway replicas sharing a real Redis (pubsub, de-duplication, request statuses) and one Concur emulator:
+// a webhook received by one replica reaches subscribers on the other, exactly once.
+import { randomUUID } from "node:crypto";
+import type { FormattedExecutionResult, GraphQLFormattedError } from "graphql";
+import { createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
+import { startStack, type Stack } from "../helpers/stack.js";
+import { waitFor } from "../helpers/wait.js";
+
+interface Subscriber<T> {
+  readonly events: T[];
+  errors: readonly GraphQLFormattedError[] | undefined;
+  completed: boolean;
+  readonly done: Promise<void>;
+  close(): Promise<void>;
+}
+
+function subscribe<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Subscriber<T> {
+  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const sub = { events: [] as T[], errors: undefined, completed: false } as unknown as Subscriber<T>;
+  (sub as { done: Promise<void> }).done = new Promise<void>((resolve) => {
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (result: FormattedExecutionResult<T>) => {
+          if (result.errors) sub.errors = [...(sub.errors ?? []), ...result.errors];
+          if (result.data) sub.events.push(result.data);
+        },
+        error: (error: unknown) => {
+          sub.errors = Array.isArray(error) ? error : [{ message: String(error) }];
+          resolve();
+        },
+        complete: () => {
+          sub.completed = true;
+          resolve();
+        },
+      },
+    );
+  });
+  sub.close = () => client.dispose() as Promise<void>;
+  return sub;
+}
+
+const STATUS_SUBSCRIPTION = /* GraphQL */ `
+  subscription RequestStatus($companyId: ID!, $erpId: ID, $requestId: ID) {
+    requestStatusChanged(companyId: $companyId, erpId: $erpId, requestId: $requestId) {
+      requestId
+      status
+      errors(first: 10) {
+        edges {
+          node {
+            errorCode
+          }
+        }
+      }
+    }
+  }
+`;
+
+const UPSERT_ACCOUNTS = /* GraphQL */ `
+  mutation UpsertAccounts($companyId: ID!, $erpId: ID!, $accounts: [AccountInput!]!) {
+    upsertAccounts(companyId: $companyId, erpId: $erpId, accounts: $accounts) {
+      request {
+        requestId
+        status
+      }
+      rejected {
+        id
+      }
+    }
+  }
+`;
+
+type StatusEvent = { requestStatusChanged: { requestId: string; status: string; errors: { edges: unknown[] } } };
+const statusesOf = (sub: Subscriber<StatusEvent>) => sub.events.map((e) => e.requestStatusChanged.status);
+
+const hasRedis = redisAvailable();
+
+describe.skipIf(!hasRedis)("two gateway replicas sharing Redis", () => {
+  let redis: RedisServer;
+  let a: Stack;
+  let b: Stack;
+  const open: Subscriber<unknown>[] = [];
+  const sub = (stack: Stack, requestId: string) => {
+    const s = subscribe<StatusEvent>(stack.gateway.wsUrl, stack.token, STATUS_SUBSCRIPTION, { companyId: stack.companyId, erpId: stack.erpId, requestId });
+    open.push(s as Subscriber<unknown>);
+    return s;
+  };
+  const webhookUrl = (stack: Stack) => `${stack.gateway.origin}/webhooks/concur`;
+  const deliveries = async (): Promise<Array<{ eventId: string; eventType: string; url: string; status: number | null; outcome: string }>> =>
+    (await a.admin("GET", "/webhooks/deliveries")).deliveries;
+
+  /** A mutation through replica A while the emulator holds processing; returns its request id. */
+  async function pausedMutationOnA(): Promise<string> {
+    await a.admin("PUT", "/config", { processingPaused: true });
+    const res = await a.graphql(UPSERT_ACCOUNTS, {
+      companyId: a.companyId,
+      erpId: a.erpId,
+      accounts: [{ id: `ACC-MI-${randomUUID().slice(0, 8)}`, name: "Multi-instance", number: "71000", type: "EXPENSE" }],
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.upsertAccounts.request.status).toBe("PROCESSING");
+    return res.data.upsertAccounts.request.requestId;
+  }
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    // The poll fallback is far away: every final status below travels webhook -> Redis -> subscriber.
+    const env = { REDIS_URL: redis.url, POLL_FALLBACK_MS: "60000" };
+    a = await startStack({ env });
+    b = await startStack({ env, sharedEmulator: a.emulator, webhooks: false });
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((s) => s.close()));
+    await b?.stop();
+    await a?.stop();
+    await redis?.stop();
+  });
+
+  it("webhook to replica A only, subscriber on replica B (mutation through A): exactly one delivery", async () => {
+    a.emulator.setWebhookUrls([webhookUrl(a)]);
+    try {
+      const requestId = await pausedMutationOnA();
+      const onB = sub(b, requestId);
+      // B knows the PROCESSING that A recorded (shared Redis store): the replay proves B's subscriber is live.
+      await waitFor(() => onB.events.length === 1, 5_000, "PROCESSING replay on B");
+      expect(statusesOf(onB)).toEqual(["PROCESSING"]);
+      const before = (await deliveries()).length;
+
+      await a.admin("PUT", "/config", { processingPaused: false });
+      await waitFor(() => onB.completed || onB.errors, 10_000, "B's subscription to complete");
+      expect(onB.errors).toBeUndefined();
+      expect(statusesOf(onB)).toEqual(["PROCESSING", "SUCCESS"]);
+      expect(onB.events[1]!.requestStatusChanged).toMatchObject({ requestId, status: "SUCCESS", errors: { edges: [] } });
+
+      const fresh = (await deliveries()).slice(before).filter((d) => d.eventType === "data.statusUpdated");
+      expect(fresh.map((d) => [d.url, d.status])).toEqual([[webhookUrl(a), 202]]);
+      expect(b.gateway.services.poller.size).toBe(0);
+    } finally {
+      await a.admin("PUT", "/config", { processingPaused: false });
+    }
+  });
+
+  it("the same event delivered to both replicas: one 202, one duplicate, one delivery per subscriber on each replica", async () => {
+    a.emulator.setWebhookUrls([webhookUrl(a), webhookUrl(b)]);
+    await a.admin("PUT", "/faults", { webhookDuplicateRate: 1 });
+    try {
+      const requestId = await pausedMutationOnA();
+      const subscribers = [sub(a, requestId), sub(a, requestId), sub(b, requestId), sub(b, requestId)];
+      await waitFor(() => subscribers.every((s) => s.events.length === 1), 5_000, "PROCESSING replays");
+      const before = (await deliveries()).length;
+
+      await a.admin("PUT", "/config", { processingPaused: false });
+      await waitFor(() => subscribers.every((s) => s.completed || s.errors), 10_000, "every subscription to complete");
+      for (const s of subscribers) {
+        expect(s.errors).toBeUndefined();
+        expect(statusesOf(s)).toEqual(["PROCESSING", "SUCCESS"]);
+      }
+
+      // One event, 2 URLs x 2 copies: exactly one copy was accepted (202) across both replicas.
+      await waitFor(async () => (await deliveries()).slice(before).length >= 4, 5_000, "4 deliveries");
+      const fresh = (await deliveries()).slice(before).filter((d) => d.eventType === "data.statusUpdated");
+      expect(new Set(fresh.map((d) => d.eventId)).size).toBe(1);
+      expect(fresh.map((d) => d.status).sort()).toEqual([200, 200, 200, 202]);
+      expect(new Set(fresh.map((d) => d.url))).toEqual(new Set([webhookUrl(a), webhookUrl(b)]));
+    } finally {
+      await a.admin("PUT", "/faults", { webhookDuplicateRate: 0 });
+      await a.admin("PUT", "/config", { processingPaused: false });
+    }
+  });
+});
