@@ -333,6 +333,8 @@ describe("WriteBatcher over real HTTP", () => {
     expect(replace.sentIds).toEqual(["DE"]);
     expect(add.sentIds).toEqual(["FR"]);
     await expect(b.enqueue(target("taxData"), { kind: "delete", ids: ["DE"] })).rejects.toMatchObject({ extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    await expect(b.enqueue(target(), { kind: "upsert", records: [] })).rejects.toMatchObject({ extensions: { code: ErrorCode.BAD_USER_INPUT } });
+    expect(fake.calls).toHaveLength(2);
   });
 
   it("calls onWritten after each accepted write", async () => {

@@ -3,7 +3,7 @@ import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis, type RateLimiter
 import { CodedError, ErrorCode, badInput } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { MAX_PATCH_BYTES, MAX_RECORD_BYTES, PACING_MARGIN_MS, PATCH_INTERVAL_MS } from "./limits.js";
-import { jsonBytes, planPatchBatches, recordId, type PlanOp, type PlannedPatch } from "./plan.js";
+import { jsonBytes, planPatchBatches, type PlanOp, type PlannedPatch } from "./plan.js";
 import { deriveRequestId, isUuid, newRequestId, sendWrite, type RetryPolicy } from "./send.js";
 import type { PatchSender, RejectedRecord, RequestStatus, WriteOp, WriteResult, WriteTarget, WriteType } from "./types.js";
 
@@ -97,7 +97,7 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
   const intervalMs = options.intervalMs ?? PATCH_INTERVAL_MS + PACING_MARGIN_MS;
   const maxPatchBytes = options.maxPatchBytes ?? MAX_PATCH_BYTES;
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-  const pace = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:write" });
+  const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:write" });
   const queues = new Map<string, KeyQueue>();
   let closed = false;
 
@@ -111,6 +111,9 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
       return Promise.reject(badInput("taxData has no per-record delete: use replace (PUT) to set the full tax data"));
     }
     const { ops, rejected } = toPlanOps(op, target.type, maxRecordBytes);
+    if (ops.length === 0 && rejected.length === 0) {
+      return Promise.reject(badInput(`nothing to write: the ${op.kind} lists no ${op.kind === "delete" ? "ids" : "records"}`));
+    }
     if (ops.length === 0) {
       // Nothing left to send (every record over the limit): answer now, do not wipe anything.
       return Promise.reject(rejected.length === 1 ? rejected[0]!.error : combineTooLarge(rejected.map((r) => r.error)));
@@ -165,13 +168,23 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
     });
     queue.wake = undefined;
     while (queue.entries.length > 0) {
-      await pace(queue.paceKey);
-      await sendNext(queue);
+      let release = await pacer.acquire(queue.paceKey);
+      const slot = {
+        acquire: async () => {
+          release = await pacer.acquire(queue.paceKey);
+        },
+        release: () => release(),
+      };
+      try {
+        await sendNext(queue, slot);
+      } finally {
+        await release();
+      }
     }
   }
 
   /** Plans what is queued now and sends the first body; the rest stays queued for the next slot. */
-  async function sendNext(queue: KeyQueue): Promise<void> {
+  async function sendNext(queue: KeyQueue, slot: { acquire(): Promise<void>; release(): Promise<void> }): Promise<void> {
     const head = queue.entries[0]!;
     // A caller-supplied request id maps to exactly that caller's records: such an entry goes alone.
     const batch = head.requestId ? [head] : takeWhile(queue.entries, (e) => !e.requestId);
@@ -197,7 +210,7 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
         ...options.retry,
         requestId,
         callerSuppliedId: Boolean(head.requestId),
-        beforeResend: () => pace(queue.paceKey),
+        pacing: slot,
         logger,
       });
     } catch (error) {
@@ -362,14 +375,24 @@ if ttl == -1 then \
 end \
 return {consumed, ttl}`;
 
+/** Gives back a pacing slot; idempotent (a second call does nothing). */
+export type ReleaseSlot = () => Promise<void>;
+
 /**
- * `pace(key)` resolves when the caller may send the next call for `key`: at most one per `intervalMs`,
- * FIFO, never rejected. Shared across replicas when `redis` is given.
+ * Paces calls per key. `acquire(key)` resolves when the caller may send (FIFO, never rejected) and returns the
+ * slot's release; until it is released no other caller of this process gets the key, and after it is released
+ * the next call waits `intervalMs` more. Measuring the gap from the END of the previous call, not its start,
+ * means a slow 4 MB upload or a retry cannot bring two calls closer than the interval at the upstream.
+ * With Redis the interval also holds across replicas (RateLimiterRedis + RateLimiterQueue).
  */
-export function createPacer(options: { intervalMs: number; redis?: Redis; keyPrefix: string }): (key: string) => Promise<void> {
+export interface Pacer {
+  acquire(key: string): Promise<ReleaseSlot>;
+}
+
+export function createPacer(options: { intervalMs: number; redis?: Redis; keyPrefix: string }): Pacer {
   const duration = options.intervalMs / 1000;
   const memory = new RateLimiterMemory({ points: 1, duration, keyPrefix: options.keyPrefix });
-  const limiter: RateLimiterAbstract = options.redis
+  const redisLimiter = options.redis
     ? new RateLimiterRedis({
         storeClient: options.redis,
         points: 1,
@@ -378,11 +401,51 @@ export function createPacer(options: { intervalMs: number; redis?: Redis; keyPre
         customIncrTtlLuaScript: PX_INCR_TTL_LUA,
         insuranceLimiter: memory,
       })
-    : memory;
+    : undefined;
+  const limiter: RateLimiterAbstract = redisLimiter ?? memory;
   const queue = new RateLimiterQueue(limiter, { maxQueueSize: Number.MAX_SAFE_INTEGER });
-  return async (key: string) => {
-    await queue.removeTokens(1, key);
+  /** Tail of the in-process FIFO of holders per key. */
+  const tails = new Map<string, Promise<void>>();
+
+  /** Marks `key` as used (1 of 1 points) for `ms` from now. */
+  const hold = async (key: string, ms: number) => {
+    if (options.redis && redisLimiter) {
+      try {
+        await options.redis.set(redisLimiter.getKey(key), "1", "PX", Math.ceil(ms));
+        return;
+      } catch {
+        // Redis down: the insurance (in-memory) limiter is the one consulted now.
+      }
+    }
+    await memory.set(key, 1, ms / 1000);
+  };
+
+  return {
+    async acquire(key) {
+      const previous = tails.get(key) ?? Promise.resolve();
+      let unlock!: () => void;
+      const mine = new Promise<void>((resolve) => (unlock = resolve));
+      const tail = previous.then(() => mine);
+      tails.set(key, tail);
+      await previous;
+      let released = false;
+      const release: ReleaseSlot = async () => {
+        if (released) return;
+        released = true;
+        try {
+          await hold(key, options.intervalMs);
+        } finally {
+          if (tails.get(key) === tail) tails.delete(key);
+          unlock();
+        }
+      };
+      try {
+        await queue.removeTokens(1, key);
+      } catch (error) {
+        await release();
+        throw error;
+      }
+      return release;
+    },
   };
 }
-
-export { recordId };

@@ -82,7 +82,7 @@ const RETRYABLE = new Set<string>([ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPS
 export function createRegistrationClient(options: RegistrationOptions): RegistrationClient {
   const { sender, logger } = options;
   const retry = options.retry ?? {};
-  const pace = createPacer({
+  const pacer = createPacer({
     intervalMs: options.intervalMs ?? REGISTER_INTERVAL_MS + PACING_MARGIN_MS,
     redis: options.redis,
     keyPrefix: "concur-graph:pace:register",
@@ -91,16 +91,24 @@ export function createRegistrationClient(options: RegistrationOptions): Registra
   const toError = (req: SenderRequest, res: SenderResponse) =>
     errorFromResponse({ method: req.method, status: res.status, body: res.body, headers: res.headers, correlationId: res.correlationId ?? "" });
 
-  /** Sends once, waiting out 429s (Retry-After, then `beforeResend`); returns the first non-429 response. */
-  async function sendThrough429(req: SenderRequest, beforeResend?: () => Promise<void>): Promise<SenderResponse> {
+  /**
+   * Sends, waiting out 429s (Retry-After); returns the first non-429 response. With `paceKey` every send
+   * takes a pacing slot first and gives it back when the response arrives.
+   */
+  async function sendThrough429(req: SenderRequest, paceKey?: string): Promise<SenderResponse> {
     for (let waits = 0; ; waits += 1) {
-      const res = await sender.send(req);
+      const release = paceKey !== undefined ? await pacer.acquire(paceKey) : undefined;
+      let res: SenderResponse;
+      try {
+        res = await sender.send(req);
+      } finally {
+        await release?.();
+      }
       if (res.status !== 429) return res;
       if (waits >= (retry.max429Waits ?? 10)) throw toError(req, res);
       const wait = retryAfterMs(res.headers["retry-after"], retry.maxRetryAfterMs);
       logger?.warn({ method: req.method, path: req.path, waitMs: wait }, "concur answered 429; waiting Retry-After");
       await sleep(wait);
-      await beforeResend?.();
     }
   }
 
@@ -152,9 +160,8 @@ export function createRegistrationClient(options: RegistrationOptions): Registra
         caller,
         body: { ...erp, features: erp.features ?? [], postingOptions: erp.postingOptions ?? [] },
       };
-      await pace(paceKey);
       // Not retried on 5xx: POST /erps has no idempotency key, and a retry could register twice.
-      const res = await sendThrough429(req, () => pace(paceKey));
+      const res = await sendThrough429(req, paceKey);
       if (res.status >= 200 && res.status < 300) return res.body as ErpPackageWire;
       throw toError(req, res);
     },

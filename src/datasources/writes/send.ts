@@ -58,8 +58,11 @@ export interface SendWriteOptions extends RetryPolicy {
   requestId: string;
   /** True when the id came from the caller: then a 412 on the first try means "already accepted". */
   callerSuppliedId?: boolean;
-  /** Awaited before every re-send (after backoff or Retry-After): the pacing slot. */
-  beforeResend?: () => Promise<void>;
+  /**
+   * The pacing slot of this endpoint. The caller has acquired it before calling; sendWrite releases it when each
+   * response (or failure) arrives and acquires it again before every re-send.
+   */
+  pacing?: { acquire(): Promise<void>; release(): Promise<void> };
   logger?: Logger;
 }
 
@@ -102,17 +105,19 @@ export async function sendWrite(sender: PatchSender, req: WriteRequest, options:
 
   const tryOnce = async (): Promise<RequestStatus> => {
     attempt += 1;
-    if (attempt > 1) await options.beforeResend?.();
+    if (attempt > 1) await options.pacing?.acquire();
     for (;;) {
       let res: SenderResponse;
       try {
         res = await sender.send({ method: req.method, path, caller: req.caller, body: req.body, headers: { "if-none-match": requestId } });
       } catch (error) {
+        await options.pacing?.release();
         // Network errors and timeouts may or may not have reached Concur.
         if (error instanceof CodedError && !RETRYABLE.has(error.code)) throw new AbortError(error);
         maybeApplied = true;
         throw error instanceof Error ? error : new Error(String(error));
       }
+      await options.pacing?.release();
       if (res.status >= 200 && res.status < 300) return withIds(res.body, req, requestId);
       if (res.status === 412 && (maybeApplied || options.callerSuppliedId)) {
         logger?.info({ requestId, type: req.type }, "write already accepted upstream (412); reading its request");
@@ -125,7 +130,7 @@ export async function sendWrite(sender: PatchSender, req: WriteRequest, options:
         const wait = retryAfterMs(res.headers["retry-after"], options.maxRetryAfterMs);
         logger?.warn({ requestId, type: req.type, waitMs: wait }, "concur answered 429; waiting Retry-After");
         await sleep(wait);
-        await options.beforeResend?.();
+        await options.pacing?.acquire();
         continue;
       }
       if (res.status >= 500) {
