@@ -157,10 +157,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
+/**
+ * The bearer token of a WebSocket connection: `authorization` (graphql-ws clients, Hive Gateway) or `token`
+ * (what Apollo Router puts in connection_init), with or without the `Bearer ` prefix.
+ */
 function readAuthorization(params: Record<string, unknown> | undefined): string | undefined {
   if (!params) return undefined;
+  let authorization: string | undefined;
+  let token: string | undefined;
   for (const [key, value] of Object.entries(params)) {
-    if (key.toLowerCase() === "authorization" && typeof value === "string") return value;
+    if (typeof value !== "string") continue;
+    if (key.toLowerCase() === "authorization") authorization = value;
+    else if (key.toLowerCase() === "token") token = value;
   }
-  return undefined;
+  const found = authorization ?? token;
+  if (found === undefined) return undefined;
+  return /^bearer\s/i.test(found) ? found : `Bearer ${found}`;
 }
