@@ -58,7 +58,8 @@ export interface PlanLimits {
 
 /** Record key: `id` for accounts/vendors/lists, `countryCode` for tax data. */
 export function recordId(record: WireRecord): string {
-  const id = record.id ?? record.countryCode;
+  const { id: key, countryCode } = record as { id?: unknown; countryCode?: unknown };
+  const id = key ?? countryCode;
   return id === undefined || id === null ? "" : String(id);
 }
 

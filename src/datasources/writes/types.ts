@@ -17,8 +17,11 @@ export interface WriteTarget {
   type: WriteType;
 }
 
-/** A wire record (Account, Vendor, ListName or TaxData) as sent upstream. */
-export type WireRecord = Record<string, unknown>;
+/**
+ * A wire record (Account, Vendor, ListName or TaxData) as sent upstream. Plain `object` so typed wire
+ * interfaces (without index signatures) are accepted as they are.
+ */
+export type WireRecord = object;
 
 /**
  * One caller's write. Records are wire records; ids are record ids
