@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { FormattedExecutionResult, GraphQLFormattedError } from "graphql";
 import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { WebSocket } from "ws";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 import { startStack, type Stack } from "../helpers/stack.js";
@@ -169,6 +170,25 @@ describe.skipIf(!hasRedis)("two gateway replicas sharing Redis", () => {
     } finally {
       await a.admin("PUT", "/faults", { webhookDuplicateRate: 0 });
       await a.admin("PUT", "/config", { processingPaused: false });
+    }
+  });
+  it("a client that leaves ends its Redis subscription at once (no listener kept until the next event)", async () => {
+    const probe = new Redis(redis.url);
+    try {
+      const listeners = async (channel: string) => ((await probe.pubsub("NUMSUB", channel)) as [string, number])[1];
+      const channels = [`MAPPINGS_CHANGED:${b.companyId}`, `RESET_REQUESTED:${b.companyId}`, `REQUEST_STATUS:${b.companyId}`];
+      expect(await Promise.all(channels.map(listeners))).toEqual([0, 0, 0]);
+      const variables = { c: b.companyId, e: b.erpId };
+      const subs = [
+        subscribe(b.gateway.wsUrl, b.token, `subscription($c: ID!, $e: ID!) { mappingsChanged(companyId: $c, erpId: $e) { eventType } }`, variables),
+        subscribe(b.gateway.wsUrl, b.token, `subscription($c: ID!, $e: ID!) { resetRequested(companyId: $c, erpId: $e) { objectTypes } }`, variables),
+        subscribe(b.gateway.wsUrl, b.token, `subscription($c: ID!, $e: ID!) { requestStatusChanged(companyId: $c, erpId: $e) { status } }`, variables),
+      ];
+      await waitFor(async () => (await Promise.all(channels.map(listeners))).every((n) => n === 1), 5_000, "B to subscribe in Redis");
+      await Promise.all(subs.map((s) => s.close()));
+      await waitFor(async () => (await Promise.all(channels.map(listeners))).every((n) => n === 0), 5_000, "B to unsubscribe in Redis");
+    } finally {
+      probe.disconnect();
     }
   });
 });

@@ -653,6 +653,27 @@ describe("subscriptions without ESS: polling fallback", () => {
       await setProcessingPaused(stack, false);
     }
   });
+
+  it("a subscriber that leaves stops the shared poll loop once the last one is gone", async () => {
+    await setProcessingPaused(stack, true);
+    try {
+      const requestId = await upsertOneAccount(stack);
+      const variables = { companyId: stack.companyId, erpId: stack.erpId, requestId };
+      const a = sub(variables);
+      const b = sub(variables);
+      await waitFor(() => a.events.length === 1 && b.events.length === 1, 5_000, "PROCESSING replay");
+      expect(stack.gateway.services.poller.size).toBe(1);
+      await a.close();
+      // b still watches: the loop keeps polling (a poll after a left).
+      await stack.resetCounters();
+      await waitFor(async () => sumCalls(await stack.counters(), ROUTES.request) >= 1, 5_000, "a poll for b");
+      expect(stack.gateway.services.poller.size).toBe(1);
+      await b.close();
+      await waitFor(() => stack.gateway.services.poller.size === 0, 5_000, "the poll loop to stop");
+    } finally {
+      await setProcessingPaused(stack, false);
+    }
+  });
 });
 
 describe("subscriptions without ESS: subscribe after finish", () => {
