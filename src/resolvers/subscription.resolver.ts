@@ -1,3 +1,4 @@
+import { Repeater } from "@graphql-yoga/subscription";
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import { badInput } from "../errors.js";
@@ -30,7 +31,12 @@ async function authorize({ requireCaller, services }: GatewayContext, companyId:
   return caller;
 }
 
-async function* requestStatuses({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): AsyncGenerator<RequestStatusPayload> {
+// The subscribe functions set up eagerly and return the pubsub's Repeater (not an async generator): graphql-ws
+// calls return() when a client leaves, and an async generator waiting inside `yield*` only runs its finally after
+// the next event, so a departed subscriber kept its listener and its request's poll loop until then (forever for
+// a request that stays PROCESSING). A Repeater ends at once on return().
+
+async function requestStatuses({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): Promise<AsyncIterable<RequestStatusPayload>> {
   const { companyId, erpId, requestId } = args as unknown as RequestStatusArgs;
   if (requestId && !erpId) throw badInput("requestStatusChanged: requestId needs erpId (the ERP the request belongs to).", { field: "erpId" });
   const caller = await authorize(context, companyId, erpId);
@@ -48,34 +54,29 @@ async function* requestStatuses({ args, context }: SubscribeResolverData<unknown
     unwatch = poller.watch({ companyId, erpId, requestId }, caller.authorization);
   }
   const source = tracker.subscribe(companyId, { erpId: erpId ?? undefined, requestId: requestId ?? undefined });
-  try {
-    yield* source;
-  } finally {
-    unwatch?.();
-    await source.return();
-  }
+  if (!unwatch) return source;
+  const stopWatching = unwatch;
+  return new Repeater<RequestStatusPayload>(async (push, stop) => {
+    // Client gone (return()) or stream finished: stop this watcher's polling and end the source.
+    void stop.then(() => {
+      stopWatching();
+      void source.return();
+    });
+    for await (const payload of source) await push(payload);
+    stop();
+  });
 }
 
-async function* mappingChanges({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): AsyncGenerator<MappingsChangedPayload> {
+async function mappingChanges({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): Promise<AsyncIterable<MappingsChangedPayload>> {
   const { companyId, erpId } = args as unknown as ErpArgs;
   await authorize(context, companyId, erpId);
-  const source = context.services.pubsub.subscribe("MAPPINGS_CHANGED", companyId, (event) => event.erpId === erpId);
-  try {
-    yield* source;
-  } finally {
-    await source.return();
-  }
+  return context.services.pubsub.subscribe("MAPPINGS_CHANGED", companyId, (event) => event.erpId === erpId);
 }
 
-async function* resetRequests({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): AsyncGenerator<ResetRequestedPayload> {
+async function resetRequests({ args, context }: SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>): Promise<AsyncIterable<ResetRequestedPayload>> {
   const { companyId, erpId } = args as unknown as ErpArgs;
   await authorize(context, companyId, erpId);
-  const source = context.services.pubsub.subscribe("RESET_REQUESTED", companyId, (event) => event.erpId === erpId);
-  try {
-    yield* source;
-  } finally {
-    await source.return();
-  }
+  return context.services.pubsub.subscribe("RESET_REQUESTED", companyId, (event) => event.erpId === erpId);
 }
 
 @Resolver(() => MappingsChangeEvent)
