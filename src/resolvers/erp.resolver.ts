@@ -11,7 +11,21 @@ import {
   TaxDataConnection,
   VendorConnection,
 } from "../schema/index.js";
+import type { ErpDataType, ErpRecordByType } from "../datasources/reader.js";
 import { ErpArgs, mapConnection } from "./args.js";
+
+/** One page of an ERP data list, mapped to GraphQL nodes. */
+async function listPage<K extends ErpDataType, G>(
+  ctx: GatewayContext,
+  erp: ErpIntegration,
+  type: K,
+  args: ConnectionArgs,
+  toNode: (companyId: string, erpId: string, record: ErpRecordByType[K]) => G,
+) {
+  const { companyId, erpId } = erp;
+  const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId, erpId, type }, args);
+  return mapConnection(page, (record) => toNode(companyId, erpId, record));
+}
 
 @Resolver(() => ErpIntegration)
 export class ErpResolver {
@@ -31,26 +45,22 @@ export class ErpResolver {
 
   @FieldResolver(() => AccountConnection, { description: "The chart of accounts sent by the ERP, in upstream order." })
   async accounts(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<AccountConnection> {
-    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "accounts" }, args);
-    return mapConnection(page, (account) => toAccount(erp.companyId, erp.erpId, account));
+    return listPage(ctx, erp, "accounts", args, toAccount);
   }
 
   @FieldResolver(() => VendorConnection, { description: "Vendors (AP invoice vendors and employee vendors) cached by Concur for this ERP." })
   async vendors(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<VendorConnection> {
-    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "vendors" }, args);
-    return mapConnection(page, (vendor) => toVendor(erp.companyId, erp.erpId, vendor));
+    return listPage(ctx, erp, "vendors", args, toVendor);
   }
 
   @FieldResolver(() => ListNameConnection, { description: "Cost-object list names of the ERP (mapped to Concur lists by the customer)." })
   async listNames(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<ListNameConnection> {
-    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "lists" }, args);
-    return mapConnection(page, (list) => toListName(erp.companyId, erp.erpId, list));
+    return listPage(ctx, erp, "lists", args, toListName);
   }
 
   @FieldResolver(() => TaxDataConnection, { description: "Tax data per country (codes, reclaim codes, rates)." })
   async taxData(@Root() erp: ErpIntegration, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<TaxDataConnection> {
-    const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId: erp.companyId, erpId: erp.erpId, type: "taxData" }, args);
-    return mapConnection(page, (tax) => toTaxData(erp.companyId, erp.erpId, tax));
+    return listPage(ctx, erp, "taxData", args, toTaxData);
   }
 
   @FieldResolver(() => Mappings, { description: "How the customer mapped this ERP in Concur (ledger, payment types, lists, billable field, policies)." })
