@@ -1,0 +1,158 @@
+// Child processes for the bench: each server (emulator, proxy, gateway) runs in its own Node process,
+// started as `node --import tsx <entry>` so the pid we watch is the process that serves (no tsx wrapper).
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface Child<T> {
+  readonly pid: number;
+  readonly ready: T;
+  /** Current resident set size, MiB (Linux /proc). */
+  rssMiB(): number;
+  /** Peak resident set size since start, MiB (VmHWM). */
+  peakRssMiB(): number;
+  /** CPU time (user + system) used so far, ms. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+/** Kills every child still running (on exit paths of the parent). */
+export function killAll(): void {
+  for (const proc of live) if (proc.exitCode === null) proc.kill("SIGKILL");
+}
+process.once("exit", killAll);
+
+function procStatusKiB(pid: number, field: "VmRSS" | "VmHWM"): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields[11] = utime, fields[12] = stime (0-based after the comm field)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface SpawnOptions<T> {
+  name: string;
+  /** Entry relative to the repository root. */
+  entry: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  /** Returns the ready value when a stdout line shows the child is listening. */
+  parseReady: (line: string) => T | undefined;
+  timeoutMs?: number;
+}
+
+export function spawnChild<T>(options: SpawnOptions<T>): Promise<Child<T>> {
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(proc);
+  const pid = proc.pid!;
+  let stderr = "";
+  proc.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => {
+    live.delete(proc);
+    resolve();
+  }));
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => fail(new Error(`${options.name} did not start within ${options.timeoutMs ?? 30_000} ms\n${stderr}`)), options.timeoutMs ?? 30_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      proc.kill("SIGKILL");
+      reject(error);
+    };
+    const onEarlyExit = (code: number | null) => fail(new Error(`${options.name} exited (${code}) before it was ready\n${stderr}`));
+    proc.once("exit", onEarlyExit);
+    proc.stdout!.setEncoding("utf8").on("data", function onData(chunk: string) {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const ready = options.parseReady(line);
+        if (ready !== undefined) {
+          clearTimeout(timer);
+          proc.off("exit", onEarlyExit);
+          // Keep draining stdout so a chatty child never blocks on a full pipe.
+          proc.stdout!.off("data", onData).resume();
+          resolve({
+            pid,
+            ready,
+            rssMiB: () => procStatusKiB(pid, "VmRSS") / 1024,
+            peakRssMiB: () => procStatusKiB(pid, "VmHWM") / 1024,
+            cpuMs: () => procCpuMs(pid),
+            async stop() {
+              if (proc.exitCode !== null || proc.signalCode !== null) return;
+              proc.kill("SIGTERM");
+              const killer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+              await exited;
+              clearTimeout(killer);
+            },
+          });
+          return;
+        }
+      }
+    });
+  });
+}
+
+const readyJson = (line: string) => (line.startsWith("BENCH_READY ") ? JSON.parse(line.slice("BENCH_READY ".length)) : undefined);
+
+export interface EmulatorReady {
+  url: string;
+  token: string;
+  companyId: string;
+  erpId: string;
+  publicKeyPem: string;
+  pageBytes: number;
+}
+
+export function startEmulator(env: { pageBytes: number; privateKeyPem?: string; processingDelayMs?: number }): Promise<Child<EmulatorReady>> {
+  return spawnChild<EmulatorReady>({
+    name: "emulator",
+    entry: "bench/children/emulator.ts",
+    env: {
+      BENCH_PAGE_BYTES: String(env.pageBytes),
+      BENCH_PRIVATE_KEY_PEM: env.privateKeyPem ?? "",
+      BENCH_PROCESSING_DELAY_MS: String(env.processingDelayMs ?? 50),
+    },
+    parseReady: readyJson,
+  });
+}
+
+export function startProxy(upstream: string): Promise<Child<{ url: string }>> {
+  return spawnChild<{ url: string }>({ name: "proxy", entry: "bench/children/proxy.ts", env: { BENCH_UPSTREAM: upstream }, parseReady: readyJson });
+}
+
+/** The real gateway entry (`src/index.ts`, as `npm start` runs it) pointed at the bench emulator. */
+export function startGateway(upstream: string, env: Record<string, string> = {}): Promise<Child<{ url: string; origin: string }>> {
+  return spawnChild({
+    name: "gateway",
+    entry: "src/index.ts",
+    env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
+    parseReady: (line) => {
+      const match = /GraphiQL: (http:\/\/\S+\/graphql)/.exec(line);
+      return match ? { url: match[1], origin: match[1].replace(/\/graphql$/, "") } : undefined;
+    },
+  });
+}
