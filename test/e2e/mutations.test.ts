@@ -343,6 +343,104 @@ describe("mutations over HTTP", () => {
   });
 });
 
+describe("mutations over HTTP: upstream failures, tax data, replace-all with an oversized record", () => {
+  let stack: Stack;
+  const { processed, stored, patches, vars } = helpers(() => stack);
+  const TAX = (code: string, name: string) => ({
+    countryCode: code,
+    countryName: name,
+    stateEntries: [{ reclaimEntries: [{ reclaimCode: `R-${code}`, reclaimDetails: [{ taxCode: `T-${code}`, percentage: 19, validFrom: "2024-01-01" }] }] }],
+  });
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { BATCH_WINDOW_MS: "25" } });
+  });
+  afterEach(async () => {
+    await stack.admin("PUT", "/faults", { error5xxRate: 0, rate429: 0, latencyMs: 0 });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("a 429 injected by Concur is waited out (Retry-After) and the write still lands once", async () => {
+    await stack.resetCounters();
+    await stack.admin("PUT", "/faults", { rate429: 1 });
+    const pending = stack.graphql<{ upsertListNames: Result }>(
+      `mutation L($c: ID!, $e: ID!) { upsertListNames(companyId: $c, erpId: $e, listNames: [{ id: "RL-429", name: "after 429" }]) { ${RESULT} } }`,
+      vars({}),
+    );
+    await waitFor(async () => sumCalls(await stack.counters(), ROUTES.patchLists, "429") >= 1, 10_000, "the injected 429");
+    await stack.admin("PUT", "/faults", { rate429: 0 });
+    const answer = await pending;
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.upsertListNames.sentIds).toEqual(["RL-429"]);
+    expect(await patches(ROUTES.patchLists)).toEqual({ "429": 1, "202": 1 });
+    await processed([answer.data!.upsertListNames.request.requestId]);
+    expect((await stored("lists")).get("RL-429")).toHaveLength(1);
+  });
+
+  it("a PATCH that keeps failing (5xx on every retry) fails exactly its callers, with a coded error; nothing is written", async () => {
+    await stack.resetCounters();
+    await stack.admin("PUT", "/faults", { error5xxRate: 1 });
+    const answers = await Promise.all(
+      ["FAIL-1", "FAIL-2"].map((id) => stack.graphql<{ upsertAccounts: Result | null }>(UPSERT_ACCOUNTS, vars({ accounts: [account(id)] }))),
+    );
+    await stack.admin("PUT", "/faults", { error5xxRate: 0 });
+    for (const answer of answers) {
+      expect(answer.data).toEqual({ upsertAccounts: null });
+      expect(answer.errors?.[0]).toMatchObject({ path: ["upsertAccounts"], extensions: { code: "UPSTREAM_UNAVAILABLE" } });
+    }
+    // Both callers rode in one body; it was tried 5 times (1 + 4 retries) and never accepted.
+    expect(await patches()).toEqual({ "500": 5 });
+    const data = await stored();
+    expect(data.has("FAIL-1") || data.has("FAIL-2")).toBe(false);
+
+    // The endpoint is not stuck afterwards.
+    const after = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("FAIL-3")] }));
+    expect(after.data!.upsertAccounts.sentIds).toEqual(["FAIL-3"]);
+  }, 60_000);
+
+  it("tax data: addTaxData POSTs, replaceAllTaxData PUTs the full set", async () => {
+    await stack.resetCounters();
+    const TAX_RESULT = `mutation T($c: ID!, $e: ID!, $t: [TaxDataInput!]!) { addTaxData(companyId: $c, erpId: $e, taxData: $t) { ${RESULT} } }`;
+    const added = await stack.graphql<{ addTaxData: Result }>(TAX_RESULT, vars({ t: [TAX("DE", "Germany"), TAX("FR", "France")] }));
+    expect(added.errors).toBeUndefined();
+    expect(added.data!.addTaxData.sentIds).toEqual(["DE", "FR"]);
+    await processed([added.data!.addTaxData.request.requestId]);
+    const replaced = await stack.graphql<{ replaceAllTaxData: Result }>(
+      `mutation R($c: ID!, $e: ID!, $t: [TaxDataInput!]!) { replaceAllTaxData(companyId: $c, erpId: $e, taxData: $t) { ${RESULT} } }`,
+      vars({ t: [TAX("AT", "Austria")] }),
+    );
+    expect(replaced.errors).toBeUndefined();
+    await processed([replaced.data!.replaceAllTaxData.request.requestId]);
+    const c = await stack.counters();
+    expect(c[`POST ${API}/companies/{companyId}/erps/{erpId}/taxData`]).toEqual({ "202": 1 });
+    expect(c[`PUT ${API}/companies/{companyId}/erps/{erpId}/taxData`]).toEqual({ "202": 1 });
+    expect([...(await stored("taxData")).keys()]).toEqual(["AT"]);
+
+    const bad = await stack.graphql(TAX_RESULT, vars({ t: [TAX("XX", "Nowhere")] }));
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringContaining('taxData[0].countryCode: "XX"') });
+  });
+
+  it("replaceAll with one oversized record replaces with the others; when every record is oversized nothing is wiped", async () => {
+    await stack.resetCounters();
+    const REPLACE = `mutation R($c: ID!, $e: ID!, $l: [ListNameInput!]!) { replaceAllListNames(companyId: $c, erpId: $e, listNames: $l) { ${RESULT} } }`;
+    const huge = { id: "RLN-HUGE", name: "z".repeat(MAX_RECORD_BYTES) };
+    const answer = await stack.graphql<{ replaceAllListNames: Result }>(REPLACE, vars({ l: [{ id: "RLN-1", name: "one" }, huge, { id: "RLN-2", name: "two" }] }));
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.replaceAllListNames.sentIds).toEqual(["RLN-1", "RLN-2"]);
+    expect(answer.data!.replaceAllListNames.rejected).toEqual([expect.objectContaining({ id: "RLN-HUGE", code: "PAYLOAD_TOO_LARGE" })]);
+    await processed([answer.data!.replaceAllListNames.request.requestId]);
+    expect([...(await stored("lists")).keys()].sort()).toEqual(["RLN-1", "RLN-2"]);
+
+    const onlyHuge = await stack.graphql<{ replaceAllListNames: Result | null }>(REPLACE, vars({ l: [huge] }));
+    expect(onlyHuge.data!.replaceAllListNames).toBeNull();
+    expect(onlyHuge.errors?.[0]?.extensions?.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await patches(ROUTES.patchLists)).toEqual({ "202": 1 });
+    expect([...(await stored("lists")).keys()].sort()).toEqual(["RLN-1", "RLN-2"]);
+  });
+});
+
 describe("registration mutations over HTTP", () => {
   let stack: Stack;
   const REGISTER = "POST /accountingintegration/v4/companies/{companyId}/erps";
