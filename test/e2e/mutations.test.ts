@@ -400,6 +400,27 @@ describe("mutations over HTTP: upstream failures, tax data, replace-all with an 
     expect(after.data!.upsertAccounts.sentIds).toEqual(["FAIL-3"]);
   }, 60_000);
 
+  it("a caller requestId on an upload over 4 MiB: both parts get ids derived from it, and the repeat returns the same two requests", async () => {
+    await stack.resetCounters();
+    const requestId = "7d0e9c1b-2a3f-4b5c-9d6e-7f8a9b0c1d2e";
+    const records = Array.from({ length: 1_100 }, (_, i) => sizedAccount(`IDEM-BIG-${String(i).padStart(4, "0")}`, 4_000));
+    const first = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: records, requestId }));
+    expect(first.errors).toBeUndefined();
+    const parts = first.data!.upsertAccounts.requests.map((r) => r.requestId);
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toBe(requestId);
+    expect(await patches()).toEqual({ "202": 2 });
+
+    const again = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: records, requestId }));
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.upsertAccounts.requests.map((r) => r.requestId)).toEqual(parts);
+    expect(again.data!.upsertAccounts.sentIds).toHaveLength(1_100);
+    expect(await patches()).toEqual({ "202": 2, "412": 2 });
+    await processed(parts);
+    const data = await stored();
+    for (const r of records) expect(data.get(r.id)?.length, r.id).toBe(1);
+  });
+
   it("tax data: addTaxData POSTs, replaceAllTaxData PUTs the full set", async () => {
     await stack.resetCounters();
     const TAX_RESULT = `mutation T($c: ID!, $e: ID!, $t: [TaxDataInput!]!) { addTaxData(companyId: $c, erpId: $e, taxData: $t) { ${RESULT} } }`;
