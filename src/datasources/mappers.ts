@@ -51,9 +51,17 @@ import type * as wire from "./wire.js";
 // ---------------------------------------------------------------- enum helpers
 
 /** The member of a string enum whose value is `value`, or null when `value` is not one (unknown upstream value). */
+// Per-enum value sets, built once: enumValue runs once per record on connection reads (100 per query).
+const enumMembers = new WeakMap<object, ReadonlySet<string>>();
+
 function enumValue<E extends Record<string, string>>(enumObject: E, value: unknown): E[keyof E] | null {
   if (typeof value !== "string") return null;
-  return (Object.values(enumObject) as string[]).includes(value) ? (value as E[keyof E]) : null;
+  let members = enumMembers.get(enumObject);
+  if (!members) {
+    members = new Set(Object.values(enumObject));
+    enumMembers.set(enumObject, members);
+  }
+  return members.has(value) ? (value as E[keyof E]) : null;
 }
 
 /** Known members of a list of enum values, unknown ones left out (order kept, duplicates removed). */

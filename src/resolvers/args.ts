@@ -15,12 +15,19 @@ export class ErpArgs {
 /** Maps a datasource connection's nodes to GraphQL objects; cursors stay lazy (encoded only if selected). */
 export function mapConnection<W, G>(connection: Connection<W>, toNode: (wire: W) => G): ConnectionShape<G> {
   return {
-    edges: connection.edges.map((edge) => ({
-      get cursor() {
-        return edge.cursor;
-      },
-      node: toNode(edge.node),
-    })),
+    edges: connection.edges.map((edge) => new MappedEdge(edge, toNode(edge.node))),
     pageInfo: connection.pageInfo,
   };
+}
+
+/** A prototype getter, not an object literal with `get cursor()` (V8 builds those on a slow path, per edge). */
+class MappedEdge<G> {
+  constructor(
+    private readonly source: { readonly cursor: string },
+    readonly node: G,
+  ) {}
+
+  get cursor(): string {
+    return this.source.cursor;
+  }
 }
