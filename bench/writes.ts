@@ -1,8 +1,104 @@
-// Writes: K concurrent single-record upsertAccounts mutations -> PATCH calls vs ceil(bytes / 4 MiB),
-// upstream 429s, wall time vs the 1-per-second floor.
-//
-// PENDING: the gateway has no Mutation resolvers yet (`grep -l Mutation src/resolvers/*.ts` finds none);
-// mutations land in issue 4. Until then `--only writes` prints the line below and measures nothing.
-export async function runWrites(_options: { quick: boolean }): Promise<string> {
-  return "pending: mutations land in issue 4";
+// Writes: K concurrent single-record upsertAccounts mutations (~300-byte records) -> PATCH calls counted by
+// the emulator vs the lower bound ceil(total record bytes / 4 MiB), upstream 429s (must be 0), and wall time
+// vs the 1-PATCH-per-second floor ((PATCHes - 1) s). Gateway and emulator each in their own process.
+import { performance } from "node:perf_hooks";
+import { Pool } from "undici";
+import { startEmulator, startGateway } from "./lib/procs.js";
+import { fmt, percentile, table } from "./lib/stats.js";
+import { admin, sumCounters } from "./lib/upstream.js";
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Client sockets for the K mutations (K above this queue in the client; the gateway still sees them overlap). */
+const MAX_SOCKETS = 256;
+
+const UPSERT = `mutation Upsert($companyId: ID!, $erpId: ID!, $accounts: [AccountInput!]!) {
+  upsertAccounts(companyId: $companyId, erpId: $erpId, accounts: $accounts) { request { requestId } sentIds rejected { id } }
+}`;
+
+const TYPES = ["EXPENSE", "ACCOUNTS_PAYABLE", "BANK", "INCOME", "EQUITY"];
+
+/** A realistic account: ~300 bytes as serialized for the PATCH body. */
+function account(run: number, i: number) {
+  const id = `BENCH-${run}-${String(i).padStart(6, "0")}`;
+  const name = `Bench account ${i} - travel and entertainment expenses, regional cost centre ${i % 97}, ledger group ${i % 13}, migrated from the legacy ERP chart of accounts for the quarterly close`.padEnd(230, ".");
+  return { id, name, number: `${600000 + i}`, type: TYPES[i % TYPES.length] };
+}
+
+export async function runWrites(options: { quick: boolean }): Promise<string> {
+  const ks = options.quick ? [1, 100] : [1, 100, 1_000, 10_000];
+  const emulator = await startEmulator({ pageBytes: 1_000_000, processingDelayMs: 50 });
+  const emu = emulator.ready;
+  const gateway = await startGateway(emu.url);
+  const rows: string[][] = [];
+  try {
+    for (const [run, k] of ks.entries()) {
+      const records = Array.from({ length: k }, (_, i) => account(run, i));
+      const recordBytes = records.map((r) => Buffer.byteLength(JSON.stringify(r)));
+      // Lower bound: every record's bytes plus a comma between records, in bodies of at most 4 MiB.
+      const totalBytes = recordBytes.reduce((a, b) => a + b, 0) + Math.max(0, k - 1);
+      const lowerBound = Math.ceil(totalBytes / MAX_BODY_BYTES);
+      await admin(emu.url, "POST", "/counters/reset");
+      const pool = new Pool(gateway.ready.origin, { connections: Math.min(k, MAX_SOCKETS), pipelining: 1 });
+      const latencies: number[] = [];
+      const requestIds = new Set<string>();
+      let failed = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        records.map(async (record) => {
+          const s = performance.now();
+          try {
+            const res = await pool.request({
+              path: "/graphql",
+              method: "POST",
+              headers: { "content-type": "application/json", authorization: `Bearer ${emu.token}` },
+              body: JSON.stringify({ query: UPSERT, variables: { companyId: emu.companyId, erpId: emu.erpId, accounts: [record] } }),
+              headersTimeout: 120_000,
+              bodyTimeout: 120_000,
+            });
+            const json = (await res.body.json()) as any;
+            const result = json.data?.upsertAccounts;
+            if (res.statusCode !== 200 || json.errors || !result || result.sentIds?.length !== 1) failed += 1;
+            else requestIds.add(result.request.requestId);
+          } catch {
+            failed += 1;
+          }
+          latencies.push(performance.now() - s);
+        }),
+      );
+      const wallS = (performance.now() - t0) / 1000;
+      await pool.close();
+      const counters = (await admin(emu.url, "GET", "/counters")).counters;
+      const patchRoute = "PATCH /accountingintegration/v4/companies/{companyId}/erps/{erpId}/accounts";
+      const patches = sumCounters(counters, patchRoute);
+      const accepted = sumCounters(counters, patchRoute, "202");
+      const upstream429 = Object.values(counters as Record<string, Record<string, number>>).reduce((sum, byStatus) => sum + (byStatus["429"] ?? 0), 0);
+      const sorted = Float64Array.from(latencies).sort();
+      rows.push([
+        String(k),
+        fmt(totalBytes / 1024, 0),
+        String(patches),
+        String(lowerBound),
+        String(accepted),
+        String(upstream429),
+        String(requestIds.size),
+        String(failed),
+        fmt(wallS, 2),
+        fmt(Math.max(0, patches - 1), 0),
+        fmt(percentile(sorted, 50), 0),
+        fmt(percentile(sorted, 99), 0),
+      ]);
+    }
+  } finally {
+    await gateway.stop();
+    await emulator.stop();
+  }
+  return [
+    `writes: K concurrent upsertAccounts mutations, one ~${account(0, 1).name.length + 70}-byte account each, over up to ${MAX_SOCKETS} client sockets; fresh ids per K`,
+    `  PATCHes/429s from the emulator's counters; lower bound = ceil(total record bytes / 4 MiB); floor = (PATCHes - 1) s at 1 PATCH/s`,
+    "",
+    table(
+      ["K", "record KiB", "PATCH calls", "lower bound", "PATCH 202", "upstream 429s", "request ids", "failed", "wall s", "floor s", "p50 ms", "p99 ms"],
+      rows,
+    ),
+  ].join("\n");
 }

@@ -52,6 +52,8 @@ export interface SpawnOptions<T> {
   entry: string;
   env?: Record<string, string>;
   nodeArgs?: string[];
+  /** Working directory (tsx reads tsconfig.json from here). Default: the repository root. */
+  cwd?: string;
   /** Returns the ready value when a stdout line shows the child is listening. */
   parseReady: (line: string) => T | undefined;
   timeoutMs?: number;
@@ -59,7 +61,7 @@ export interface SpawnOptions<T> {
 
 export function spawnChild<T>(options: SpawnOptions<T>): Promise<Child<T>> {
   const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.entry], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
