@@ -144,7 +144,8 @@ export async function runSubs(options: { quick: boolean }): Promise<string> {
         fmt(percentile(lastSorted, 50), 2),
         fmt(rssBefore, 0),
         fmt(rssIdle, 0),
-        fmt(((rssIdle - rssBefore) * 1024) / n, 1),
+        // Below 100 subscribers the delta is within RSS noise.
+        n >= 100 ? fmt(((rssIdle - rssBefore) * 1024) / n, 1) : "(noise)",
       ]);
     } finally {
       for (const dispose of disposers) dispose();
