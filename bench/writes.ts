@@ -8,8 +8,12 @@ import { fmt, percentile, table } from "./lib/stats.js";
 import { admin, sumCounters } from "./lib/upstream.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** Client sockets for the K mutations (K above this queue in the client; the gateway still sees them overlap). */
-const MAX_SOCKETS = 256;
+/**
+ * One client socket per mutation, so all K are in flight at once: each mutation's response waits for its
+ * PATCH, so fewer sockets would cap a PATCH at the socket count (256 sockets gave 40 PATCHes for K=10,000).
+ * Needs ~K file descriptors in this process and in the gateway (`ulimit -n` here: 20000).
+ */
+const MAX_SOCKETS = 10_000;
 
 const UPSERT = `mutation Upsert($companyId: ID!, $erpId: ID!, $accounts: [AccountInput!]!) {
   upsertAccounts(companyId: $companyId, erpId: $erpId, accounts: $accounts) { request { requestId } sentIds rejected { id } }
@@ -30,6 +34,7 @@ export async function runWrites(options: { quick: boolean }): Promise<string> {
   const emu = emulator.ready;
   const gateway = await startGateway(emu.url);
   const rows: string[][] = [];
+  const notes: string[] = [];
   try {
     for (const [run, k] of ks.entries()) {
       const records = Array.from({ length: k }, (_, i) => account(run, i));
@@ -44,6 +49,11 @@ export async function runWrites(options: { quick: boolean }): Promise<string> {
       const latencies: number[] = [];
       const requestIds = new Set<string>();
       let failed = 0;
+      const reasons = new Map<string, number>();
+      const fail = (reason: string) => {
+        failed += 1;
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      };
       const t0 = performance.now();
       await Promise.all(
         records.map(async (record) => {
@@ -59,15 +69,17 @@ export async function runWrites(options: { quick: boolean }): Promise<string> {
             });
             const json = (await res.body.json()) as any;
             const result = json.data?.upsertAccounts;
-            if (res.statusCode !== 200 || json.errors || !result || result.sentIds?.length !== 1) failed += 1;
-            else requestIds.add(result.request.requestId);
-          } catch {
-            failed += 1;
+            if (res.statusCode !== 200 || json.errors || !result || result.sentIds?.length !== 1) {
+              fail(`HTTP ${res.statusCode} ${json.errors?.[0]?.extensions?.code ?? ""} ${json.errors?.[0]?.message ?? ""}`.trim().slice(0, 120));
+            } else requestIds.add(result.request.requestId);
+          } catch (error) {
+            fail(`client: ${(error as { code?: string }).code ?? (error as Error).message}`.slice(0, 120));
           }
           latencies.push(performance.now() - s);
         }),
       );
       const wallS = (performance.now() - t0) / 1000;
+      for (const [reason, count] of reasons) notes.push(`  K=${k}: ${count} failed: ${reason}`);
       await pool.close();
       const counters = (await admin(emu.url, "GET", "/counters")).counters;
       const patchRoute = "PATCH /accountingintegration/v4/companies/{companyId}/erps/{erpId}/accounts";
@@ -103,5 +115,6 @@ export async function runWrites(options: { quick: boolean }): Promise<string> {
       ["K", "B/record", "total KiB", "PATCH calls", "lower bound", "PATCH 202", "upstream 429s", "request ids", "failed", "wall s", "floor s", "p50 ms", "p99 ms"],
       rows,
     ),
+    ...notes,
   ].join("\n");
 }
