@@ -98,10 +98,12 @@ export async function runReads(options: ReadsOptions): Promise<string> {
     const [full] = await walkUpstreamPages(emu.url, emu.token, accountsPath, 1);
     const perRecord = full.bytes / full.records;
     const hundredBytes = Math.ceil(perRecord * FIRST + 160);
-    const scenarios = [
+    const allScenarios = [
       { name: `1 MB pages (${full.records} records, ${fmt(full.bytes / 1024, 0)} KiB per page)`, pageBytes: 1_000_000 },
       { name: `${hundredBytes} B pages (~${FIRST} records per page)`, pageBytes: hundredBytes },
     ];
+    // --quick (CI smoke): only the fair comparison, only the default gateway.
+    const scenarios = options.quick ? allScenarios.slice(1) : allScenarios;
 
     for (const scenario of scenarios) {
       await admin(emu.url, "PUT", "/config", { pageBytes: scenario.pageBytes });
@@ -123,10 +125,11 @@ export async function runReads(options: ReadsOptions): Promise<string> {
       const proxyRow = await measure(label, "undici pass-through proxy", proxy, emu, loadProxy);
       rows.push(proxyRow);
 
-      for (const variant of [
+      const variants = [
         { target: "gateway (page cache on, default)", env: {} as Record<string, string> },
         { target: "gateway (CACHE_TTL_SECONDS=0)", env: { CACHE_TTL_SECONDS: "0" } },
-      ]) {
+      ];
+      for (const variant of options.quick ? variants.slice(0, 1) : variants) {
         const gateway = await startGateway(emu.url, variant.env);
         try {
           const { bodies, minBytes } = await graphqlBodies(gateway.ready.url, emu);
