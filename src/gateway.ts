@@ -12,6 +12,7 @@ import type { GatewayConfig } from "./config.js";
 import { createErrorFormatter } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services.js";
+import { compiledQueryExecution } from "./server/executor.js";
 import { buildGatewaySchema } from "./server/schema.js";
 import { contextFromAuthorization, type GatewayContext } from "./context.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./server/graphiql.js";
@@ -75,7 +76,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    gateway: compiledQueryExecution(schema, logger),
     formatError,
     logger,
     includeStacktraceInErrorResponses: false,

@@ -1,9 +1,9 @@
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import { lexicographicSortSchema, parse, printSchema, type GraphQLSchema } from "graphql";
+import { GraphQLObjectType, lexicographicSortSchema, parse, printSchema, type GraphQLSchema } from "graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
-import { buildSchema, createResolversMap } from "type-graphql";
+import { buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { resolvers } from "../resolvers/index.js";
 import { referenceResolvers } from "../resolvers/references.js";
 
@@ -25,7 +25,7 @@ export async function buildClientSchema(): Promise<GraphQLSchema> {
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const clientSchema = await buildClientSchema();
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(clientSchema)}`);
-  const resolverMap = createResolversMap(clientSchema) as GraphQLResolverMap<unknown>;
+  const resolverMap = withoutPlainFieldWrappers(createResolversMap(clientSchema) as GraphQLResolverMap<unknown>, clientSchema);
   for (const [typeName, resolveReference] of Object.entries(referenceResolvers)) {
     resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
@@ -41,4 +41,31 @@ export async function printClientSdl(): Promise<string> {
 export async function printSubgraphSdl(): Promise<string> {
   const clientSchema = await buildClientSchema();
   return `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(lexicographicSortSchema(clientSchema))}`;
+}
+
+/**
+ * type-graphql wraps every field, even a plain property read, in a resolver that runs its (here empty)
+ * middleware chain. On a 100-edge connection that is ~500 calls per query for nothing, so plain fields of
+ * object types go back to graphql's default resolver (which reads the property, getters included). Root
+ * fields, @FieldResolver methods and renamed properties keep type-graphql's resolver.
+ */
+function withoutPlainFieldWrappers(resolverMap: GraphQLResolverMap<unknown>, schema: GraphQLSchema): GraphQLResolverMap<unknown> {
+  const storage = getMetadataStorage();
+  const typeNameOf = new Map(storage.objectTypes.map((type) => [type.target, type.name]));
+  const keep = new Set<string>();
+  for (const fieldResolver of storage.fieldResolvers) {
+    const target = fieldResolver.getObjectType?.();
+    if (target) keep.add(`${typeNameOf.get(target)}.${fieldResolver.schemaName}`);
+  }
+  for (const field of storage.fields) {
+    if (field.name !== field.schemaName) keep.add(`${typeNameOf.get(field.target)}.${field.schemaName}`);
+  }
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name]);
+  for (const [typeName, fields] of Object.entries(resolverMap)) {
+    if (roots.has(typeName) || !(schema.getType(typeName) instanceof GraphQLObjectType)) continue;
+    for (const fieldName of Object.keys(fields as object)) {
+      if (!fieldName.startsWith("__") && !keep.has(`${typeName}.${fieldName}`)) delete (fields as Record<string, unknown>)[fieldName];
+    }
+  }
+  return resolverMap;
 }
