@@ -1,8 +1,12 @@
+import { createHash } from "node:crypto";
 import { badInput } from "../errors.js";
 
 /**
  * Where a connection continues: the upstream page that holds the next item and the offset inside it.
- * Wire form (opaque to clients): base64url of `{"v":1,"k":scope,"p":href|null,"o":offset}`.
+ * Wire form (opaque to clients): base64url of `{"v":2,"k":scopeTag,"p":href|null,"o":offset}`, where
+ * `scopeTag` is a short digest of the scope (enough to refuse another list's cursor) and `p` is written
+ * relative to the list's own path when it starts with it (`~?next=…`). Cursors are sent once per edge, so
+ * their length is most of a connection's response size.
  */
 export interface CursorPosition {
   /** The list this cursor belongs to, e.g. `accounts|<companyId>|<erpId>` or `errors|c|e|requestId`. */
@@ -18,8 +22,21 @@ export const MAX_CURSOR_LENGTH = 4096;
 const MAX_OFFSET = 10_000_000;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-export function encodeCursor(position: CursorPosition): string {
-  return cursorEncoder(position.scope, position.href)(position.offset);
+const VERSION = 2;
+
+/** 12 base64url chars (72 bits) of sha256(scope): tells lists apart without spelling out company and ERP ids. */
+function scopeTag(scope: string): string {
+  return createHash("sha256").update(scope).digest("base64url").slice(0, 12);
+}
+
+/** `listPath` (optional): the list's own path; hrefs under it are stored relative to it. */
+export function encodeCursor(position: CursorPosition, listPath?: string): string {
+  return cursorEncoder(position.scope, position.href, listPath)(position.offset);
+}
+
+function compactHref(href: string | null, listPath: string | undefined): string | null {
+  if (href === null || !listPath || !href.startsWith(listPath) || href.length === listPath.length) return href;
+  return `~${href.slice(listPath.length)}`;
 }
 
 /**
@@ -27,8 +44,8 @@ export function encodeCursor(position: CursorPosition): string {
  * The JSON prefix `{"v":1,"k":…,"p":…,"o":` is padded with JSON whitespace to a multiple of 3 bytes, so its
  * base64url is computed once and each cursor only encodes its `offset}` tail. Decoding is plain JSON.
  */
-export function cursorEncoder(scope: string, href: string | null): (offset: number) => string {
-  let prefix = `{"v":1,"k":${JSON.stringify(scope)},"p":${JSON.stringify(href)},"o":`;
+export function cursorEncoder(scope: string, href: string | null, listPath?: string): (offset: number) => string {
+  let prefix = `{"v":${VERSION},"k":"${scopeTag(scope)}","p":${JSON.stringify(compactHref(href, listPath))},"o":`;
   const bytes = Buffer.byteLength(prefix, "utf8");
   if (bytes % 3 !== 0) prefix = prefix.slice(0, -1) + " ".repeat(3 - (bytes % 3)) + ":";
   const head = Buffer.from(prefix, "utf8").toString("base64url");
@@ -62,7 +79,7 @@ const malformed = () => badInput("after: malformed cursor", { field: "after" });
  * Decodes an `after` cursor for the list `expectedScope`. Throws BAD_USER_INPUT on anything that is not a
  * cursor this gateway issued for that list; never throws anything else.
  */
-export function decodeCursor(cursor: string, expectedScope: string): CursorPosition {
+export function decodeCursor(cursor: string, expectedScope: string, listPath?: string): CursorPosition {
   if (typeof cursor !== "string" || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !BASE64URL.test(cursor)) {
     throw malformed();
   }
@@ -74,10 +91,15 @@ export function decodeCursor(cursor: string, expectedScope: string): CursorPosit
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw malformed();
   const { v, k, p, o } = parsed as Record<string, unknown>;
-  if (v !== 1 || typeof k !== "string" || (p !== null && typeof p !== "string") || p === "") throw malformed();
+  if (v !== VERSION || typeof k !== "string" || (p !== null && typeof p !== "string") || p === "") throw malformed();
   if (typeof o !== "number" || !Number.isInteger(o) || o < 0 || o > MAX_OFFSET) throw malformed();
-  if (k !== expectedScope) {
+  if (k !== scopeTag(expectedScope)) {
     throw badInput("after: this cursor belongs to another list; use a cursor from the same connection", { field: "after" });
   }
-  return { scope: k, href: p as string | null, offset: o };
+  let href = p as string | null;
+  if (href !== null && href.startsWith("~")) {
+    if (!listPath) throw malformed();
+    href = listPath + href.slice(1);
+  }
+  return { scope: expectedScope, href, offset: o };
 }

@@ -88,10 +88,10 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
   const indexes = new WeakMap<CachedPage<unknown>, Map<string, unknown>>();
   // A cached page always sits at one href of one scope, so its cursor encoders can be reused across queries.
   const cursorsByPage = new WeakMap<CachedPage<unknown>, PageCursors>();
-  const cursorsFor = (scope: string, href: string | null, page: CachedPage<unknown>): PageCursors => {
+  const cursorsFor = (scope: string, listPath: string, href: string | null, page: CachedPage<unknown>): PageCursors => {
     let cursors = cursorsByPage.get(page);
     if (!cursors) {
-      cursors = new PageCursors(scope, href, page);
+      cursors = new PageCursors(scope, listPath, href, page);
       cursorsByPage.set(page, cursors);
     }
     return cursors;
@@ -136,7 +136,7 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
 
   function startPosition(after: string | null | undefined, scope: string, listPath: string): CursorPosition {
     if (after === undefined || after === null) return { scope, href: null, offset: 0 };
-    const position = decodeCursor(after, scope);
+    const position = decodeCursor(after, scope, listPath);
     if (position.href !== null && !hrefBelongsTo(position.href, listPath)) throw badInput("after: malformed cursor", { field: "after" });
     return position;
   }
@@ -174,7 +174,7 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
       const items = page.items;
       const end = Math.min(items.length, offset + (first - edges.length));
       if (end > offset) {
-        const cursors = cursorsFor(scope, href, page);
+        const cursors = cursorsFor(scope, listPath, href, page);
         for (let i = offset; i < end; i++) edges.push(new PageEdge(items[i], cursors, i));
       }
       if (end > offset) offset = end;
@@ -322,6 +322,7 @@ class PageCursors {
   private next?: (offset: number) => string;
   constructor(
     private readonly scope: string,
+    private readonly listPath: string,
     private readonly href: string | null,
     private readonly page: CachedPage<unknown>,
   ) {}
@@ -329,10 +330,10 @@ class PageCursors {
   /** Mirrors {@link positionAfter}, with the JSON/base64 prefix of each of the two targets encoded once. */
   after(index: number): string {
     if (index + 1 >= this.page.items.length && this.page.next !== null) {
-      this.next ??= cursorEncoder(this.scope, this.page.next);
+      this.next ??= cursorEncoder(this.scope, this.page.next, this.listPath);
       return this.next(0);
     }
-    this.here ??= cursorEncoder(this.scope, this.href);
+    this.here ??= cursorEncoder(this.scope, this.href, this.listPath);
     return this.here(index + 1);
   }
 }

@@ -55,7 +55,7 @@ describe("cursor", () => {
     ["JSON number", b64("42")],
     ["JSON null", b64("null")],
     ["JSON array", b64("[1,2]")],
-    ["wrong version", b64(JSON.stringify({ v: 2, k: scope, p: null, o: 0 }))],
+    ["wrong version", b64(JSON.stringify({ v: 99, k: scope, p: null, o: 0 }))],
     ["negative offset", b64(JSON.stringify({ v: 1, k: scope, p: null, o: -1 }))],
     ["fractional offset", b64(JSON.stringify({ v: 1, k: scope, p: null, o: 1.5 }))],
     ["string offset", b64(JSON.stringify({ v: 1, k: scope, p: null, o: "1" }))],

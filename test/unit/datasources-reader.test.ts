@@ -94,7 +94,7 @@ describe("reader paging", () => {
     const t = setup(30, 10);
     const c = await t.reader.connection(alice, list, { first: 10 });
     expect(t.pageCalls()).toEqual([LIST]);
-    expect(decodeCursor(c.pageInfo.endCursor!, SCOPE)).toEqual({ scope: SCOPE, href: `${LIST}?next=1`, offset: 0 });
+    expect(decodeCursor(c.pageInfo.endCursor!, SCOPE, LIST)).toEqual({ scope: SCOPE, href: `${LIST}?next=1`, offset: 0 });
     expect(c.pageInfo.hasNextPage).toBe(true); // a next link means more data; no extra page fetched to know it
     const next = await t.reader.connection(alice, list, { first: 10, after: c.pageInfo.endCursor });
     expect(ids(next)).toEqual(range(10, 20));
