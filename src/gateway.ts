@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { ApolloServer } from "@apollo/server";
@@ -13,6 +13,7 @@ import { createErrorFormatter } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services.js";
 import { compiledQueryExecution } from "./server/executor.js";
+import { graphqlPostHandler } from "./server/graphql-http.js";
 import { buildGatewaySchema } from "./server/schema.js";
 import { contextFromAuthorization, type GatewayContext } from "./context.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./server/graphiql.js";
@@ -55,7 +56,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = express();
   app.disable("x-powered-by");
-  const httpServer: Server = createServer(app);
+  // GraphQL answers are per caller and never revalidated; a weak ETag would hash every response body.
+  app.set("etag", false);
+  // POST /graphql (every query and mutation) goes straight to Apollo; everything else through express.
+  let postGraphQL: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const httpServer: Server = createServer((req, res) => {
+    if (req.method !== "POST" || !isGraphQLPath(req.url)) return app(req, res);
+    if (lifecycle.state !== "started" || !postGraphQL) return refuseWhileStopping(res);
+    postGraphQL(req, res).catch((err: unknown) => {
+      logger.error({ err }, "GraphQL request failed outside execution");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
+    });
+  });
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
   const wsCleanup = useServer<Record<string, unknown>, { context?: GatewayContext }>(
     {
@@ -112,13 +125,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   async function start(): Promise<void> {
     if (lifecycle.state !== "created") throw new Error(`gateway cannot start from state ${lifecycle.state}`);
     await apollo.start();
-    app.use(
-      GRAPHQL_PATH,
-      express.json({ limit: "8mb" }),
-      expressMiddleware(apollo, {
-        context: async ({ req }) => contextFromAuthorization(services, req.headers.authorization, req.headers["concur-correlationid"]),
-      }),
-    );
+    const contextOf = async (req: IncomingMessage) =>
+      contextFromAuthorization(services, req.headers.authorization, req.headers["concur-correlationid"]);
+    postGraphQL = graphqlPostHandler(apollo, contextOf);
+    // GET /graphql?query=… (queries only; Apollo refuses GET mutations).
+    app.use(GRAPHQL_PATH, expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen(config.port, config.host, () => resolve());
@@ -165,6 +176,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
  * The bearer token of a WebSocket connection: `authorization` (graphql-ws clients, Hive Gateway) or `token`
  * (what Apollo Router puts in connection_init), with or without the `Bearer ` prefix.
  */
+function isGraphQLPath(url: string | undefined): boolean {
+  return url === GRAPHQL_PATH || (url !== undefined && url.startsWith(`${GRAPHQL_PATH}?`));
+}
+
+/** New operations during a graceful stop: refused, so the instance drains (writes already queued still finish). */
+function refuseWhileStopping(res: ServerResponse): void {
+  res.writeHead(503, { "content-type": "application/json", connection: "close" });
+  res.end(JSON.stringify({ errors: [{ message: "The gateway is shutting down; retry on another instance.", extensions: { code: "SHUTTING_DOWN" } }] }));
+}
+
 function readAuthorization(params: Record<string, unknown> | undefined): string | undefined {
   if (!params) return undefined;
   let authorization: string | undefined;
