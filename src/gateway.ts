@@ -12,7 +12,7 @@ import type { GatewayConfig } from "./config.js";
 import { createErrorFormatter } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services.js";
-import { compiledQueryExecution } from "./server/executor.js";
+import { createQueryCompiler } from "./server/executor.js";
 import { graphqlPostHandler } from "./server/graphql-http.js";
 import { buildGatewaySchema } from "./server/schema.js";
 import { contextFromAuthorization, type GatewayContext } from "./context.js";
@@ -53,6 +53,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const services = await createServices(config, logger);
   const schema = await buildGatewaySchema();
   const formatError = createErrorFormatter(logger);
+  const compiler = createQueryCompiler(schema, logger);
 
   const app = express();
   app.disable("x-powered-by");
@@ -89,7 +90,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: compiledQueryExecution(schema, logger),
+    gateway: compiler.gateway,
     formatError,
     logger,
     includeStacktraceInErrorResponses: false,
@@ -127,7 +128,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await apollo.start();
     const contextOf = async (req: IncomingMessage) =>
       contextFromAuthorization(services, req.headers.authorization, req.headers["concur-correlationid"]);
-    postGraphQL = graphqlPostHandler(apollo, contextOf);
+    postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError);
     // GET /graphql?query=… (queries only; Apollo refuses GET mutations).
     app.use(GRAPHQL_PATH, expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
     await new Promise<void>((resolve, reject) => {

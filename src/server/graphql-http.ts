@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import type { GraphQLFormattedError } from "graphql";
+import type { QueryCompiler } from "./executor.js";
+
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /** Largest GraphQL request body accepted (bulk mutations carry records). */
 export const MAX_GRAPHQL_BODY_BYTES = 8 * 1024 * 1024;
@@ -7,10 +11,17 @@ export const MAX_GRAPHQL_BODY_BYTES = 8 * 1024 * 1024;
 /**
  * `POST /graphql` straight from node:http to Apollo Server (its documented integration API), without the
  * express router and body parser: this is the hot path of every query and mutation.
+ *
+ * Fast path: a query whose exact text Apollo already parsed, validated and ran is executed by its compiled
+ * function and serialized by graphql-jit's schema-aware serializer, skipping Apollo's per-request pipeline.
+ * Anything else (mutations, new texts, persisted queries, trace requests, request-level errors) goes
+ * through Apollo.
  */
 export function graphqlPostHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (req: IncomingMessage) => Promise<TContext>,
+  compiler: QueryCompiler,
+  formatError: FormatError,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: unknown;
@@ -21,6 +32,15 @@ export function graphqlPostHandler<TContext extends BaseContext>(
       res.writeHead(status, { "content-type": "application/json" }).end(
         JSON.stringify({ errors: [{ message: (error as Error).message, extensions: { code: "BAD_REQUEST" } }] }),
       );
+      return;
+    }
+    const fast = await answerValidatedQuery(body, req, context, compiler, formatError);
+    if (fast !== undefined) {
+      const accept = req.headers.accept ?? "";
+      res.writeHead(200, {
+        "content-type": accept.includes("application/graphql-response+json") ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8",
+      });
+      res.end(fast);
       return;
     }
     const headers = new HeaderMap();
@@ -41,6 +61,30 @@ export function graphqlPostHandler<TContext extends BaseContext>(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** The serialized response when the fast path applies, else undefined (the request then goes through Apollo). */
+async function answerValidatedQuery<TContext>(
+  body: unknown,
+  req: IncomingMessage,
+  context: (req: IncomingMessage) => Promise<TContext>,
+  compiler: QueryCompiler,
+  formatError: FormatError,
+): Promise<string | undefined> {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const { query, operationName, variables, extensions } = body as Record<string, unknown>;
+  if (typeof query !== "string" || extensions !== undefined) return undefined;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== "string") return undefined;
+  if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
+  // Federated trace requests need Apollo's inline-trace plugin.
+  if (req.headers["apollo-federation-include-trace"] !== undefined) return undefined;
+  const compiled = compiler.validatedQuery(query, operationName ?? undefined);
+  if (!compiled) return undefined;
+  const result = await compiled.query(undefined, await context(req), (variables ?? {}) as Record<string, unknown>);
+  if (!result.errors?.length) return compiled.stringify(result);
+  // Variables that do not coerce: nothing ran; let Apollo answer it with its status codes.
+  if (!("data" in result) || result.data === undefined) return undefined;
+  return JSON.stringify({ errors: result.errors.map((error) => formatError(error.toJSON(), error)), data: result.data });
 }
 
 class BodyError extends Error {
