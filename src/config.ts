@@ -34,7 +34,10 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   /** Largest `first` a connection accepts. Env `MAX_PAGE_SIZE`, default 1000. */
   maxPageSize: number;
-  /** How long writes wait for company before a PATCH leaves, ms. Env `BATCH_WINDOW_MS`, default 25. */
+  /**
+   * Quiet time that closes a write batch, ms: the first PATCH of an idle endpoint leaves once no write arrived
+   * for this long (at most 1 s after the first). Env `BATCH_WINDOW_MS`, default 25.
+   */
   batchWindowMs: number;
   /** Start polling a PROCESSING request when no webhook arrived after this many ms. Env `POLL_FALLBACK_MS`, default 5000. */
   pollFallbackMs: number;

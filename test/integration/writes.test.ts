@@ -196,6 +196,37 @@ describe("WriteBatcher over real HTTP", () => {
     });
   });
 
+  it("a burst arriving over longer than the quiet window still shares one PATCH (the first window debounces)", async () => {
+    const b = batcher({ batchWindowMs: 20 });
+    const pending: Array<Promise<unknown>> = [];
+    // 40 writes, one every 5 ms: 200 ms in all, ten times the 20 ms quiet window, never 20 ms apart.
+    for (let i = 0; i < 40; i++) {
+      pending.push(b.enqueue(target(), { kind: "upsert", records: [account(`B-${i}`)] }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(pending);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]!.body.data).toHaveLength(40);
+  });
+
+  it("a lone write leaves after the quiet window, and a steady stream is cut at the pacing interval", async () => {
+    const b = batcher({ batchWindowMs: 20, maxBatchWindowMs: 150 });
+    const started = Date.now();
+    await b.enqueue(target(), { kind: "upsert", records: [account("alone")] });
+    expect(Date.now() - started).toBeLessThan(1000);
+    fake.reset();
+    const stream: Array<Promise<unknown>> = [];
+    const streamStart = Date.now();
+    while (Date.now() - streamStart < 400) {
+      stream.push(b.enqueue(target("vendors"), { kind: "upsert", records: [{ id: `S-${stream.length}`, type: "EMPLOYEE" }] }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await waitFor(() => fake.calls.length >= 1, 5000, "first PATCH of the stream");
+    // The first PATCH left at the 150 ms cap, while the stream was still arriving.
+    expect(fake.calls[0]!.at - streamStart).toBeLessThan(400);
+    await Promise.all(stream);
+  });
+
   it("writes arriving while the key waits for its next slot join the next PATCH, 1 s apart, no 429", async () => {
     const b = batcher();
     const first = b.enqueue(target(), { kind: "upsert", records: [account("first")] });

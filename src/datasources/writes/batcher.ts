@@ -11,8 +11,14 @@ import type { PatchSender, RejectedRecord, RequestStatus, WriteOp, WriteResult, 
 export interface WriteBatcherOptions {
   sender: PatchSender;
   logger?: Logger;
-  /** How long the first write of an idle key waits for company before its slot is requested, ms. Default 25 (config `batchWindowMs`). */
+  /**
+   * Quiet time that closes the first batching window of an idle key, ms: the window stays open while writes
+   * keep arriving less than this apart (a burst of mutations shares one PATCH), up to `maxBatchWindowMs`.
+   * A lone write leaves after this long. Default 25 (config `batchWindowMs`).
+   */
   batchWindowMs?: number;
+  /** Longest the first window stays open during a steady stream of writes, ms. Default: the pacing interval. */
+  maxBatchWindowMs?: number;
   /** Minimum gap between two writes of one (company, ERP, type), ms. Default PATCH_INTERVAL_MS + PACING_MARGIN_MS. */
   intervalMs?: number;
   /**
@@ -74,6 +80,8 @@ interface KeyQueue {
   running?: Promise<void>;
   /** Ends the batching window early (drain). */
   wake?: () => void;
+  /** A write arrived: keeps the first window open a little longer (debounce). */
+  arrived?: () => void;
 }
 
 /**
@@ -84,7 +92,8 @@ interface KeyQueue {
  * when its own PATCH is accepted), and writes arriving while a key waits for its next 1-second slot must join
  * that next PATCH. So each batching key has a plain FIFO queue and one pump:
  *
- *   first write of an idle key -> wait `batchWindowMs` -> wait for a pacing slot of (company, ERP, type)
+ *   first write of an idle key -> wait until writes stop arriving for `batchWindowMs` (at most the pacing
+ *   interval) -> wait for a pacing slot of (company, ERP, type)
  *   -> take everything queued -> plan -> send the FIRST planned body -> answer the callers it finished
  *   -> leave the rest queued -> next slot … until the queue is empty.
  *
@@ -95,6 +104,7 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
   const { sender, logger } = options;
   const windowMs = options.batchWindowMs ?? 25;
   const intervalMs = options.intervalMs ?? PATCH_INTERVAL_MS + PACING_MARGIN_MS;
+  const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? intervalMs);
   const maxPatchBytes = options.maxPatchBytes ?? MAX_PATCH_BYTES;
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:write" });
@@ -139,6 +149,7 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
       }
       queue.entries.push(entry);
       if (!queue.running) start(queue);
+      else queue.arrived?.();
     });
   }
 
@@ -151,22 +162,31 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
       })
       .finally(() => {
         queue.running = undefined;
-        queue.wake = undefined;
+        queue.wake = queue.arrived = undefined;
         if (queue.entries.length > 0) start(queue);
         else queues.delete(queue.key);
       });
   }
 
   async function pump(queue: KeyQueue): Promise<void> {
+    // First window: open until writes stop arriving for `windowMs` (at most `maxWindowMs`), so a burst of
+    // concurrent mutations goes out in one PATCH instead of "what came in the first 25 ms" plus the rest.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, windowMs);
-      queue.wake = () => {
+      const openedAt = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const close = () => {
         clearTimeout(timer);
+        queue.wake = queue.arrived = undefined;
         resolve();
       };
-      if (closed) queue.wake(); // draining: no point waiting for company
+      queue.wake = close;
+      queue.arrived = () => {
+        clearTimeout(timer);
+        timer = setTimeout(close, Math.max(0, Math.min(windowMs, maxWindowMs - (Date.now() - openedAt))));
+      };
+      queue.arrived();
+      if (closed) close(); // draining: no point waiting for company
     });
-    queue.wake = undefined;
     while (queue.entries.length > 0) {
       let release = await pacer.acquire(queue.paceKey);
       const slot = {
