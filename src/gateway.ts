@@ -54,6 +54,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const schema = await buildGatewaySchema();
   const formatError = createErrorFormatter(logger);
   const compiler = createQueryCompiler(schema, logger);
+  let lifecycle: Lifecycle = { state: "created" };
 
   const app = express();
   app.disable("x-powered-by");
@@ -121,16 +122,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const page = graphiqlPage(GRAPHQL_PATH, options.graphiql ?? {});
   app.get(GRAPHQL_PATH, (req, res, next) => (wantsGraphiQL(req) ? page(req, res) : next()));
 
-  let lifecycle: Lifecycle = { state: "created" };
-
   async function start(): Promise<void> {
     if (lifecycle.state !== "created") throw new Error(`gateway cannot start from state ${lifecycle.state}`);
     await apollo.start();
     const contextOf = async (req: IncomingMessage) =>
       contextFromAuthorization(services, req.headers.authorization, req.headers["concur-correlationid"]);
     postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError);
-    // GET /graphql?query=… (queries only; Apollo refuses GET mutations).
-    app.use(GRAPHQL_PATH, expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }));
+    // GET /graphql?query=… (queries only; Apollo refuses GET mutations). A GET has no body, but the express
+    // integration insists on `req.body` being set.
+    app.get(
+      GRAPHQL_PATH,
+      (req, _res, next) => {
+        req.body ??= {};
+        next();
+      },
+      expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }),
+    );
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen(config.port, config.host, () => resolve());

@@ -199,6 +199,18 @@ describe("queries over HTTP (typed operations)", () => {
     expect((await run(AccountsPageDocument, vars({ first: 2, after: accountCursor }))).data!.erpIntegration.accounts.edges).toHaveLength(2);
   });
 
+  it("GET /graphql?query=… answers queries (and refuses mutations)", async () => {
+    const query = `{ erpIntegration(companyId: "${stack.companyId}", erpId: "${stack.erpId}") { erpName } }`;
+    const headers = { authorization: `Bearer ${stack.token}`, accept: "application/json", "apollo-require-preflight": "true" };
+    const res = await request(`${stack.gateway.url}?query=${encodeURIComponent(query)}`, { headers });
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toEqual({ data: { erpIntegration: { erpName: "Emulated ERP" } } });
+    const mutation = `mutation { deleteAccounts(companyId: "${stack.companyId}", erpId: "${stack.erpId}", ids: ["x"]) { sentIds } }`;
+    const refused = await request(`${stack.gateway.url}?query=${encodeURIComponent(mutation)}`, { headers });
+    expect(refused.statusCode).toBe(405);
+    await refused.body.text();
+  });
+
   it("a read-only token can query", async () => {
     const readOnly = freshToken([SCOPE_READ]);
     const accounts = await run(AccountsPageDocument, vars({ first: 3 }), readOnly);
