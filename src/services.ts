@@ -18,6 +18,7 @@ import {
   createWebhookHandler,
   RequestStatusTracker,
   type GatewayPubSub,
+  type RequestStatusValue,
   type StatusPoller,
   type WebhookHandler,
 } from "./subscriptions/index.js";
@@ -88,7 +89,8 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
       const caller = callerFromAuthorization(authorization);
       if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, "no bearer token to poll with");
       const status = await reader.getRequest(caller, companyId, erpId, requestId);
-      return { status: status.status as never };
+      // An unknown status is refused by the poller itself (it checks against the known values).
+      return { status: status.status as RequestStatusValue };
     },
   });
   closers.push(() => poller.close());
@@ -117,7 +119,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     webhookHandler,
     async drain() {
       writer.close();
-      await Promise.all([writer.drain(), registrar.drain?.(), webhookHandler.close()]);
+      await Promise.all([writer.drain(), registrar.drain(), webhookHandler.close()]);
     },
     async close() {
       for (const close of closers.reverse()) {
