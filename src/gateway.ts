@@ -95,6 +95,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError,
     logger,
     includeStacktraceInErrorResponses: false,
+    // The entry point owns SIGINT/SIGTERM: queued writes must be sent before Apollo stops. Apollo's own
+    // handlers (on outside tests) raced it and re-raised the signal, and the process never exited.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

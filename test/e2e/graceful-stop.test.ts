@@ -101,6 +101,19 @@ describe("graceful stop of the built gateway (child process)", () => {
     return out;
   };
 
+  it.each(["SIGINT", "SIGTERM"] as const)("%s stops `npm start`'s embedded mode (gateway + emulator) and exits 0", async (signal) => {
+    // What a user's Ctrl+C does. Apollo's own signal handlers once raced ours here and the process never exited.
+    const embedded = await startChild({ NODE_ENV: "production" });
+    const answer = await gql<{ erpIntegrations: Array<{ erpId: string }> }>(embedded.url, `{ erpIntegrations(companyId: "${DEMO.companyId}") { erpId } }`, {});
+    expect(answer.status).toBe(200);
+    const demoToken = /Bearer token:\s+(\S+)/.exec(embedded.output())?.[1];
+    expect(demoToken).toBeTruthy();
+    embedded.process.kill(signal);
+    const exited = await Promise.race([embedded.exit, new Promise((resolve) => setTimeout(() => resolve("still running"), 10_000))]);
+    if (exited === "still running") embedded.process.kill("SIGKILL");
+    expect(exited).toEqual({ code: 0, signal: null });
+  });
+
   it("SIGTERM with writes queued: every caller answered with a request id, every record sent, new mutations refused, exit 0", async () => {
     child = await startChild({
       CONCUR_BASE_URL: emulator.url,
