@@ -1,48 +1,13 @@
 // Two gateway replicas sharing a real Redis (pubsub, de-duplication, request statuses) and one Concur emulator:
 // a webhook received by one replica reaches subscribers on the other, exactly once.
 import { randomUUID } from "node:crypto";
-import type { FormattedExecutionResult, GraphQLFormattedError } from "graphql";
-import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { WebSocket } from "ws";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 import { startStack, type Stack } from "../helpers/stack.js";
+import { subscribe, type Subscriber } from "../helpers/subscriber.js";
 import { waitFor } from "../helpers/wait.js";
 
-interface Subscriber<T> {
-  readonly events: T[];
-  errors: readonly GraphQLFormattedError[] | undefined;
-  completed: boolean;
-  readonly done: Promise<void>;
-  close(): Promise<void>;
-}
-
-function subscribe<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Subscriber<T> {
-  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
-  const sub = { events: [] as T[], errors: undefined, completed: false } as unknown as Subscriber<T>;
-  (sub as { done: Promise<void> }).done = new Promise<void>((resolve) => {
-    client.subscribe<T>(
-      { query, variables },
-      {
-        next: (result: FormattedExecutionResult<T>) => {
-          if (result.errors) sub.errors = [...(sub.errors ?? []), ...result.errors];
-          if (result.data) sub.events.push(result.data);
-        },
-        error: (error: unknown) => {
-          sub.errors = Array.isArray(error) ? error : [{ message: String(error) }];
-          resolve();
-        },
-        complete: () => {
-          sub.completed = true;
-          resolve();
-        },
-      },
-    );
-  });
-  sub.close = () => client.dispose() as Promise<void>;
-  return sub;
-}
 
 const STATUS_SUBSCRIPTION = /* GraphQL */ `
   subscription RequestStatus($companyId: ID!, $erpId: ID, $requestId: ID) {

@@ -2,59 +2,16 @@
 // Mutations go through the gateway, the emulator processes them and delivers signed ESS webhooks (with faults),
 // and graphql-ws subscribers assert what reaches them. No fixed sleeps: readiness is proven by probe events.
 import { constants, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
-import type { FormattedExecutionResult, GraphQLFormattedError } from "graphql";
-import { createClient } from "graphql-ws";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
 import { EVENT_TOPIC } from "../../src/emulator/index.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
+import { subscribe, type Subscriber } from "../helpers/subscriber.js";
 import { waitFor } from "../helpers/wait.js";
 
 // ---------------------------------------------------------------------------------------------------------------
-// graphql-ws client helpers
+// graphql-ws client helpers (subscribe: test/helpers/subscriber.ts)
 
-interface Subscriber<T> {
-  /** `data` of every `next` message, in arrival order. */
-  readonly events: T[];
-  /** Errors of an `error` message (or of a `next` with errors). */
-  errors: readonly GraphQLFormattedError[] | undefined;
-  completed: boolean;
-  /** Settles on complete or error. */
-  readonly done: Promise<void>;
-  close(): Promise<void>;
-}
-
-function subscribe<T = any>(url: string, token: string | null, query: string, variables: Record<string, unknown>): Subscriber<T> {
-  const client = createClient({
-    url,
-    webSocketImpl: WebSocket,
-    connectionParams: token === null ? {} : { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-  });
-  const sub = { events: [] as T[], errors: undefined as readonly GraphQLFormattedError[] | undefined, completed: false } as Subscriber<T>;
-  (sub as { done: Promise<void> }).done = new Promise<void>((resolve) => {
-    client.subscribe<T>(
-      { query, variables },
-      {
-        next: (result: FormattedExecutionResult<T>) => {
-          if (result.errors) sub.errors = [...(sub.errors ?? []), ...result.errors];
-          if (result.data) sub.events.push(result.data);
-        },
-        error: (error: unknown) => {
-          sub.errors = Array.isArray(error) ? error : [{ message: String((error as { reason?: string })?.reason ?? error) }];
-          resolve();
-        },
-        complete: () => {
-          sub.completed = true;
-          resolve();
-        },
-      },
-    );
-  });
-  sub.close = () => client.dispose() as Promise<void>;
-  return sub;
-}
 
 /**
  * Proves a subscription is live server side: sends a probe (a real event) and waits briefly for it to arrive,

@@ -1,0 +1,47 @@
+// A graphql-ws subscriber for e2e tests: collects every `next`, settles on complete or error.
+import type { FormattedExecutionResult, GraphQLFormattedError } from "graphql";
+import { createClient } from "graphql-ws";
+import { WebSocket } from "ws";
+
+export interface Subscriber<T> {
+  /** `data` of every `next` message, in arrival order. */
+  readonly events: T[];
+  /** Errors of an `error` message (or of a `next` with errors). */
+  errors: readonly GraphQLFormattedError[] | undefined;
+  completed: boolean;
+  /** Settles on complete or error. */
+  readonly done: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Subscribes over graphql-ws (Node 20 has no global WebSocket: `ws` is passed in); `token: null` sends none. */
+export function subscribe<T = any>(url: string, token: string | null, query: string, variables: Record<string, unknown>): Subscriber<T> {
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams: token === null ? {} : { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  const sub = { events: [] as T[], errors: undefined as readonly GraphQLFormattedError[] | undefined, completed: false } as Subscriber<T>;
+  (sub as { done: Promise<void> }).done = new Promise<void>((resolve) => {
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (result: FormattedExecutionResult<T>) => {
+          if (result.errors) sub.errors = [...(sub.errors ?? []), ...result.errors];
+          if (result.data) sub.events.push(result.data);
+        },
+        error: (error: unknown) => {
+          sub.errors = Array.isArray(error) ? error : [{ message: String((error as { reason?: string })?.reason ?? error) }];
+          resolve();
+        },
+        complete: () => {
+          sub.completed = true;
+          resolve();
+        },
+      },
+    );
+  });
+  sub.close = () => client.dispose() as Promise<void>;
+  return sub;
+}
