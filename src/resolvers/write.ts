@@ -27,7 +27,7 @@ export function writeRecords(
   if (kind === "upsert" && records.length === 0) throw badInput(`${argName}: send at least one record.`, { field: argName });
   const invalid = problemsToError(validateAll(records, argName, validate));
   if (invalid) throw invalid;
-  return enqueue(ctx, args, type, kind === "upsert" ? { kind, records } : { kind, records });
+  return enqueue(ctx, args, type, { kind, records });
 }
 
 /** Deletes by id. */

@@ -1,4 +1,5 @@
 import { badInput, type CodedError } from "../../errors.js";
+import { AccountType, ConfigurationFieldType, ErpFeatureFlag, VendorType } from "../../schema/enums.js";
 
 /**
  * Input validation of write payloads, before anything is queued or sent (spec 1.1, 1.2a-d, Q10).
@@ -14,22 +15,14 @@ export interface Problem {
   message: string;
 }
 
-/** Wire values of AccountType (spec 1.2a, 18 values). */
-export const ACCOUNT_TYPES = [
-  "ACCOUNTS_PAYABLE", "ACCOUNTS_RECEIVABLE", "BANK", "COST_OF_GOODS_SOLD", "CREDIT_CARD", "DEPRECIATION", "EQUITY",
-  "EXPENSE", "FIXED_ASSETS", "FUTURE_ASSETS", "INCOME", "LOAN", "LONG_TERM_LIABILITIES", "OTHER_ASSETS",
-  "OTHER_CURRENT_ASSETS", "OTHER_CURRENT_LIABILITIES", "OTHER_EXPENSE", "OTHER_INCOME",
-] as const;
-export const VENDOR_TYPES = ["ACCOUNTING", "EMPLOYEE"] as const;
-export const ERP_FEATURE_FLAGS = [
-  "SUPPORTS_RECEIPT_POSTING", "SUPPORTS_LIABILITY_ACCOUNT", "DISABLE_INVOICE_INTEGRATION", "ENABLE_TAX_INTEGRATION",
-] as const;
-export const CONFIGURATION_FIELD_TYPES = [
-  "ERP_LIABILITY_ACCOUNT", "ERP_CREDIT_CARD_ACCOUNT", "ERP_CLEARING_ACCOUNT", "CREDIT_CARD_VENDOR_NAME", "POSTING_DATE",
-] as const;
+// The schema enums' values are Concur's wire values for these four types (mappers.ts relies on the same).
+export const ACCOUNT_TYPES = Object.values(AccountType);
+export const VENDOR_TYPES = Object.values(VendorType);
+export const ERP_FEATURE_FLAGS = Object.values(ErpFeatureFlag);
+export const CONFIGURATION_FIELD_TYPES = Object.values(ConfigurationFieldType);
 
 /** Required vendor fields by vendor type (spec Q10: the markdown's stricter reading). */
-export const VENDOR_REQUIRED: Record<(typeof VENDOR_TYPES)[number], readonly string[]> = {
+export const VENDOR_REQUIRED: Record<VendorType, readonly string[]> = {
   ACCOUNTING: ["name", "companyName"],
   EMPLOYEE: ["firstName", "lastName", "email", "employeeId"],
 };
