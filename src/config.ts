@@ -41,9 +41,12 @@ export interface GatewayConfig {
   batchWindowMs: number;
   /** Start polling a PROCESSING request when no webhook arrived after this many ms. Env `POLL_FALLBACK_MS`, default 5000. */
   pollFallbackMs: number;
-  /** pino level. Env `LOG_LEVEL`, default `info` (`silent` under tests). */
+  /** pino level. Env `LOG_LEVEL`, default `info` (the test helpers pass `silent`). */
   logLevel: string;
 }
+
+/** Configuration of one gateway instance: the environment's config with the upstream resolved. */
+export type ResolvedGatewayConfig = Readonly<GatewayConfig> & { readonly concurBaseUrl: string };
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -115,7 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     maxPageSize: integer(env, "MAX_PAGE_SIZE", 1000, 1, 10_000),
     batchWindowMs: integer(env, "BATCH_WINDOW_MS", 25, 0, 5_000),
     pollFallbackMs: integer(env, "POLL_FALLBACK_MS", 5_000, 10, 3_600_000),
-    logLevel: env.LOG_LEVEL || (env.VITEST ? "silent" : "info"),
+    logLevel: env.LOG_LEVEL || "info",
   };
   if (!config.webhook.path.startsWith("/")) throw new ConfigError(`WEBHOOK_PATH must start with "/", got ${JSON.stringify(config.webhook.path)}.`);
   if (config.webhook.path === "/graphql") throw new ConfigError("WEBHOOK_PATH cannot be /graphql: that path serves GraphQL.");

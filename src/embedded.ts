@@ -1,7 +1,6 @@
 // The one place the gateway side touches the emulator: `npm start` without CONCUR_BASE_URL.
 import { createEmulator, DEMO, type RunningEmulator } from "./emulator/index.js";
-import type { GatewayConfig } from "./config.js";
-import type { ResolvedGatewayConfig } from "./gateway.js";
+import type { GatewayConfig, ResolvedGatewayConfig } from "./config.js";
 
 export interface EmbeddedUpstream {
   emulator: RunningEmulator;

@@ -8,7 +8,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { expressMiddleware } from "@as-integrations/express5";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
-import type { GatewayConfig } from "./config.js";
+import type { ResolvedGatewayConfig } from "./config.js";
 import { createErrorFormatter } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services.js";
@@ -19,9 +19,6 @@ import { contextFromAuthorization, type GatewayContext } from "./context.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./server/graphiql.js";
 
 export const GRAPHQL_PATH = "/graphql";
-
-/** Configuration of one gateway instance: the environment's config with the upstream resolved. */
-export type ResolvedGatewayConfig = Readonly<GatewayConfig> & { readonly concurBaseUrl: string };
 
 export interface GatewayOptions {
   config: ResolvedGatewayConfig;

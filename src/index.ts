@@ -1,6 +1,6 @@
 // Process entry: config from the environment -> (embedded emulator) -> gateway; graceful stop on signals.
-import { ConfigError, loadConfig } from "./config.js";
-import { createGateway, type Gateway, type ResolvedGatewayConfig } from "./gateway.js";
+import { ConfigError, loadConfig, type ResolvedGatewayConfig } from "./config.js";
+import { createGateway, type Gateway } from "./gateway.js";
 import { exampleQuery } from "./server/example-query.js";
 
 async function main(): Promise<void> {

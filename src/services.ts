@@ -2,7 +2,7 @@ import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
 import { Redis } from "ioredis";
 import { Agent } from "undici";
-import type { ResolvedGatewayConfig } from "./gateway.js";
+import type { ResolvedGatewayConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import { callerFromAuthorization } from "./datasources/caller.js";
 import { createConcurHttp, type ConcurHttp } from "./datasources/http.js";

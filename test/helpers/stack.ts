@@ -1,8 +1,8 @@
 // Starts the real thing for integration/e2e tests: the Concur emulator and a gateway on free ports,
 // wired as `npm start` wires them (the gateway's webhook endpoint subscribed to the emulator's ESS).
 import { request } from "undici";
-import { loadConfig, type GatewayConfig } from "../../src/config.js";
-import { createGateway, type Gateway, type ResolvedGatewayConfig } from "../../src/gateway.js";
+import { loadConfig, type GatewayConfig, type ResolvedGatewayConfig } from "../../src/config.js";
+import { createGateway, type Gateway } from "../../src/gateway.js";
 import type { GraphiQLDefaults } from "../../src/server/graphiql.js";
 import { createEmulator, DEMO, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
 
