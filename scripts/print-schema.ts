@@ -2,7 +2,7 @@
 // `--check`: fails when the committed files differ from the code (CI drift check).
 import "reflect-metadata";
 import { readFileSync, writeFileSync } from "node:fs";
-import { printClientSdl, printSubgraphSdl } from "../src/server/schema.js";
+import { printClientSdl, printSubgraphSdl } from "../src/schema/build.js";
 
 const check = process.argv.includes("--check");
 const outputs: Array<[string, string]> = [

@@ -1,7 +1,7 @@
-import { callerFromAuthorization, type Caller } from "./datasources/caller.js";
-import { createRequestLoaders, type RequestLoaders } from "./datasources/loaders.js";
+import { callerFromAuthorization, type Caller } from "./concur/client/caller.js";
+import { createRequestLoaders, type RequestLoaders } from "./concur/accounting/loaders.js";
 import { CodedError, ErrorCode } from "./errors.js";
-import type { Services } from "./services.js";
+import type { Services } from "./services/index.js";
 
 /** Per-operation context, for HTTP requests and WebSocket subscriptions alike. */
 export interface GatewayContext {

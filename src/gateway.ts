@@ -11,12 +11,12 @@ import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
 import { createErrorFormatter } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
-import { createServices, type Services } from "./services.js";
-import { createQueryCompiler } from "./server/executor.js";
-import { graphqlPostHandler } from "./server/graphql-http.js";
-import { buildGatewaySchema } from "./server/schema.js";
+import { createServices, type Services } from "./services/index.js";
+import { createQueryCompiler } from "./http/executor.js";
+import { graphqlPostHandler } from "./http/graphql-http.js";
+import { buildGatewaySchema } from "./schema/build.js";
 import { contextFromAuthorization, type GatewayContext } from "./context.js";
-import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./server/graphiql.js";
+import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./http/graphiql.js";
 
 export const GRAPHQL_PATH = "/graphql";
 

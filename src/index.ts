@@ -1,7 +1,7 @@
 // Process entry: config from the environment -> (embedded emulator) -> gateway; graceful stop on signals.
 import { ConfigError, loadConfig, type ResolvedGatewayConfig } from "./config.js";
 import { createGateway, type Gateway } from "./gateway.js";
-import { exampleQuery } from "./server/example-query.js";
+import { exampleQuery } from "./http/example-query.js";
 
 async function main(): Promise<void> {
   let config;
@@ -15,42 +15,42 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const stops: Array<() => Promise<void>> = [];
-  let resolved = config as ResolvedGatewayConfig;
+  let gateway: Gateway;
+  let stop: () => Promise<void>;
   let banner: string[] = [];
-  let graphiql = {};
-  let afterStart = (_gateway: Gateway) => {};
   if (!config.concurBaseUrl) {
-    const { startEmbeddedUpstream } = await import("./embedded.js");
-    const embedded = await startEmbeddedUpstream(config);
+    // Loaded only here: a gateway in front of the real Concur never loads the emulator.
+    const { startEmbeddedStack } = await import("./embedded.js");
+    const embedded = await startEmbeddedStack({
+      config,
+      graphiql: ({ companyId, erpId, token }) => ({ headers: { Authorization: `Bearer ${token}` }, query: exampleQuery(companyId, erpId) }),
+    });
     const { companyId, erpId, token } = embedded.demo;
-    resolved = embedded.config;
-    stops.push(() => embedded.emulator.stop());
-    graphiql = { headers: { Authorization: `Bearer ${token}` }, query: exampleQuery(companyId, erpId) };
+    gateway = embedded.gateway;
+    stop = embedded.stop;
     banner = [
       `Embedded Concur emulator: ${embedded.emulator.url} (demo data; set CONCUR_BASE_URL to use the real Concur)`,
       `Demo company id: ${companyId}`,
       `Demo ERP id:     ${erpId}`,
       `Bearer token:    ${token}`,
     ];
-    // ESS delivers the emulator's signed events to the gateway's own webhook endpoint.
-    afterStart = (gateway) => embedded.emulator.setWebhookUrls([`${gateway.origin}${resolved.webhook.path}`]);
+  } else {
+    const started = await createGateway({ config: config as ResolvedGatewayConfig, graphiql: {} });
+    await started.start();
+    gateway = started;
+    stop = () => started.stop();
   }
-  const gateway = await createGateway({ config: resolved, graphiql });
-  await gateway.start();
-  afterStart(gateway);
-  stops.unshift(() => gateway.stop());
-  announce(gateway.url, banner, stops);
+  announce(gateway.url, banner, stop);
 }
 
-function announce(url: string, banner: string[], stops: Array<() => Promise<void>>): void {
+function announce(url: string, banner: string[], stopAll: () => Promise<void>): void {
   console.log(["", `concur-graph is ready.`, `GraphiQL: ${url} (open in a browser)`, ...banner, ""].join("\n"));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing queued writes, then stopping…`);
-    for (const fn of stops) await fn();
+    await stopAll();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

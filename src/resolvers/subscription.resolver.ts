@@ -2,10 +2,10 @@ import { Repeater } from "@graphql-yoga/subscription";
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import { badInput } from "../errors.js";
-import { toListMapping, toMappings, toRequest } from "../datasources/mappers.js";
-import type { ListMapping as WireListMapping } from "../datasources/wire.js";
+import { toListMapping, toMappings, toRequest } from "../concur/accounting/mappers.js";
+import type { ListMapping as WireListMapping } from "../concur/accounting/wire.js";
 import { AccountingObjectType, Mappings, MappingsChangeEvent, Request, ResetRequestedEvent } from "../schema/index.js";
-import { isFinalStatus, type MappingsChangedPayload, type RequestStatusPayload, type ResetRequestedPayload } from "../subscriptions/index.js";
+import { isFinalStatus, type MappingsChangedPayload, type RequestStatusPayload, type ResetRequestedPayload } from "../events/index.js";
 import { ErpArgs } from "./args.js";
 
 @ArgsType()

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import { nextHref, resolveHref } from "../../src/datasources/links.js";
-import { printSubgraphSdl } from "../../src/server/schema.js";
+import { nextHref, resolveHref } from "../../src/concur/client/links.js";
+import { printSubgraphSdl } from "../../src/schema/build.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import {
   composeSupergraph,

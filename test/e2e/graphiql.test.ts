@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exampleQuery } from "../../src/server/example-query.js";
+import { exampleQuery } from "../../src/http/example-query.js";
 import { startStack, type Stack } from "../helpers/stack.js";
 
 const CHROMIUM = "/usr/bin/chromium";

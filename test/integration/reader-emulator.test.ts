@@ -3,11 +3,11 @@ import { pino } from "pino";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors.js";
-import { callerFromAuthorization } from "../../src/datasources/caller.js";
-import { createConcurHttp } from "../../src/datasources/http.js";
-import { createPageCache } from "../../src/datasources/page-cache.js";
-import { createConcurReader, type ConcurReader, type Connection } from "../../src/datasources/reader.js";
-import type { Account, ProcessingError } from "../../src/datasources/wire.js";
+import { callerFromAuthorization } from "../../src/concur/client/caller.js";
+import { createConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createPageCache } from "../../src/concur/client/page-cache.js";
+import { createConcurReader, type ConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
+import type { Account, ProcessingError } from "../../src/concur/accounting/wire.js";
 import { waitFor } from "../helpers/wait.js";
 import { createEmulator, DEMO, SCOPE_READ, type RunningEmulator } from "../../src/emulator/index.js";
 

@@ -8,12 +8,12 @@ import KeyvRedis from "@keyv/redis";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
-import { ACCOUNTING_TOPIC } from "../../src/subscriptions/events.js";
-import { createEventIngest } from "../../src/subscriptions/ingest.js";
-import { createOnceStore } from "../../src/subscriptions/once-store.js";
-import { channelOf, createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload } from "../../src/subscriptions/pubsub.js";
-import { RequestStatusTracker } from "../../src/subscriptions/request-status.js";
-import { createWebhookHandler, type WebhookHandler } from "../../src/subscriptions/webhook.js";
+import { ACCOUNTING_TOPIC } from "../../src/concur/accounting/events.js";
+import { createEventIngest } from "../../src/events/ingest.js";
+import { createOnceStore } from "../../src/events/once-store.js";
+import { channelOf, createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload } from "../../src/events/pubsub.js";
+import { RequestStatusTracker } from "../../src/events/request-status.js";
+import { createWebhookHandler, type WebhookHandler } from "../../src/events/webhook.js";
 
 const hasRedis = spawnSync("which", ["redis-server"]).status === 0;
 if (!hasRedis) {

@@ -1,11 +1,11 @@
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { callerFromAuthorization, type Caller } from "../../src/datasources/caller.js";
-import { createConcurHttp, type ConcurHttp } from "../../src/datasources/http.js";
-import { createWriteBatcher, type WriteBatcher } from "../../src/datasources/writes/batcher.js";
-import { MAX_PATCH_BYTES } from "../../src/datasources/writes/limits.js";
-import { senderFromConcurHttp } from "../../src/datasources/writes/send.js";
-import type { WriteType } from "../../src/datasources/writes/types.js";
+import { callerFromAuthorization, type Caller } from "../../src/concur/client/caller.js";
+import { createConcurHttp, type ConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createWriteBatcher, type WriteBatcher } from "../../src/concur/accounting/writes/batcher.js";
+import { MAX_PATCH_BYTES } from "../../src/concur/accounting/writes/limits.js";
+import { senderFromConcurHttp } from "../../src/concur/accounting/writes/send.js";
+import type { WriteType } from "../../src/concur/accounting/writes/types.js";
 import { createEmulator, DEMO, type RunningEmulator } from "../../src/emulator/index.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";

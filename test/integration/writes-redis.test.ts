@@ -2,8 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWriteBatcher } from "../../src/datasources/writes/batcher.js";
-import type { PatchSender } from "../../src/datasources/writes/types.js";
+import { createWriteBatcher } from "../../src/concur/accounting/writes/batcher.js";
+import type { PatchSender } from "../../src/concur/accounting/writes/types.js";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 
 /** Two gateway replicas (two batchers) pace one (company, ERP, type) together through a real Redis. */

@@ -2,10 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { callerKeyOf } from "../../src/datasources/caller.js";
-import { createConcurHttp } from "../../src/datasources/http.js";
-import { createRegistrar, createRegistrationClient } from "../../src/datasources/writes/registration.js";
-import { senderFromConcurHttp } from "../../src/datasources/writes/send.js";
+import { callerKeyOf } from "../../src/concur/client/caller.js";
+import { createConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createRegistrar, createRegistrationClient } from "../../src/concur/accounting/writes/registration.js";
+import { senderFromConcurHttp } from "../../src/concur/accounting/writes/send.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
 

@@ -1,11 +1,11 @@
 import Keyv from "keyv";
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
-import { callerFromAuthorization, type Caller } from "../../src/datasources/caller.js";
-import { decodeCursor, encodeCursor } from "../../src/datasources/cursor.js";
-import type { ConcurHttp, ConcurRequest, ConcurResponse } from "../../src/datasources/http.js";
-import { createPageCache, scopes } from "../../src/datasources/page-cache.js";
-import { createConcurReader, type Connection } from "../../src/datasources/reader.js";
+import { callerFromAuthorization, type Caller } from "../../src/concur/client/caller.js";
+import { decodeCursor, encodeCursor } from "../../src/concur/client/cursor.js";
+import type { ConcurHttp, ConcurRequest, ConcurResponse } from "../../src/concur/client/pipeline.js";
+import { createPageCache, scopes } from "../../src/concur/client/page-cache.js";
+import { createConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
 
 const BASE = "http://concur.test";
 const LIST = "/accountingintegration/v4/companies/c1/erps/e1/accounts";

@@ -22,8 +22,8 @@ import {
   toVendor,
   transactionTypeFromWire,
   transactionTypeToWire,
-} from "../../src/datasources/mappers.js";
-import type * as wire from "../../src/datasources/wire.js";
+} from "../../src/concur/accounting/mappers.js";
+import type * as wire from "../../src/concur/accounting/wire.js";
 import {
   AccountingObjectType,
   AccountType,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveRequestId, isUuid, retryAfterMs } from "../../src/datasources/writes/send.js";
+import { deriveRequestId, isUuid, retryAfterMs } from "../../src/concur/accounting/writes/send.js";
 
 describe("send helpers", () => {
   it("derives stable, distinct UUIDs for later parts of a caller-supplied request id", () => {

@@ -9,7 +9,7 @@ import {
   validateListName,
   validateTaxData,
   validateVendor,
-} from "../../src/datasources/writes/validate.js";
+} from "../../src/concur/accounting/writes/validate.js";
 
 const messages = (problems: { message: string }[]) => problems.map((p) => p.message);
 

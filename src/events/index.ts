@@ -15,7 +15,7 @@ export {
   type RequestStatusUpdate,
   type RequestStatusValue,
   type ResetObjectType,
-} from "./events.js";
+} from "../concur/accounting/events.js";
 export {
   channelOf,
   createGatewayPubSub,

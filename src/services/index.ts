@@ -2,15 +2,15 @@ import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
 import { Redis } from "ioredis";
 import { Agent } from "undici";
-import type { ResolvedGatewayConfig } from "./config.js";
-import type { Logger } from "./logger.js";
-import { callerFromAuthorization } from "./datasources/caller.js";
-import { createConcurHttp, type ConcurHttp } from "./datasources/http.js";
-import { createPageCache, type PageCache } from "./datasources/page-cache.js";
-import { createConcurReader, type ConcurReader } from "./datasources/reader.js";
-import { createWriteBatcher, type WriteBatcher } from "./datasources/writes/batcher.js";
-import { createRegistrar, type Registrar } from "./datasources/writes/registration.js";
-import { senderFromConcurHttp } from "./datasources/writes/send.js";
+import type { ResolvedGatewayConfig } from "../config.js";
+import type { Logger } from "../logger.js";
+import { callerFromAuthorization } from "../concur/client/caller.js";
+import { createConcurHttp, type ConcurHttp } from "../concur/client/pipeline.js";
+import { createPageCache, type PageCache } from "../concur/client/page-cache.js";
+import { createConcurReader, type ConcurReader } from "../concur/accounting/reader.js";
+import { createWriteBatcher, type WriteBatcher } from "../concur/accounting/writes/batcher.js";
+import { createRegistrar, type Registrar } from "../concur/accounting/writes/registration.js";
+import { senderFromConcurHttp } from "../concur/accounting/writes/send.js";
 import {
   createEventIngest,
   createGatewayPubSub,
@@ -21,8 +21,8 @@ import {
   type RequestStatusValue,
   type StatusPoller,
   type WebhookHandler,
-} from "./subscriptions/index.js";
-import { CodedError, ErrorCode } from "./errors.js";
+} from "../events/index.js";
+import { CodedError, ErrorCode } from "../errors.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv

@@ -1,5 +1,5 @@
 /** Public types of the write side (batched data writes, registration). */
-import type { Caller } from "../caller.js";
+import type { Caller } from "../../client/caller.js";
 
 /** Who is calling (token + its key); writes of two different `key`s never share a PATCH. */
 export type WriteCaller = Caller;

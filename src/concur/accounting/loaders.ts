@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { Caller } from "./caller.js";
+import type { Caller } from "../client/caller.js";
 import type { ConcurReader, ErpDataType, ErpRecordByType } from "./reader.js";
 import type { ErpPackage, RequestStatus } from "./wire.js";
 

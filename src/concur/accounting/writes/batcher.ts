@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { CodedError, ErrorCode, badInput } from "../../errors.js";
-import type { Logger } from "../../logger.js";
+import { CodedError, ErrorCode, badInput } from "../../../errors.js";
+import type { Logger } from "../../../logger.js";
 import { MAX_PATCH_BYTES, MAX_RECORD_BYTES, PACING_MARGIN_MS, PATCH_INTERVAL_MS } from "./limits.js";
 import { jsonBytes, planPatchBatches, type PlanOp, type PlannedPatch } from "./plan.js";
 import { deriveRequestId, isUuid, newRequestId, sendWrite, type RetryPolicy } from "./send.js";

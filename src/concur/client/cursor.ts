@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { badInput } from "../errors.js";
+import { badInput } from "../../errors.js";
 
 /**
  * Where a connection continues: the upstream page that holds the next item and the offset inside it.

@@ -21,13 +21,13 @@ import {
   ProcessingStatus,
   TransactionType,
   VendorType,
-} from "../schema/enums.js";
-import type { Account } from "../schema/account.type.js";
-import type { AccountInput } from "../schema/account.input.js";
-import type { ConfigurationField, ErpIntegration, PostingOption } from "../schema/erp.type.js";
-import type { ErpRegistrationInput, ErpUpdateInput, PostingOptionInput } from "../schema/erp.input.js";
-import type { ListName } from "../schema/list-name.type.js";
-import type { ListNameInput } from "../schema/list-name.input.js";
+} from "../../schema/enums.js";
+import type { Account } from "../../schema/account.type.js";
+import type { AccountInput } from "../../schema/account.input.js";
+import type { ConfigurationField, ErpIntegration, PostingOption } from "../../schema/erp.type.js";
+import type { ErpRegistrationInput, ErpUpdateInput, PostingOptionInput } from "../../schema/erp.input.js";
+import type { ListName } from "../../schema/list-name.type.js";
+import type { ListNameInput } from "../../schema/list-name.input.js";
 import type {
   BillableField,
   FieldMapping,
@@ -40,12 +40,12 @@ import type {
   MappingField,
   Mappings,
   PaymentType,
-} from "../schema/mappings.type.js";
-import type { ProcessingError, Request, ValidationError } from "../schema/request.type.js";
-import type { TaxData, TaxStateEntry } from "../schema/tax-data.type.js";
-import type { TaxDataInput } from "../schema/tax-data.input.js";
-import type { Address, Vendor } from "../schema/vendor.type.js";
-import type { AddressInput, VendorInput } from "../schema/vendor.input.js";
+} from "../../schema/mappings.type.js";
+import type { ProcessingError, Request, ValidationError } from "../../schema/request.type.js";
+import type { TaxData, TaxStateEntry } from "../../schema/tax-data.type.js";
+import type { TaxDataInput } from "../../schema/tax-data.input.js";
+import type { Address, Vendor } from "../../schema/vendor.type.js";
+import type { AddressInput, VendorInput } from "../../schema/vendor.input.js";
 import type * as wire from "./wire.js";
 
 // ---------------------------------------------------------------- enum helpers

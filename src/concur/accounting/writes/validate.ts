@@ -1,5 +1,5 @@
-import { badInput, type CodedError } from "../../errors.js";
-import { AccountType, ConfigurationFieldType, ErpFeatureFlag, VendorType } from "../../schema/enums.js";
+import { badInput, type CodedError } from "../../../errors.js";
+import { AccountType, ConfigurationFieldType, ErpFeatureFlag, VendorType } from "../../../schema/enums.js";
 
 /**
  * Input validation of write payloads, before anything is queued or sent (spec 1.1, 1.2a-d, Q10).

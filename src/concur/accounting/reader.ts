@@ -1,9 +1,9 @@
-import { badInput, CodedError, ErrorCode } from "../errors.js";
-import type { Caller } from "./caller.js";
-import { cursorEncoder, decodeCursor, type CursorPosition } from "./cursor.js";
-import type { ConcurHttp } from "./http.js";
-import { nextHref, resolveHref } from "./links.js";
-import { scopes, type PageCache } from "./page-cache.js";
+import { badInput, CodedError, ErrorCode } from "../../errors.js";
+import type { Caller } from "../client/caller.js";
+import { cursorEncoder, decodeCursor, type CursorPosition } from "../client/cursor.js";
+import type { ConcurHttp } from "../client/pipeline.js";
+import { nextHref, resolveHref } from "../client/links.js";
+import { scopes, type PageCache } from "../client/page-cache.js";
 import type { Account, ErpPackage, ListName, MappingsResponse, ProcessingError, RequestStatus, TaxData, Vendor } from "./wire.js";
 
 /** Record type of each ERP data list. */

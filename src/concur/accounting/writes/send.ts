@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import pRetry, { AbortError } from "p-retry";
-import { CodedError, ErrorCode } from "../../errors.js";
-import type { Logger } from "../../logger.js";
-import { errorFromResponse, type ConcurHttp } from "../http.js";
+import { CodedError, ErrorCode } from "../../../errors.js";
+import type { Logger } from "../../../logger.js";
+import { errorFromResponse, type ConcurHttp } from "../../client/pipeline.js";
 import type { PatchSender, RequestStatus, SenderRequest, SenderResponse, WriteCaller, WriteType } from "./types.js";
 
 /** Adapts the shared Concur http client (`src/datasources/http.ts`) to the write side's {@link PatchSender}. */

@@ -1,6 +1,6 @@
 import type Keyv from "keyv";
 import { LRUCache } from "lru-cache";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../logger.js";
 import type { Caller } from "./caller.js";
 
 /** What a write (or a webhook) can invalidate for one ERP. `erp` also drops the company's ERP list. */

@@ -1,7 +1,7 @@
 import { request as undiciRequest, type Dispatcher } from "undici";
 import pRetry from "p-retry";
-import { CodedError, ErrorCode, type SafeExtensions } from "../errors.js";
-import type { Logger } from "../logger.js";
+import { CodedError, ErrorCode, type SafeExtensions } from "../../errors.js";
+import type { Logger } from "../../logger.js";
 import type { Caller } from "./caller.js";
 import { resolveHref } from "./links.js";
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import pRetry, { AbortError } from "p-retry";
-import { CodedError, ErrorCode } from "../../errors.js";
-import type { Logger } from "../../logger.js";
-import { errorFromResponse } from "../http.js";
+import { CodedError, ErrorCode } from "../../../errors.js";
+import type { Logger } from "../../../logger.js";
+import { errorFromResponse } from "../../client/pipeline.js";
 import { createPacer } from "./batcher.js";
 import { PACING_MARGIN_MS, REGISTER_INTERVAL_MS } from "./limits.js";
 import { erpPath, retryAfterMs, type RetryPolicy } from "./send.js";

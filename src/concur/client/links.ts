@@ -1,4 +1,4 @@
-import { CodedError, ErrorCode } from "../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 
 /**
  * Link parsing for every shape the Concur docs show (spec §1.5, §4 Q2):

@@ -1,4 +1,4 @@
-import { CodedError, ErrorCode } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../../errors.js";
 import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "./limits.js";
 import type { WireRecord } from "./types.js";
 
