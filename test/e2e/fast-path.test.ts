@@ -1,6 +1,8 @@
 // The compiled fast path (src/server/graphql-http.ts) must answer exactly what Apollo's pipeline answers:
 // the first request of a query text goes through Apollo, repeats of it through the fast path.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DocumentNode } from "graphql";
+import { AccountsPageDocument } from "../generated/graphql.js";
 import { startStack, type Stack } from "../helpers/stack.js";
 
 let stack: Stack;
@@ -13,14 +15,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const ACCOUNTS = `query Accounts($c: ID!, $e: ID!, $first: Int) {
-  erpIntegration(companyId: $c, erpId: $e) { erpName accounts(first: $first) { edges { cursor node { id name number type } } pageInfo { hasNextPage endCursor } } }
-}`;
+const ACCOUNTS = AccountsPageDocument;
 
 /** Correlation ids are per upstream call; everything else must match. */
 const withoutCorrelation = (response: unknown) => JSON.parse(JSON.stringify(response).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>"));
 
-async function twice(query: string, variables: Record<string, unknown>, token?: string | null) {
+async function twice(query: string | DocumentNode, variables: Record<string, unknown>, token?: string | null) {
   const first = await stack.graphql(query, variables, token);
   const second = await stack.graphql(query, variables, token);
   return [first, second];
@@ -28,7 +28,7 @@ async function twice(query: string, variables: Record<string, unknown>, token?: 
 
 describe("compiled fast path", () => {
   it("answers a repeated query with the same data as Apollo did the first time", async () => {
-    const vars = { c: stack.companyId, e: stack.erpId, first: 25 };
+    const vars = { companyId: stack.companyId, erpId: stack.erpId, first: 25 };
     const [viaApollo, viaFastPath] = await twice(ACCOUNTS, vars);
     expect(viaApollo.errors).toBeUndefined();
     expect(viaApollo.data.erpIntegration.accounts.edges).toHaveLength(25);
@@ -36,7 +36,7 @@ describe("compiled fast path", () => {
   });
 
   it("formats errors like Apollo: coded, no stack, same shape", async () => {
-    const vars = { c: stack.companyId, e: stack.erpId, first: 5 };
+    const vars = { companyId: stack.companyId, erpId: stack.erpId, first: 5 };
     await stack.graphql(ACCOUNTS, vars); // Apollo validates and runs this text once
     const [a, b] = await twice(ACCOUNTS, vars, otherCompanyToken);
     expect(a.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
@@ -45,8 +45,8 @@ describe("compiled fast path", () => {
   });
 
   it("leaves variables that do not coerce to Apollo (request error, not a field error)", async () => {
-    await stack.graphql(ACCOUNTS, { c: stack.companyId, e: stack.erpId, first: 3 });
-    const res = await stack.graphql(ACCOUNTS, { c: stack.companyId, e: stack.erpId, first: "three" });
+    await stack.graphql(ACCOUNTS, { companyId: stack.companyId, erpId: stack.erpId, first: 3 });
+    const res = await stack.graphql(ACCOUNTS, { companyId: stack.companyId, erpId: stack.erpId, first: "three" });
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });

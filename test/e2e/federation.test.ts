@@ -2,11 +2,13 @@
 // the subgraph contract (_service, _entities), batched record references proven with upstream counters, and a
 // real supergraph (our subgraph + a partner subgraph) served by @apollo/gateway and by Hive Gateway.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { print } from "graphql";
 import { request } from "undici";
-import { createClient, type Client } from "graphql-ws";
+import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { nextHref, resolveHref } from "../../src/concur/client/links.js";
 import { printSubgraphSdl } from "../../src/schema/build.js";
+import { MappingsChangedDocument } from "../generated/graphql.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import {
   composeSupergraph,
@@ -17,6 +19,8 @@ import {
   type PartnerSubgraph,
   type Running,
 } from "../helpers/supergraph.js";
+import { registerCleanup } from "../helpers/cleanup.js";
+import { waitForFinalStatus } from "../helpers/requests.js";
 import { waitFor } from "../helpers/wait.js";
 
 /** Small pages so the demo's 5,000 accounts span ~22 upstream pages. */
@@ -55,7 +59,7 @@ beforeAll(async () => {
   stack = await startStack({ emulator: { pageBytes: PAGE_BYTES } });
   // First, so the record it adds is already in the list the page walk below maps.
   requestId = await createRequest();
-  await waitFor(async () => (await stack.graphql(`query ($c: ID!, $e: ID!, $r: ID!) { request(companyId: $c, erpId: $e, requestId: $r) { status } }`, { c: stack.companyId, e: stack.erpId, r: requestId })).data?.request.status !== "PROCESSING", 5_000, "the upload request to finish");
+  await waitForFinalStatus(stack, { requestId }, 5_000);
   // Walk the accounts list as Concur pages it, to know which page each id sits on.
   let href: string | undefined = `/accountingintegration/v4/companies/${stack.companyId}/erps/${stack.erpId}/accounts`;
   while (href) {
@@ -217,12 +221,10 @@ describe("supergraph: concur-graph + a partner subgraph", () => {
 
   describe("served by Hive Gateway", () => {
     let router: HiveGateway;
-    let client: Client | undefined;
     beforeAll(async () => {
       router = await startHiveGateway(supergraphSdl);
     });
     afterAll(async () => {
-      await client?.dispose();
       await router?.stop();
     });
 
@@ -232,21 +234,17 @@ describe("supergraph: concur-graph + a partner subgraph", () => {
     });
 
     it("routes a mappingsChanged subscription: emulator event -> webhook -> our subgraph -> Hive (ws) -> graphql-ws client", async () => {
-      client = createClient({
+      const client = createClient({
         url: router.wsUrl,
         webSocketImpl: WebSocket,
         connectionParams: { authorization: `Bearer ${stack.token}` },
         retryAttempts: 0,
       });
+      registerCleanup("the graphql-ws client of Hive Gateway", () => client.dispose());
       const received: any[] = [];
       const failures: unknown[] = [];
       const unsubscribe = client.subscribe(
-        {
-          query: `subscription ($c: ID!, $e: ID!) {
-            mappingsChanged(companyId: $c, erpId: $e) { companyId erpId eventType mappings { ledger { name } } }
-          }`,
-          variables: { c: stack.companyId, e: stack.erpId },
-        },
+        { query: print(MappingsChangedDocument), variables: { companyId: stack.companyId, erpId: stack.erpId } },
         { next: (value) => received.push(value), error: (error) => failures.push(error), complete: () => {} },
       );
       try {

@@ -6,9 +6,11 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmulator, DEMO, type RunningEmulator } from "../../src/emulator/index.js";
+import { DEMO, type RunningEmulator } from "../../src/emulator/index.js";
+import { registerCleanup } from "../helpers/cleanup.js";
+import { startEmulator } from "../helpers/emulator.js";
 import { ROUTES, sumCalls } from "../helpers/stack.js";
-import { waitFor } from "../helpers/wait.js";
+import { settleWithin, waitFor } from "../helpers/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const ENTRY = join(ROOT, "dist", "index.js");
@@ -49,6 +51,11 @@ async function startChild(env: Record<string, string>): Promise<Child> {
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  // A test that fails before its child exits must not leave the process (and its ports) behind.
+  registerCleanup(`the gateway process ${child.pid}`, async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exit;
+  });
   const url = await Promise.race([
     waitFor(() => /GraphiQL: (http:\/\/\S+)/.exec(out)?.[1], 20_000, "the gateway banner"),
     exit.then(({ code }) => {
@@ -66,14 +73,11 @@ describe("graceful stop of the built gateway (child process)", () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    emulator = await createEmulator({ port: 0, seed: "demo", processingDelayMs: 20 });
+    emulator = await startEmulator({ seed: "demo", processingDelayMs: 20 });
     token = emulator.issueToken(DEMO.companyId);
   }, 120_000);
+  // Child processes are killed (if still running) by the cleanup registry after each test.
   afterAll(async () => {
-    if (child && child.process.exitCode === null && child.process.signalCode === null) {
-      child.process.kill("SIGKILL");
-      await child.exit;
-    }
     await emulator?.stop();
   });
 
@@ -109,7 +113,7 @@ describe("graceful stop of the built gateway (child process)", () => {
     const demoToken = /Bearer token:\s+(\S+)/.exec(embedded.output())?.[1];
     expect(demoToken).toBeTruthy();
     embedded.process.kill(signal);
-    const exited = await Promise.race([embedded.exit, new Promise((resolve) => setTimeout(() => resolve("still running"), 10_000))]);
+    const exited = await settleWithin(embedded.exit, 10_000, "still running");
     if (exited === "still running") embedded.process.kill("SIGKILL");
     expect(exited).toEqual({ code: 0, signal: null });
   });

@@ -3,41 +3,21 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import {
+  MappingsChangedDocument,
+  RequestStatusChangedDocument,
+  RequestStatusChangedLightDocument,
+  ResetRequestedDocument,
+  UpsertAccountsDocument,
+} from "../generated/graphql.js";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 import { startStack, type Stack } from "../helpers/stack.js";
 import { subscribe, type Subscriber } from "../helpers/subscriber.js";
 import { waitFor } from "../helpers/wait.js";
 
 
-const STATUS_SUBSCRIPTION = /* GraphQL */ `
-  subscription RequestStatus($companyId: ID!, $erpId: ID, $requestId: ID) {
-    requestStatusChanged(companyId: $companyId, erpId: $erpId, requestId: $requestId) {
-      requestId
-      status
-      errors(first: 10) {
-        edges {
-          node {
-            errorCode
-          }
-        }
-      }
-    }
-  }
-`;
-
-const UPSERT_ACCOUNTS = /* GraphQL */ `
-  mutation UpsertAccounts($companyId: ID!, $erpId: ID!, $accounts: [AccountInput!]!) {
-    upsertAccounts(companyId: $companyId, erpId: $erpId, accounts: $accounts) {
-      request {
-        requestId
-        status
-      }
-      rejected {
-        id
-      }
-    }
-  }
-`;
+const STATUS_SUBSCRIPTION = RequestStatusChangedDocument;
+const UPSERT_ACCOUNTS = UpsertAccountsDocument;
 
 type StatusEvent = { requestStatusChanged: { requestId: string; status: string; errors: { edges: unknown[] } } };
 const statusesOf = (sub: Subscriber<StatusEvent>) => sub.events.map((e) => e.requestStatusChanged.status);
@@ -143,11 +123,11 @@ describe.skipIf(!hasRedis)("two gateway replicas sharing Redis", () => {
       const listeners = async (channel: string) => ((await probe.pubsub("NUMSUB", channel)) as [string, number])[1];
       const channels = [`MAPPINGS_CHANGED:${b.companyId}`, `RESET_REQUESTED:${b.companyId}`, `REQUEST_STATUS:${b.companyId}`];
       expect(await Promise.all(channels.map(listeners))).toEqual([0, 0, 0]);
-      const variables = { c: b.companyId, e: b.erpId };
+      const variables = { companyId: b.companyId, erpId: b.erpId };
       const subs = [
-        subscribe(b.gateway.wsUrl, b.token, `subscription($c: ID!, $e: ID!) { mappingsChanged(companyId: $c, erpId: $e) { eventType } }`, variables),
-        subscribe(b.gateway.wsUrl, b.token, `subscription($c: ID!, $e: ID!) { resetRequested(companyId: $c, erpId: $e) { objectTypes } }`, variables),
-        subscribe(b.gateway.wsUrl, b.token, `subscription($c: ID!, $e: ID!) { requestStatusChanged(companyId: $c, erpId: $e) { status } }`, variables),
+        subscribe(b.gateway.wsUrl, b.token, MappingsChangedDocument, variables),
+        subscribe(b.gateway.wsUrl, b.token, ResetRequestedDocument, variables),
+        subscribe(b.gateway.wsUrl, b.token, RequestStatusChangedLightDocument, variables),
       ];
       await waitFor(async () => (await Promise.all(channels.map(listeners))).every((n) => n === 1), 5_000, "B to subscribe in Redis");
       await Promise.all(subs.map((s) => s.close()));

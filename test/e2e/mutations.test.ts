@@ -3,18 +3,18 @@
 // page from the emulator's Concur API.
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "../../src/datasources/writes/limits.js";
-import { fromAccountInput } from "../../src/datasources/mappers.js";
-import { jsonBytes, planPatchBatches } from "../../src/datasources/writes/plan.js";
+import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "../../src/concur/accounting/writes/limits.js";
+import { fromAccountInput } from "../../src/concur/accounting/mappers.js";
+import { jsonBytes, planPatchBatches } from "../../src/concur/accounting/writes/plan.js";
+import { UpsertAccountsDocument as UPSERT_ACCOUNTS } from "../generated/graphql.js";
+import { waitForFinal } from "../helpers/requests.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 
 const API = "/accountingintegration/v4";
 
+/** The selection of every write result below; the same as test/operations/writes.graphql selects. */
 const RESULT = "request { requestId status } requests { requestId } sentIds rejected { id code message }";
-const UPSERT_ACCOUNTS = `mutation Up($c: ID!, $e: ID!, $accounts: [AccountInput!]!, $requestId: ID) {
-  upsertAccounts(companyId: $c, erpId: $e, accounts: $accounts, requestId: $requestId) { ${RESULT} }
-}`;
 
 interface Result {
   request: { requestId: string; status: string | null };
@@ -32,16 +32,7 @@ function helpers(stack: () => Stack) {
   /** Waits until Concur finished every given request (so its records are visible in GETs). */
   async function processed(requestIds: Iterable<string>): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const id of new Set(requestIds)) {
-      out.set(
-        id,
-        await waitFor(async () => {
-          const res = await request(`${stack().emulator.url}${base()}/requests/${id}`, { headers: { authorization: `Bearer ${stack().token}` } });
-          const body = (await res.body.json()) as { status?: string };
-          return res.statusCode === 200 && body.status !== "PROCESSING" ? body.status : undefined;
-        }, 15_000, `request ${id} to be processed`),
-      );
-    }
+    for (const id of new Set(requestIds)) out.set(id, (await waitForFinal(stack().emulator, stack().token, base(), id, 15_000)).status);
     return out;
   }
 
@@ -68,7 +59,9 @@ function helpers(stack: () => Stack) {
   }
 
   const vars = (extra: Record<string, unknown>) => ({ c: stack().companyId, e: stack().erpId, ...extra });
-  return { processed, stored, patches, vars };
+  /** Variables of the shared UpsertAccounts document (test/operations/writes.graphql). */
+  const upsertVars = (extra: Record<string, unknown>) => ({ companyId: stack().companyId, erpId: stack().erpId, ...extra });
+  return { processed, stored, patches, vars, upsertVars };
 }
 
 /** One operation with `n` aliased root fields `f0…f{n-1}` of `field`, each taking its records in `$v{i}`. */
@@ -86,7 +79,7 @@ function sizedAccount(id: string, bytes: number) {
 
 describe("mutations over HTTP", () => {
   let stack: Stack;
-  const { processed, stored, patches, vars } = helpers(() => stack);
+  const { processed, stored, patches, vars, upsertVars } = helpers(() => stack);
 
   beforeAll(async () => {
     stack = await startStack({ env: { BATCH_WINDOW_MS: "25" } });
@@ -101,11 +94,11 @@ describe("mutations over HTTP", () => {
   it("K=100 concurrent single-record upsertAccounts requests become 1 PATCH, 0 429s; each caller gets its own id and request", async () => {
     // Take the accounts slot first (this also warms the cold process): the 100 callers then all arrive while the
     // endpoint waits for its next 1-second slot, which is when Concur's limit forces them to wait anyway.
-    const warm = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("K100-warm")] }));
+    const warm = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("K100-warm")] }));
     expect(warm.errors).toBeUndefined();
     await stack.resetCounters();
     const ids = Array.from({ length: 100 }, (_, i) => `K100-${i}`);
-    const answers = await Promise.all(ids.map((id) => stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account(id)] }))));
+    const answers = await Promise.all(ids.map((id) => stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account(id)] }))));
     expect(await patches()).toEqual({ "202": 1 });
     const requestIds = new Set<string>();
     answers.forEach((answer, i) => {
@@ -152,11 +145,11 @@ describe("mutations over HTTP", () => {
     expect(totalBytes).toBeGreaterThan(2.5 * MAX_PATCH_BYTES);
     expect(minimum).toBe(Math.ceil(totalBytes / MAX_PATCH_BYTES)); // JSON commas/envelope do not add a body here
 
-    const warm = await stack.graphql(UPSERT_ACCOUNTS, vars({ accounts: [account("BIG-warm")] }));
+    const warm = await stack.graphql(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("BIG-warm")] }));
     expect(warm.errors).toBeUndefined();
     await stack.resetCounters();
     const started = Date.now();
-    const answers = await Promise.all(callers.map((records) => stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: records }))));
+    const answers = await Promise.all(callers.map((records) => stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: records }))));
     const elapsed = Date.now() - started;
     const requestIds = new Set<string>();
     answers.forEach((answer, c) => {
@@ -176,7 +169,7 @@ describe("mutations over HTTP", () => {
   });
 
   it("keeps order: delete then upsert of one id in one operation -> separate PATCHes and the record exists; upsert then delete -> gone", async () => {
-    const seed = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("ORD-1", { name: "old" }), account("ORD-2", { name: "old" })] }));
+    const seed = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("ORD-1", { name: "old" }), account("ORD-2", { name: "old" })] }));
     await processed([seed.data!.upsertAccounts.request.requestId]);
     await stack.resetCounters();
     const answer = await stack.graphql<Record<string, Result>>(
@@ -206,7 +199,7 @@ describe("mutations over HTTP", () => {
   it("oversized record: refused with PAYLOAD_TOO_LARGE naming its id and the limit; the rest of the mutation is sent", async () => {
     await stack.resetCounters();
     const big = account("HUGE-1", { name: "h".repeat(210 * 1024) });
-    const answer = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("SMALL-1"), big, account("SMALL-2")] }));
+    const answer = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("SMALL-1"), big, account("SMALL-2")] }));
     expect(answer.errors).toBeUndefined();
     const r = answer.data!.upsertAccounts;
     expect(r.sentIds).toEqual(["SMALL-1", "SMALL-2"]);
@@ -223,7 +216,7 @@ describe("mutations over HTTP", () => {
 
     // A mutation whose only record is too big sends nothing and answers with the error.
     await stack.resetCounters();
-    const alone = await stack.graphql<{ upsertAccounts: Result | null }>(UPSERT_ACCOUNTS, vars({ accounts: [big] }));
+    const alone = await stack.graphql<{ upsertAccounts: Result | null }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [big] }));
     expect(alone.data!.upsertAccounts).toBeNull();
     expect(alone.errors?.[0]).toMatchObject({ path: ["upsertAccounts"], extensions: { code: "PAYLOAD_TOO_LARGE" } });
     expect(alone.errors![0].message).toMatch(/HUGE-1.*200 KB/);
@@ -277,7 +270,7 @@ describe("mutations over HTTP", () => {
   it("a 5xx injected on the PATCH is retried (500 then 202); each record is written once and the caller gets one request", async () => {
     await stack.resetCounters();
     await stack.admin("PUT", "/faults", { error5xxRate: 1 });
-    const pending = stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("R5XX-1"), account("R5XX-2")] }));
+    const pending = stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("R5XX-1"), account("R5XX-2")] }));
     await waitFor(async () => sumCalls(await stack.counters(), ROUTES.patchAccounts, "500") >= 1, 10_000, "the injected 500");
     await stack.admin("PUT", "/faults", { error5xxRate: 0 });
     const answer = await pending;
@@ -297,7 +290,7 @@ describe("mutations over HTTP", () => {
     await stack.resetCounters();
     const requestId = "5c4b3a29-1807-4f6e-9d5c-4b3a29180706";
     await stack.admin("PUT", "/faults", { error5xxRate: 1 });
-    const withId = stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("R5XX-3")], requestId }));
+    const withId = stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("R5XX-3")], requestId }));
     await waitFor(async () => sumCalls(await stack.counters(), ROUTES.patchAccounts, "500") >= 1, 10_000, "the injected 500");
     await stack.admin("PUT", "/faults", { error5xxRate: 0 });
     const answered = await withId;
@@ -308,8 +301,8 @@ describe("mutations over HTTP", () => {
   it("a caller-supplied requestId sent twice returns the same request both times; Concur accepts it once (412 on the repeat)", async () => {
     await stack.resetCounters();
     const requestId = "3f1c2b4a-5d6e-4f70-8a91-b2c3d4e5f607";
-    const first = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("IDEM-1")], requestId }));
-    const again = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("IDEM-1")], requestId }));
+    const first = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("IDEM-1")], requestId }));
+    const again = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("IDEM-1")], requestId }));
     expect(first.errors).toBeUndefined();
     expect(again.errors).toBeUndefined();
     expect(first.data!.upsertAccounts.request.requestId).toBe(requestId);
@@ -318,7 +311,7 @@ describe("mutations over HTTP", () => {
     await processed([requestId]);
     expect((await stored()).get("IDEM-1")).toHaveLength(1);
 
-    const invalid = await stack.graphql(UPSERT_ACCOUNTS, vars({ accounts: [account("IDEM-2")], requestId: "not-a-uuid" }));
+    const invalid = await stack.graphql(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("IDEM-2")], requestId: "not-a-uuid" }));
     expect(invalid.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringContaining("requestId") });
   });
   // Runs last in this file: it wipes the chart of accounts the tests above wrote.
@@ -358,7 +351,7 @@ describe("mutations over HTTP", () => {
 
 describe("mutations over HTTP: upstream failures, tax data, replace-all with an oversized record", () => {
   let stack: Stack;
-  const { processed, stored, patches, vars } = helpers(() => stack);
+  const { processed, stored, patches, vars, upsertVars } = helpers(() => stack);
   const TAX = (code: string, name: string) => ({
     countryCode: code,
     countryName: name,
@@ -396,7 +389,7 @@ describe("mutations over HTTP: upstream failures, tax data, replace-all with an 
     await stack.resetCounters();
     await stack.admin("PUT", "/faults", { error5xxRate: 1 });
     const answers = await Promise.all(
-      ["FAIL-1", "FAIL-2"].map((id) => stack.graphql<{ upsertAccounts: Result | null }>(UPSERT_ACCOUNTS, vars({ accounts: [account(id)] }))),
+      ["FAIL-1", "FAIL-2"].map((id) => stack.graphql<{ upsertAccounts: Result | null }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account(id)] }))),
     );
     await stack.admin("PUT", "/faults", { error5xxRate: 0 });
     for (const answer of answers) {
@@ -409,7 +402,7 @@ describe("mutations over HTTP: upstream failures, tax data, replace-all with an 
     expect(data.has("FAIL-1") || data.has("FAIL-2")).toBe(false);
 
     // The endpoint is not stuck afterwards.
-    const after = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: [account("FAIL-3")] }));
+    const after = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: [account("FAIL-3")] }));
     expect(after.data!.upsertAccounts.sentIds).toEqual(["FAIL-3"]);
   }, 60_000);
 
@@ -417,14 +410,14 @@ describe("mutations over HTTP: upstream failures, tax data, replace-all with an 
     await stack.resetCounters();
     const requestId = "7d0e9c1b-2a3f-4b5c-9d6e-7f8a9b0c1d2e";
     const records = Array.from({ length: 1_100 }, (_, i) => sizedAccount(`IDEM-BIG-${String(i).padStart(4, "0")}`, 4_000));
-    const first = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: records, requestId }));
+    const first = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: records, requestId }));
     expect(first.errors).toBeUndefined();
     const parts = first.data!.upsertAccounts.requests.map((r) => r.requestId);
     expect(parts).toHaveLength(2);
     expect(parts[0]).toBe(requestId);
     expect(await patches()).toEqual({ "202": 2 });
 
-    const again = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, vars({ accounts: records, requestId }));
+    const again = await stack.graphql<{ upsertAccounts: Result }>(UPSERT_ACCOUNTS, upsertVars({ accounts: records, requestId }));
     expect(again.errors).toBeUndefined();
     expect(again.data!.upsertAccounts.requests.map((r) => r.requestId)).toEqual(parts);
     expect(again.data!.upsertAccounts.sentIds).toHaveLength(1_100);

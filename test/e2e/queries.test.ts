@@ -15,8 +15,8 @@ import {
   TaxDataPageDocument,
   VendorsPageDocument,
 } from "../generated/graphql.js";
+import { waitForFinalStatus } from "../helpers/requests.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
-import { waitFor } from "../helpers/wait.js";
 
 const API = "/accountingintegration/v4";
 const ERP_ROUTE = "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}";
@@ -327,7 +327,7 @@ describe("queries over HTTP (typed operations)", () => {
       },
     ];
     const requestId = await sendToEmulator("POST", "taxData", { data: taxData });
-    await waitForFinal(requestId, stack.token, "SUCCESS");
+    expect(await waitForFinalStatus(stack, { requestId, token: stack.token })).toBe("SUCCESS");
 
     const result = await run(TaxDataPageDocument, vars({ first: 10 }));
     expect(result.errors).toBeUndefined();
@@ -380,7 +380,7 @@ describe("queries over HTTP (typed operations)", () => {
     const bad = Array.from({ length: 12 }, (_, i) => ({ id: `BAD-${i}`, name: `Bad ${i}`, type: "NOT_A_TYPE" }));
     const requestId = await sendToEmulator("PATCH", "accounts", { data: [...good, ...bad] }, { companyId, erpId: erp.erpId, token });
     const ids = { companyId, erpId: erp.erpId, requestId };
-    await waitForFinal(requestId, token, "PARTIAL", ids);
+    expect(await waitForFinalStatus(stack, { ...ids, token })).toBe("PARTIAL");
 
     const errors: string[] = [];
     let after: string | null = null;
@@ -476,24 +476,5 @@ describe("queries over HTTP (typed operations)", () => {
     const answer = (await res.body.json()) as { requestId: string };
     expect(res.statusCode).toBe(202);
     return answer.requestId;
-  }
-
-  /** Polls the request's status through the gateway until it is final (a final status is what gets cached). */
-  async function waitForFinal(
-    requestId: string,
-    token: string,
-    expected: string,
-    ids: { companyId: string; erpId: string } = { companyId: stack.companyId, erpId: stack.erpId },
-  ): Promise<void> {
-    const status = await waitFor(
-      async () => {
-        const result = await run(ErpRequestStatusDocument, { ...ids, requestId }, token);
-        const s = result.data?.erpIntegration.request.status;
-        return s && s !== "PROCESSING" ? s : undefined;
-      },
-      10_000,
-      `request ${requestId} to finish`,
-    );
-    expect(status).toBe(expected);
   }
 });

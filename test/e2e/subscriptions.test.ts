@@ -2,9 +2,19 @@
 // Mutations go through the gateway, the emulator processes them and delivers signed ESS webhooks (with faults),
 // and graphql-ws subscribers assert what reaches them. No fixed sleeps: readiness is proven by probe events.
 import { constants, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
+import type { DocumentNode } from "graphql";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TOPIC } from "../../src/emulator/index.js";
+import {
+  MappingsChangedDocument,
+  MappingsDocument,
+  RequestStatusChangedDocument,
+  RequestStatusChangedLightDocument,
+  ResetRequestedDocument,
+  UpsertAccountsDocument,
+} from "../generated/graphql.js";
+import { waitForFinalStatus } from "../helpers/requests.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import { subscribe, type Subscriber } from "../helpers/subscriber.js";
 import { waitFor } from "../helpers/wait.js";
@@ -81,56 +91,12 @@ async function postEvent(stack: Stack, event: unknown, options: PostOptions = {}
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Operations
+// Operations (the shared ones: test/operations/*.graphql -> test/generated/graphql.ts)
 
-const STATUS_SUBSCRIPTION = /* GraphQL */ `
-  subscription RequestStatus($companyId: ID!, $erpId: ID, $requestId: ID) {
-    requestStatusChanged(companyId: $companyId, erpId: $erpId, requestId: $requestId) {
-      companyId
-      erpId
-      requestId
-      status
-      errors(first: 50) {
-        edges {
-          node {
-            errorCode
-            validationErrors {
-              source
-              errorCode
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
+const STATUS_SUBSCRIPTION = RequestStatusChangedDocument;
 /** Without `errors`: company-wide subscribers also see made-up request ids that Concur does not know. */
-const STATUS_LIGHT_SUBSCRIPTION = /* GraphQL */ `
-  subscription RequestStatusLight($companyId: ID!, $erpId: ID, $requestId: ID) {
-    requestStatusChanged(companyId: $companyId, erpId: $erpId, requestId: $requestId) {
-      companyId
-      erpId
-      requestId
-      status
-    }
-  }
-`;
-
-const UPSERT_ACCOUNTS = /* GraphQL */ `
-  mutation UpsertAccounts($companyId: ID!, $erpId: ID!, $accounts: [AccountInput!]!) {
-    upsertAccounts(companyId: $companyId, erpId: $erpId, accounts: $accounts) {
-      request {
-        requestId
-        status
-      }
-      sentIds
-      rejected {
-        id
-      }
-    }
-  }
-`;
+const STATUS_LIGHT_SUBSCRIPTION = RequestStatusChangedLightDocument;
+const UPSERT_ACCOUNTS = UpsertAccountsDocument;
 
 const VENDORS_AND_ACCOUNTS = /* GraphQL */ `
   mutation VendorsAndAccounts($companyId: ID!, $erpId: ID!, $vendors: [VendorInput!]!, $accounts: [AccountInput!]!) {
@@ -153,15 +119,6 @@ const VENDORS_AND_ACCOUNTS = /* GraphQL */ `
       rejected {
         id
       }
-    }
-  }
-`;
-
-const REQUEST_QUERY = /* GraphQL */ `
-  query Request($companyId: ID!, $erpId: ID!, $requestId: ID!) {
-    request(companyId: $companyId, erpId: $erpId, requestId: $requestId) {
-      requestId
-      status
     }
   }
 `;
@@ -205,7 +162,7 @@ describe("subscriptions end to end: ESS webhooks -> graphql-ws", () => {
     open.push(sub as Subscriber<unknown>);
     return sub;
   };
-  const sub = <T = StatusEvent>(query: string, variables: Record<string, unknown>, token: string | null = stack.token) =>
+  const sub = <T = StatusEvent>(query: string | DocumentNode, variables: Record<string, unknown>, token: string | null = stack.token) =>
     track(subscribe<T>(stack.gateway.wsUrl, token, query, variables));
 
   /** A company-wide status subscriber of the demo ERP, proven live with signed probe events. */
@@ -350,8 +307,8 @@ describe("subscriptions end to end: ESS webhooks -> graphql-ws", () => {
         sub(STATUS_SUBSCRIPTION, { companyId: stack.companyId, erpId: stack.erpId, requestId }, otherToken),
         sub(STATUS_SUBSCRIPTION, { companyId: stack.companyId, erpId: stack.erpId }, otherToken),
         sub(STATUS_SUBSCRIPTION, { companyId: stack.companyId }, otherToken),
-        sub(`subscription($c: ID!, $e: ID!) { mappingsChanged(companyId: $c, erpId: $e) { eventType } }`, { c: stack.companyId, e: stack.erpId }, otherToken),
-        sub(`subscription($c: ID!, $e: ID!) { resetRequested(companyId: $c, erpId: $e) { objectTypes } }`, { c: stack.companyId, e: stack.erpId }, otherToken),
+        sub(MappingsChangedDocument, { companyId: stack.companyId, erpId: stack.erpId }, otherToken),
+        sub(ResetRequestedDocument, { companyId: stack.companyId, erpId: stack.erpId }, otherToken),
       ];
       const anonymous = sub(STATUS_SUBSCRIPTION, { companyId: stack.companyId, erpId: stack.erpId, requestId }, null);
       await Promise.all([...intruders, anonymous].map((s) => s.done));
@@ -394,10 +351,7 @@ describe("subscriptions end to end: ESS webhooks -> graphql-ws", () => {
     const deliveredBefore = (await deliveries(stack)).filter((d) => d.outcome === "delivered").length;
     const requestId = await upsertOneAccount(stack);
     // Concur says final, and its webhook has been delivered to (and processed by) the gateway.
-    await waitFor(async () => {
-      const res = await stack.graphql(REQUEST_QUERY, { companyId: stack.companyId, erpId: stack.erpId, requestId });
-      return FINAL.has(res.data?.request?.status);
-    }, 10_000, "the request to be final at Concur");
+    await waitForFinalStatus(stack, { requestId });
     await waitFor(async () => (await deliveries(stack)).filter((d) => d.outcome === "delivered").length > deliveredBefore, 5_000, "the webhook");
     await stack.gateway.services.webhookHandler.drain();
 
@@ -452,8 +406,7 @@ describe("subscriptions end to end: ESS webhooks -> graphql-ws", () => {
   });
 
   it("mapping events: mapping.updated (cached mappings dropped), listMapping.created, listMapping.deleted", async () => {
-    const MAPPINGS_QUERY = `query($c: ID!, $e: ID!) { erpIntegration(companyId: $c, erpId: $e) { mappings { ledger { name } files { listMappings { erpListId } } } } }`;
-    const ledgerName = async () => (await stack.graphql(MAPPINGS_QUERY, { c: stack.companyId, e: stack.erpId })).data.erpIntegration.mappings.ledger.name as string;
+    const ledgerName = async () => (await stack.graphql(MappingsDocument, { companyId: stack.companyId, erpId: stack.erpId })).data.erpIntegration.mappings.ledger.name as string;
     const upstream = `/accountingintegration/v4/companies/${stack.companyId}/erps/${stack.erpId}/mappings`;
     const current = async () => {
       const res = await request(`${stack.emulator.url}${upstream}`, { headers: { authorization: `Bearer ${stack.token}` } });
@@ -465,38 +418,7 @@ describe("subscriptions end to end: ESS webhooks -> graphql-ws", () => {
       expect(eventEmitted).toBe(true);
     };
 
-    const s = sub<any>(
-      /* GraphQL */ `
-        subscription Mappings($c: ID!, $e: ID!) {
-          mappingsChanged(companyId: $c, erpId: $e) {
-            companyId
-            erpId
-            eventType
-            createdListMappings {
-              erpListId
-              concurListId
-              fieldMappings {
-                formTypeCode
-                fields {
-                  alternateFieldId
-                  level
-                }
-              }
-            }
-            deletedListMappings {
-              erpListId
-              concurListId
-            }
-            mappings {
-              ledger {
-                name
-              }
-            }
-          }
-        }
-      `,
-      { c: stack.companyId, e: stack.erpId },
-    );
+    const s = sub<any>(MappingsChangedDocument, { companyId: stack.companyId, erpId: stack.erpId });
     const seen = await untilLive(s as Subscriber<unknown>, () => renameLedger(`Probe ${randomUUID()}`), "mappingsChanged");
     await stack.gateway.services.webhookHandler.drain();
 
@@ -524,7 +446,7 @@ describe("subscriptions end to end: ESS webhooks -> graphql-ws", () => {
       { erpListId, concurListId: listMapping.concurListId, fieldMappings: [{ formTypeCode: "EXPENSE_ENTRY", fields: [{ alternateFieldId: "custom7", level: 1 }] }] },
     ]);
     expect(created.deletedListMappings).toEqual([]);
-    const listed = await stack.graphql(MAPPINGS_QUERY, { c: stack.companyId, e: stack.erpId });
+    const listed = await stack.graphql(MappingsDocument, { companyId: stack.companyId, erpId: stack.erpId });
     expect(listed.data.erpIntegration.mappings.files.flatMap((f: any) => f.listMappings.map((m: any) => m.erpListId))).toContain(erpListId);
 
     await stack.admin("DELETE", `/companies/${stack.companyId}/erps/${stack.erpId}/list-mappings/${erpListId}`);
@@ -536,10 +458,7 @@ describe("subscriptions end to end: ESS webhooks -> graphql-ws", () => {
   });
 
   it("resetRequested: the emulator's JSON-string form and the schema's array form", async () => {
-    const s = sub<any>(`subscription($c: ID!, $e: ID!) { resetRequested(companyId: $c, erpId: $e) { companyId erpId objectTypes } }`, {
-      c: stack.companyId,
-      e: stack.erpId,
-    });
+    const s = sub<any>(ResetRequestedDocument, { companyId: stack.companyId, erpId: stack.erpId });
     const seen = await untilLive(
       s as Subscriber<unknown>,
       async () => void (await stack.admin("POST", `/companies/${stack.companyId}/erps/${stack.erpId}/reset-requested`, { objectTypes: ["ACCOUNT"] })),
@@ -649,10 +568,7 @@ describe("subscriptions without ESS: subscribe after finish", () => {
 
   it("a request that finished while the gateway still thinks PROCESSING: final status at once from Concur, then complete", async () => {
     const requestId = await upsertOneAccount(stack);
-    await waitFor(async () => {
-      const res = await stack.graphql(REQUEST_QUERY, { companyId: stack.companyId, erpId: stack.erpId, requestId });
-      return FINAL.has(res.data?.request?.status);
-    }, 10_000, "the request to be final at Concur");
+    await waitForFinalStatus(stack, { requestId });
     s = subscribe<StatusEvent>(stack.gateway.wsUrl, stack.token, STATUS_SUBSCRIPTION, { companyId: stack.companyId, erpId: stack.erpId, requestId });
     await waitFor(() => s!.completed || s!.errors, 5_000, "the subscription to complete (the poll fallback is 60 s away)");
     expect(s.errors).toBeUndefined();

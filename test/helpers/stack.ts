@@ -1,10 +1,13 @@
-// Starts the real thing for integration/e2e tests: the Concur emulator and a gateway on free ports,
-// wired as `npm start` wires them (the gateway's webhook endpoint subscribed to the emulator's ESS).
+// Starts the real thing for integration/e2e tests: the Concur emulator and a gateway on free ports, wired by the
+// same function `npm start` uses (src/embedded.ts: the gateway's webhook endpoint subscribed to the emulator's ESS).
+import { print, type DocumentNode } from "graphql";
 import { request } from "undici";
-import { loadConfig, type GatewayConfig, type ResolvedGatewayConfig } from "../../src/config.js";
-import { createGateway, type Gateway } from "../../src/gateway.js";
-import type { GraphiQLDefaults } from "../../src/server/graphiql.js";
-import { createEmulator, DEMO, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
+import { loadConfig } from "../../src/config.js";
+import { startEmbeddedStack } from "../../src/embedded.js";
+import type { Gateway } from "../../src/gateway.js";
+import type { GraphiQLDefaults } from "../../src/http/graphiql.js";
+import type { EmulatorOptions, RunningEmulator } from "../../src/emulator/index.js";
+import { registerCleanup } from "./cleanup.js";
 
 export interface Stack {
   emulator: RunningEmulator;
@@ -13,13 +16,14 @@ export interface Stack {
   erpId: string;
   /** Read + write token of the demo company. */
   token: string;
-  /** POST a GraphQL operation to the gateway over HTTP. */
-  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: any[] }>;
+  /** POST a GraphQL operation (text, or a document such as test/generated/graphql.ts exports) to the gateway over HTTP. */
+  graphql<T = any>(query: string | DocumentNode, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: any[] }>;
   /** Upstream call counts by "<METHOD> <route template>" and status, from the emulator's admin API. */
   counters(): Promise<Record<string, Record<string, number>>>;
   resetCounters(): Promise<void>;
   /** PUT/POST to the emulator's admin API (`/_emulator/...`). */
   admin(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown): Promise<any>;
+  /** Stops the gateway, then the emulator unless it was shared. The cleanup registry runs it if the test does not. */
   stop(): Promise<void>;
 }
 
@@ -49,19 +53,19 @@ export function sumCalls(counters: Record<string, Record<string, number>>, route
   return Object.entries(byStatus).reduce((sum, [code, n]) => (status === undefined || code === status ? sum + n : sum), 0);
 }
 
+/** Emulator defaults for tests: any free port, the demo seed, fast processing and fast webhook retries. */
+const TEST_EMULATOR: EmulatorOptions = { port: 0, seed: "demo", processingDelayMs: 20, webhookRetryBaseMs: 20 };
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const emulator = options.sharedEmulator ?? (await createEmulator({ port: 0, seed: "demo", processingDelayMs: 20, webhookRetryBaseMs: 20, ...options.emulator }));
-  const base: Readonly<GatewayConfig> = loadConfig({ PORT: "0", LOG_LEVEL: "silent", ...options.env });
-  const config: ResolvedGatewayConfig = Object.freeze({
-    ...base,
-    concurBaseUrl: emulator.url,
-    webhook: Object.freeze({ ...base.webhook, publicKeyPem: base.webhook.publicKeyPem ?? emulator.publicKeyPem }),
+  const embedded = await startEmbeddedStack({
+    config: loadConfig({ PORT: "0", LOG_LEVEL: "silent", ...options.env }),
+    emulator: options.sharedEmulator ?? { ...TEST_EMULATOR, ...options.emulator },
+    graphiql: options.graphiql,
+    webhooks: options.webhooks,
   });
-  const token = emulator.issueToken(DEMO.companyId);
-  const graphiql = options.graphiql?.({ companyId: DEMO.companyId, erpId: DEMO.erpId, token });
-  const gateway = await createGateway({ config, graphiql });
-  await gateway.start();
-  if (options.webhooks !== false) emulator.setWebhookUrls([`${gateway.origin}${config.webhook.path}`]);
+  const { emulator, gateway, demo } = embedded;
+  const { token } = demo;
+  const stop = registerCleanup(`the stack at ${gateway.origin}`, () => embedded.stop());
 
   const admin = async (method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown) => {
     const res = await request(`${emulator.url}/_emulator${path}`, {
@@ -76,15 +80,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     emulator,
     gateway,
-    companyId: DEMO.companyId,
-    erpId: DEMO.erpId,
+    companyId: demo.companyId,
+    erpId: demo.erpId,
     token,
     async graphql(query, variables, tokenOverride) {
       const auth = tokenOverride === null ? undefined : `Bearer ${tokenOverride ?? token}`;
       const res = await request(gateway.url, {
         method: "POST",
         headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: typeof query === "string" ? query : print(query), variables }),
       });
       return (await res.body.json()) as any;
     },
@@ -95,9 +99,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await admin("POST", "/counters/reset");
     },
     admin,
-    async stop() {
-      await gateway.stop();
-      if (!options.sharedEmulator) await emulator.stop();
-    },
+    stop,
   };
 }

@@ -1,7 +1,8 @@
 // A graphql-ws subscriber for e2e tests: collects every `next`, settles on complete or error.
-import type { FormattedExecutionResult, GraphQLFormattedError } from "graphql";
+import { print, type DocumentNode, type FormattedExecutionResult, type GraphQLFormattedError } from "graphql";
 import { createClient } from "graphql-ws";
 import { WebSocket } from "ws";
+import { registerCleanup } from "./cleanup.js";
 
 export interface Subscriber<T> {
   /** `data` of every `next` message, in arrival order. */
@@ -14,8 +15,12 @@ export interface Subscriber<T> {
   close(): Promise<void>;
 }
 
-/** Subscribes over graphql-ws (Node 20 has no global WebSocket: `ws` is passed in); `token: null` sends none. */
-export function subscribe<T = any>(url: string, token: string | null, query: string, variables: Record<string, unknown>): Subscriber<T> {
+/**
+ * Subscribes over graphql-ws (Node 20 has no global WebSocket: `ws` is passed in); `token: null` sends none.
+ * `query` is operation text or a document (test/generated/graphql.ts). The cleanup registry closes the client
+ * after the test (or, when subscribed in a beforeAll, after the file) unless the test closes it first.
+ */
+export function subscribe<T = any>(url: string, token: string | null, query: string | DocumentNode, variables: Record<string, unknown>): Subscriber<T> {
   const client = createClient({
     url,
     webSocketImpl: WebSocket,
@@ -25,7 +30,7 @@ export function subscribe<T = any>(url: string, token: string | null, query: str
   const sub = { events: [] as T[], errors: undefined as readonly GraphQLFormattedError[] | undefined, completed: false } as Subscriber<T>;
   (sub as { done: Promise<void> }).done = new Promise<void>((resolve) => {
     client.subscribe<T>(
-      { query, variables },
+      { query: typeof query === "string" ? query : print(query), variables },
       {
         next: (result: FormattedExecutionResult<T>) => {
           if (result.errors) sub.errors = [...(sub.errors ?? []), ...result.errors];
@@ -42,6 +47,6 @@ export function subscribe<T = any>(url: string, token: string | null, query: str
       },
     );
   });
-  sub.close = () => client.dispose() as Promise<void>;
+  sub.close = registerCleanup(`graphql-ws subscriber at ${url}`, () => client.dispose());
   return sub;
 }

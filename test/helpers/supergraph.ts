@@ -1,6 +1,6 @@
 // A real supergraph around concur-graph for federation tests: a small partner subgraph, composition with
 // @apollo/composition, and the two JS routers that install from npm (@apollo/gateway, Hive Gateway).
-// Everything listens on port 0 and is stopped by the returned `stop()`.
+// Everything listens on port 0 and is stopped by the returned `stop()` (or by the cleanup registry).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { composeServices } from "@apollo/composition";
@@ -12,6 +12,7 @@ import { createGatewayRuntime, getGraphQLWSOptions } from "@graphql-hive/gateway
 import { parse } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import { registerCleanup } from "./cleanup.js";
 
 export interface Running {
   /** `http://host:port/graphql` (or the standalone server's `/`). */
@@ -91,7 +92,7 @@ export async function startPartnerSubgraph(): Promise<PartnerSubgraph> {
       return {};
     },
   });
-  return { url, sdl: PARTNER_SDL, runs, authorizations, stop: () => server.stop() };
+  return { url, sdl: PARTNER_SDL, runs, authorizations, stop: registerCleanup(`the partner subgraph at ${url}`, () => server.stop()) };
 }
 
 /** Composes the subgraphs into a supergraph SDL; throws with every composition error's message. */
@@ -123,7 +124,7 @@ export async function startApolloGateway(supergraphSdl: string): Promise<Running
     listen: { port: 0, host: "127.0.0.1" },
     context: async ({ req }) => ({ headers: pickHeaders(req) }),
   });
-  return { url, stop: () => server.stop() };
+  return { url, stop: registerCleanup(`@apollo/gateway at ${url}`, () => server.stop()) };
 }
 
 export interface HiveGateway extends Running {
@@ -182,13 +183,13 @@ export async function startHiveGateway(supergraphSdl: string): Promise<HiveGatew
   return {
     url: `http://127.0.0.1:${port}${runtime.graphqlEndpoint}`,
     wsUrl: `ws://127.0.0.1:${port}${runtime.graphqlEndpoint}`,
-    async stop() {
+    stop: registerCleanup(`Hive Gateway on port ${port}`, async () => {
       for (const client of wsServer.clients) client.terminate();
       await wsCleanup.dispose();
       await runtime.dispose();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-    },
+    }),
   };
 }
 

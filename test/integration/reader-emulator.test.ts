@@ -9,7 +9,8 @@ import { createPageCache } from "../../src/concur/client/page-cache.js";
 import { createConcurReader, type ConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
 import type { Account, ProcessingError } from "../../src/concur/accounting/wire.js";
 import { waitFor } from "../helpers/wait.js";
-import { createEmulator, DEMO, SCOPE_READ, type RunningEmulator } from "../../src/emulator/index.js";
+import { DEMO, SCOPE_READ, type RunningEmulator } from "../../src/emulator/index.js";
+import { startEmulator } from "../helpers/emulator.js";
 
 const ACCOUNTS_ROUTE = "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}/accounts";
 
@@ -25,7 +26,7 @@ describe("reader against the emulator", () => {
   }
 
   beforeAll(async () => {
-    emulator = await createEmulator({ port: 0, seed: "demo", pageBytes: 20_000 });
+    emulator = await startEmulator({ seed: "demo", pageBytes: 20_000 });
     const http = createConcurHttp({ baseUrl: emulator.url, timeoutMs: 10_000, dispatcher, logger: pino({ level: "silent" }) });
     reader = createConcurReader({ http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 300 }), maxPageSize: 1000 });
   });
@@ -76,7 +77,7 @@ describe("reader against the emulator", () => {
 
   it("requestErrors pages the processing errors of a failed upload (links under _links)", async () => {
     // Isolated emulator so this write does not disturb the walk above.
-    const own = await createEmulator({ port: 0, seed: "demo", pageBytes: 2_000, processingDelayMs: 0 });
+    const own = await startEmulator({ seed: "demo", pageBytes: 2_000, processingDelayMs: 0 });
     try {
       const http = createConcurHttp({ baseUrl: own.url, timeoutMs: 10_000, dispatcher, logger: pino({ level: "silent" }) });
       const r = createConcurReader({ http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 300 }), maxPageSize: 1000 });

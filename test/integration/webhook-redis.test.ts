@@ -1,6 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { constants, generateKeyPairSync, randomUUID, sign } from "node:crypto";
-import { createServer as createNetServer } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Keyv from "keyv";
@@ -14,6 +13,9 @@ import { createOnceStore } from "../../src/events/once-store.js";
 import { channelOf, createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload } from "../../src/events/pubsub.js";
 import { RequestStatusTracker } from "../../src/events/request-status.js";
 import { createWebhookHandler, type WebhookHandler } from "../../src/events/webhook.js";
+import { registerCleanup } from "../helpers/cleanup.js";
+import { startRedis, type RedisServer } from "../helpers/redis.js";
+import { waitFor } from "../helpers/wait.js";
 
 const hasRedis = spawnSync("which", ["redis-server"]).status === 0;
 if (!hasRedis) {
@@ -25,32 +27,14 @@ if (!hasRedis) {
 
 const logger = createLogger("silent");
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("waitFor timed out");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe.skipIf(!hasRedis)("subscriptions across two replicas sharing Redis", () => {
-  let redis: ChildProcess;
+  let redis: RedisServer;
   let redisUrl: string;
   let admin: Redis;
-  const cleanups: (() => Promise<unknown> | void)[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    redisUrl = `redis://127.0.0.1:${port}`;
-    redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    redis = await startRedis();
+    redisUrl = redis.url;
     admin = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
     admin.on("error", () => undefined);
     await waitFor(async () => {
@@ -63,14 +47,10 @@ describe.skipIf(!hasRedis)("subscriptions across two replicas sharing Redis", ()
     });
   });
 
+  // Replicas and webhook servers a test starts are closed by the cleanup registry after that test.
   afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
     admin?.disconnect();
-    if (redis && redis.exitCode === null) {
-      const exited = new Promise((resolve) => redis.once("exit", resolve));
-      redis.kill("SIGTERM");
-      await exited;
-    }
+    await redis?.stop();
   });
 
   const subscribers = async (channel: string) => Number(((await admin.pubsub("NUMSUB", channel)) as [string, number])[1]);
@@ -78,7 +58,8 @@ describe.skipIf(!hasRedis)("subscriptions across two replicas sharing Redis", ()
   const replica = () => {
     const pubsub = createGatewayPubSub({ redisUrl, logger });
     const store = new Keyv(new KeyvRedis(redisUrl));
-    cleanups.push(() => pubsub.close(), () => store.disconnect());
+    registerCleanup("a replica's pubsub", () => pubsub.close());
+    registerCleanup("a replica's Redis store", () => store.disconnect());
     return { pubsub, store };
   };
 
@@ -137,7 +118,7 @@ describe.skipIf(!hasRedis)("subscriptions across two replicas sharing Redis", ()
       const handler: WebhookHandler = createWebhookHandler({ publicKeyPem, maxBodyBytes: 64 * 1024, dedupe: store, onEvent: ingest, logger });
       const server: Server = createServer(handler);
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      cleanups.push(async () => {
+      registerCleanup("a replica's webhook server", async () => {
         await handler.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

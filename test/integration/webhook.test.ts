@@ -9,6 +9,7 @@ import { createEventIngest } from "../../src/events/ingest.js";
 import { createGatewayPubSub, type GatewayPubSub, type Topic, type TopicPayloads } from "../../src/events/pubsub.js";
 import { RequestStatusTracker } from "../../src/events/request-status.js";
 import { createWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from "../../src/events/webhook.js";
+import { waitFor } from "../helpers/wait.js";
 
 const logger = createLogger("silent");
 const concur = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -31,14 +32,6 @@ const statusEvent = (requestId: string, status = "SUCCESS", id = randomUUID()) =
     timeStamp: new Date().toISOString(),
     facts: { companyId: C, erpId: E, partnerId: "p", data: { requestId, status, _links: { errors: { href: `/v4/companies/${C}/requests/${requestId}/errors` } } } },
   });
-
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("waitFor timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 interface Harness {
   url: string;

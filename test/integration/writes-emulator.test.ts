@@ -6,9 +6,11 @@ import { createWriteBatcher, type WriteBatcher } from "../../src/concur/accounti
 import { MAX_PATCH_BYTES } from "../../src/concur/accounting/writes/limits.js";
 import { senderFromConcurHttp } from "../../src/concur/accounting/writes/send.js";
 import type { WriteType } from "../../src/concur/accounting/writes/types.js";
-import { createEmulator, DEMO, type RunningEmulator } from "../../src/emulator/index.js";
+import { DEMO, type RunningEmulator } from "../../src/emulator/index.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
+import { startEmulator } from "../helpers/emulator.js";
+import { waitForFinal } from "../helpers/requests.js";
 import { waitFor } from "../helpers/wait.js";
 
 /** The write batcher against the Concur emulator over HTTP; upstream call counts come from the emulator's counters. */
@@ -17,6 +19,7 @@ describe("WriteBatcher against the emulator", () => {
   let dispatcher: Agent;
   let http: ConcurHttp;
   let caller: Caller;
+  let token: string;
   const batchers: WriteBatcher[] = [];
   const logger = createLogger("silent");
   const base = () => `/accountingintegration/v4/companies/${DEMO.companyId}/erps/${DEMO.erpId}`;
@@ -46,11 +49,7 @@ describe("WriteBatcher against the emulator", () => {
   const account = (id: string, extra: Record<string, unknown> = {}) => ({ id, name: `Account ${id}`, number: null, type: "EXPENSE", ...extra });
 
   /** Waits until the emulator finished processing a request, then returns its final status. */
-  const finished = (requestId: string) =>
-    waitFor(async () => {
-      const res = await http.request<{ status: string }>({ method: "GET", path: `${base()}/requests/${requestId}`, caller });
-      return res.body.status !== "PROCESSING" ? res.body.status : undefined;
-    }, 10_000, `request ${requestId} to finish`);
+  const finished = async (requestId: string) => (await waitForFinal(emulator, token, base(), requestId)).status;
 
   /** Every account id stored upstream (all pages), with how often it occurs. */
   const storedAccounts = async (): Promise<Map<string, Record<string, unknown>[]>> => {
@@ -65,10 +64,11 @@ describe("WriteBatcher against the emulator", () => {
   };
 
   beforeAll(async () => {
-    emulator = await createEmulator({ port: 0, seed: "demo" });
+    emulator = await startEmulator({ seed: "demo" });
     dispatcher = new Agent({ connections: 16 });
     http = createConcurHttp({ baseUrl: emulator.url, timeoutMs: 10_000, dispatcher, logger });
-    caller = callerFromAuthorization(`Bearer ${emulator.issueToken(DEMO.companyId)}`)!;
+    token = emulator.issueToken(DEMO.companyId);
+    caller = callerFromAuthorization(`Bearer ${token}`)!;
   });
   afterEach(async () => {
     await shared?.drain();

@@ -9,7 +9,7 @@ import { senderFromConcurHttp } from "../../src/concur/accounting/writes/send.js
 import type { WriteTarget, WriteType } from "../../src/concur/accounting/writes/types.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
-import { waitFor } from "../helpers/wait.js";
+import { elapse, waitFor } from "../helpers/wait.js";
 
 /**
  * A tiny stand-in for Concur's bulk write endpoints, with just the semantics the batcher relies on:
@@ -202,7 +202,7 @@ describe("WriteBatcher over real HTTP", () => {
     // 40 writes, one every 5 ms: 200 ms in all, ten times the 20 ms quiet window, never 20 ms apart.
     for (let i = 0; i < 40; i++) {
       pending.push(b.enqueue(target(), { kind: "upsert", records: [account(`B-${i}`)] }));
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await elapse(5); // spaces the arrivals (the input of this test), waits for nothing
     }
     await Promise.all(pending);
     expect(fake.calls).toHaveLength(1);
@@ -219,7 +219,7 @@ describe("WriteBatcher over real HTTP", () => {
     const streamStart = Date.now();
     while (Date.now() - streamStart < 400) {
       stream.push(b.enqueue(target("vendors"), { kind: "upsert", records: [{ id: `S-${stream.length}`, type: "EMPLOYEE" }] }));
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await elapse(10); // spaces the arrivals (the input of this test), waits for nothing
     }
     await waitFor(() => fake.calls.length >= 1, 5000, "first PATCH of the stream");
     // The first PATCH left at the 150 ms cap, while the stream was still arriving.

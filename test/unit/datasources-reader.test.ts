@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from "../../src/concur/client/cursor.js";
 import type { ConcurHttp, ConcurRequest, ConcurResponse } from "../../src/concur/client/pipeline.js";
 import { createPageCache, scopes } from "../../src/concur/client/page-cache.js";
 import { createConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
+import { elapse } from "../helpers/wait.js";
 
 const BASE = "http://concur.test";
 const LIST = "/accountingintegration/v4/companies/c1/erps/e1/accounts";
@@ -31,7 +32,8 @@ function fakeConcur(total: number, pageSize: number, opts: { emptyLastPage?: boo
     baseUrl: BASE,
     async request<T>(req: ConcurRequest): Promise<ConcurResponse<T>> {
       calls.push({ path: req.path, token: req.caller.authorization });
-      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      // Simulated upstream latency (keeps a load in flight while identical reads arrive); the test waits for nothing.
+      if (opts.delayMs) await elapse(opts.delayMs);
       const url = new URL(req.path, BASE);
       if (url.pathname !== LIST) throw new CodedError(ErrorCode.NOT_FOUND, "no");
       const index = Number(url.searchParams.get("next") ?? 0);

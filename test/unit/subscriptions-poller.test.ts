@@ -5,17 +5,10 @@ import { createLogger } from "../../src/logger.js";
 import { createStatusPoller, type PolledStatus, type StatusPoller } from "../../src/events/poller.js";
 import { createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload } from "../../src/events/pubsub.js";
 import { RequestStatusTracker } from "../../src/events/request-status.js";
+import { waitFor } from "../helpers/wait.js";
 
 const logger = createLogger("silent");
 const key = { companyId: "c1", erpId: "e1", requestId: "r1" };
-
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("waitFor timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe("createStatusPoller", () => {
   let poller: StatusPoller | undefined;

@@ -2,6 +2,7 @@ import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload, type Topic, type TopicPayloads } from "../../src/events/pubsub.js";
 import { RequestStatusTracker } from "../../src/events/request-status.js";
+import { waitFor } from "../helpers/wait.js";
 
 const C = "company-1";
 const E = "erp-1";
@@ -18,16 +19,6 @@ function recordingPubSub() {
     close: real.close.bind(real),
   };
   return { pubsub, published };
-}
-
-async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("waitFor timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const status = (requestId: string, s: RequestStatusPayload["status"], companyId = C): RequestStatusPayload => ({ companyId, erpId: E, requestId, status: s });
