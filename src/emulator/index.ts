@@ -1,31 +1,31 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { addAdminRoutes } from "./admin.js";
-import { DEFAULT_SCOPES, EMULATOR_CLIENT_ID, TokenService } from "./auth.js";
-import type { EmulatorContext, RuntimeConfig } from "./context.js";
-import { Counters } from "./counters.js";
-import { addDataRoutes } from "./data.routes.js";
-import { addErpRoutes } from "./erps.routes.js";
-import { DEFAULT_FAULTS, type Faults } from "./faults.js";
-import { LIMITS } from "./limits.js";
-import { addMappingRoutes } from "./mappings.routes.js";
-import { addOAuthRoutes } from "./oauth.routes.js";
-import { ProcessingQueue } from "./processing.js";
-import { addRequestRoutes } from "./requests.routes.js";
-import { Router } from "./router.js";
-import { seedDemo } from "./seed.js";
-import { createHttpServer } from "./server.js";
-import { Store } from "./store.js";
-import { TimerSet } from "./timers.js";
-import type { Clock, RandomSource } from "./types.js";
-import { WebhookSender } from "./webhooks.js";
+import { accountingApi, ACCOUNTING_LIMITS } from "./accounting/index.js";
+import { addCoreAdminRoutes } from "./core/admin.js";
+import type { EmulatedApi } from "./core/api.js";
+import { EMULATOR_CLIENT_ID, TokenService } from "./core/auth.js";
+import { CompanyDirectory } from "./core/companies.js";
+import type { CoreConfig, CoreContext } from "./core/context.js";
+import { Counters } from "./core/counters.js";
+import { DEFAULT_FAULTS, type Faults } from "./core/faults.js";
+import { CORE_LIMITS } from "./core/limits.js";
+import { Router } from "./core/router.js";
+import { createHttpServer } from "./core/server.js";
+import { TimerSet } from "./core/timers.js";
+import type { Clock, RandomSource } from "./core/types.js";
+import { WebhookSender } from "./core/webhooks.js";
+import { oauthApi, OAUTH_LIMITS } from "./oauth/index.js";
 
-export { DEMO } from "./seed.js";
-export { LIMITS } from "./limits.js";
-export { DEFAULT_FAULTS, type Faults } from "./faults.js";
-export { SCOPE_READ, SCOPE_WRITE, EMULATOR_CLIENT_ID } from "./auth.js";
-export { EVENT_TOPIC, type EventEnvelope, type EventType, type DeliveryLogEntry } from "./webhooks.js";
-export type * from "./types.js";
+export { DEMO, SCOPE_READ, SCOPE_WRITE, EVENT_TOPIC, type EventEnvelope, type EventType } from "./accounting/index.js";
+export { DEFAULT_FAULTS, type Faults } from "./core/faults.js";
+export { EMULATOR_CLIENT_ID } from "./core/auth.js";
+export { signBody, type DeliveryLogEntry } from "./core/webhooks.js";
+export type { EmulatedApi, ApiInstance, ConfigSection } from "./core/api.js";
+export type * from "./core/types.js";
+export type * from "./accounting/types.js";
+
+/** Every documented limit the emulator enforces (shared edge, OAuth, Accounting), in one object. */
+export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS } as const;
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
@@ -59,11 +59,19 @@ export interface RunningEmulator {
   port: number;
   /** SPKI PEM of the webhook signing key. */
   publicKeyPem: string;
-  /** A non-expiring bearer token for a company; default scopes read + write. */
+  /** A non-expiring bearer token for a company; default scopes: every emulated API's (Accounting read + write). */
   issueToken(companyId: string, scopes?: string[]): string;
   setWebhookUrls(urls: string[]): void;
   /** Closes the server and cancels timers, queued writes and pending webhook retries. */
   stop(): Promise<void>;
+}
+
+/** The emulated APIs, in routing order. A new API is a folder under src/emulator plus one line here. */
+function emulatedApis(options: EmulatorOptions): EmulatedApi[] {
+  return [
+    oauthApi(),
+    accountingApi({ pageBytes: options.pageBytes, processingDelayMs: options.processingDelayMs, seed: options.seed }),
+  ];
 }
 
 function loadKey(pem: string | undefined): Promise<KeyObject> {
@@ -82,67 +90,31 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   const now: Clock = () => baseNow() + clockOffset;
   const random = options.random ?? Math.random;
   const startFaults = (): Faults => ({ ...DEFAULT_FAULTS, ...options.faults });
-  const startConfig = (): RuntimeConfig => ({
-    pageBytes: options.pageBytes ?? LIMITS.pageBytes,
-    processingDelayMs: options.processingDelayMs ?? 50,
-    processingPaused: false,
+  const startConfig = (): CoreConfig => ({
     webhookUrls: [...(options.webhookUrls ?? [])],
     webhookRetryBaseMs: options.webhookRetryBaseMs ?? 1000,
   });
-  const seed = (s: Store) => {
-    if (options.seed === "demo") seedDemo(s, now());
-  };
 
-  const store = new Store();
-  seed(store);
+  const apis = emulatedApis(options);
   const timers = new TimerSet();
   const faults = startFaults();
   const config = startConfig();
   let url = "";
 
-  const webhooks = new WebhookSender({
-    privateKey,
-    now,
-    random,
-    timers,
-    faults: () => faults,
-    retryBaseMs: () => config.webhookRetryBaseMs,
-    urls: () => config.webhookUrls,
-  });
-  const processing = new ProcessingQueue({
-    store,
-    timers,
-    now,
-    delayMs: () => config.processingDelayMs,
-    paused: () => config.processingPaused,
-    onFinished: (request) => {
-      webhooks.publish(
-        "data.statusUpdated",
-        {
-          companyId: request.companyId,
-          erpId: request.erpId,
-          partnerId: request.partnerId,
-          data: {
-            requestId: request.requestId,
-            status: request.status,
-            companyId: request.companyId,
-            erpId: request.erpId,
-            // [INFERRED Q2] the documented event example's href (no erps/{erpId} segment) under `_links`.
-            _links: { errors: { href: `/v4/companies/${request.companyId}/requests/${request.requestId}/errors` } },
-          },
-        },
-        request.correlationId,
-      );
-    },
-  });
-
-  const ctx: EmulatorContext = {
-    store,
+  const core: CoreContext = {
+    companies: new CompanyDirectory(),
     tokens: new TokenService(now),
     counters: new Counters(),
     timers,
-    webhooks,
-    processing,
+    webhooks: new WebhookSender({
+      privateKey,
+      now,
+      random,
+      timers,
+      faults: () => faults,
+      retryBaseMs: () => config.webhookRetryBaseMs,
+      urls: () => config.webhookUrls,
+    }),
     faults,
     config,
     now,
@@ -152,27 +124,25 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     random,
     publicKeyPem,
     url: () => url,
-    reset: () => {
-      processing.reset();
-      webhooks.reset();
-      ctx.counters.reset();
-      store.clear();
-      clockOffset = 0;
-      seed(store);
-      Object.assign(faults, startFaults());
-      Object.assign(config, startConfig());
-    },
+    defaultScopes: [...new Set(apis.flatMap((api) => api.scopes))],
   };
 
   const router = new Router();
-  addOAuthRoutes(router, ctx);
-  addErpRoutes(router, ctx);
-  addDataRoutes(router, ctx);
-  addMappingRoutes(router, ctx);
-  addRequestRoutes(router, ctx);
-  addAdminRoutes(router, ctx);
+  const installed = apis.map((api) => api.install(core, router));
+  addCoreAdminRoutes(router, core, {
+    configSections: installed.flatMap((api) => (api.config ? [api.config] : [])),
+    reset: () => {
+      core.webhooks.reset();
+      core.counters.reset();
+      core.companies.clear();
+      clockOffset = 0;
+      Object.assign(faults, startFaults());
+      Object.assign(config, startConfig());
+      for (const api of installed) api.reset();
+    },
+  });
 
-  const server = createHttpServer(ctx, router);
+  const server = createHttpServer(core, router);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -190,15 +160,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     port,
     publicKeyPem,
     issueToken: (companyId, scopes) =>
-      ctx.tokens.mint({ companyId: companyId.toLowerCase(), scopes: [...(scopes ?? DEFAULT_SCOPES)], clientId: EMULATOR_CLIENT_ID }),
+      core.tokens.mint({ companyId: companyId.toLowerCase(), scopes: [...(scopes ?? core.defaultScopes)], clientId: EMULATOR_CLIENT_ID }),
     setWebhookUrls: (urls) => {
       config.webhookUrls = [...urls];
     },
     stop: () => {
       stopping ??= (async () => {
         timers.close();
-        processing.reset();
-        await webhooks.stop();
+        for (const api of installed) await api.stop?.();
+        await core.webhooks.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
