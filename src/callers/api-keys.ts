@@ -1,0 +1,185 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { ConfigError } from "../config.js";
+import { openDatabase, parseDatabaseUrl, type SqlDatabase } from "../connections/store/database.js";
+import { badInput } from "../errors.js";
+import { parseCompanies, parseRole, ROLES, type CallerIdentity, type Role } from "./identity.js";
+
+/** An API key as stored, without its secret or hash. */
+export interface ApiKeyRecord {
+  /** Public part of the key (`cg_<keyId>_…`), safe to log. */
+  keyId: string;
+  name: string;
+  role: Role;
+  companies: "*" | string[];
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; set once revoked. */
+  revokedAt?: number;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  role: Role;
+  companies: "*" | string[];
+}
+
+export interface ApiKeyStore {
+  /** Creates a key; `key` is returned only here (only its hash is stored). */
+  create(input: CreateApiKeyInput): Promise<{ key: string; record: ApiKeyRecord }>;
+  /** All keys, oldest first, revoked ones included. */
+  list(): Promise<ApiKeyRecord[]>;
+  /** Revokes a key (idempotent); undefined if no such key. Other instances' caches honour it within `cacheTtlMs`. */
+  revoke(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** The identity of a valid, unrevoked key; null for anything else (malformed, unknown, wrong secret, revoked). */
+  verify(presentedKey: string): Promise<CallerIdentity | null>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openApiKeyStore}. */
+export interface ApiKeyStoreOptions {
+  /** Same URLs as the connection store (`sqlite:`/`file:`/`postgres://`); ignored when `database` is given. */
+  databaseUrl?: string;
+  /** A database shared with the connection store; `close()` then leaves it open. */
+  database?: SqlDatabase;
+  /**
+   * How long a verified key is served from memory, ms (default 10 000). This bounds how late a revoke made
+   * through another instance (or the CLI) takes effect; a revoke through this store evicts at once. 0 disables.
+   */
+  cacheTtlMs?: number;
+  /** Most verified keys kept in memory (default 10 000). */
+  cacheMax?: number;
+  /** Clock, epoch ms (default `Date.now`). */
+  now?: () => number;
+}
+
+const TABLE = "cg_api_keys";
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS ${TABLE} (
+    key_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    companies TEXT NOT NULL,
+    secret_sha256 TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+  )`,
+];
+const COLUMNS = "key_id, name, role, companies, created_at, revoked_at";
+const SQL = {
+  insert: `INSERT INTO ${TABLE} (key_id, name, role, companies, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  list: `SELECT ${COLUMNS} FROM ${TABLE} ORDER BY created_at, key_id`,
+  get: `SELECT ${COLUMNS} FROM ${TABLE} WHERE key_id = ?`,
+  verify: `SELECT ${COLUMNS}, secret_sha256 FROM ${TABLE} WHERE key_id = ?`,
+  revoke: `UPDATE ${TABLE} SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL`,
+};
+
+/** `cg_<12 hex keyId>_<43 base64url secret>`; the secret may itself contain `_`. */
+const KEY_FORMAT = /^cg_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+export const API_KEY_PREFIX = "cg_";
+
+interface Row {
+  key_id: string;
+  name: string;
+  role: string;
+  companies: string;
+  created_at: number | string;
+  revoked_at: number | string | null;
+  secret_sha256?: string;
+}
+
+/**
+ * Opens the API key store (table `cg_api_keys`, created if missing).
+ *
+ * Secrets are 256 random bits, so they are stored as a plain SHA-256: a slow password hash (scrypt) protects
+ * guessable secrets, which these are not, and would cost ~50 ms of CPU per uncached request on the hot path.
+ */
+export async function openApiKeyStore(options: ApiKeyStoreOptions): Promise<ApiKeyStore> {
+  const owned = !options.database;
+  let db = options.database;
+  if (!db) {
+    if (!options.databaseUrl) throw new ConfigError("The API key store needs a databaseUrl (sqlite:<path> or postgres://…) or a shared database.");
+    db = await openDatabase(parseDatabaseUrl(options.databaseUrl));
+  }
+  try {
+    await db.migrate(DDL);
+  } catch (error) {
+    if (owned) await db.close().catch(() => {});
+    throw new ConfigError(`Cannot create the ${TABLE} table in ${db.description}: ${(error as Error).message}.`);
+  }
+  const now = options.now ?? Date.now;
+  const ttl = options.cacheTtlMs ?? 10_000;
+  // Keyed by the SHA-256 of the whole presented key: neither the key nor its secret is kept in memory.
+  const cache = ttl > 0 ? new LRUCache<string, { identity: CallerIdentity; keyId: string }>({ max: options.cacheMax ?? 10_000, ttl }) : undefined;
+  const database = db;
+
+  return {
+    async create(input) {
+      const name = typeof input.name === "string" ? input.name.trim() : "";
+      if (name === "" || name.length > 200) throw badInput("name must be 1-200 characters.", { field: "name" });
+      const role = parseRole(input.role);
+      if (!role) throw badInput(`role must be one of ${ROLES.join(", ")}, got ${JSON.stringify(input.role)}.`, { field: "role" });
+      const companies = input.companies === "*" ? "*" : parseCompanies(input.companies);
+      if (companies !== "*" && companies.length === 0) throw badInput(`companies must be "*" or at least one company id.`, { field: "companies" });
+      const keyId = randomBytes(6).toString("hex");
+      const secret = randomBytes(32).toString("base64url");
+      const record: ApiKeyRecord = { keyId, name, role, companies, createdAt: now() };
+      await database.execute(SQL.insert, [keyId, name, role, JSON.stringify(companies), sha256(secret).toString("hex"), record.createdAt]);
+      return { key: `${API_KEY_PREFIX}${keyId}_${secret}`, record };
+    },
+
+    async list() {
+      return (await database.query<Row>(SQL.list)).map(toRecord);
+    },
+
+    async revoke(keyId) {
+      await database.execute(SQL.revoke, [now(), keyId]);
+      if (cache) for (const [hash, entry] of cache.entries()) if (entry.keyId === keyId) cache.delete(hash);
+      const [row] = await database.query<Row>(SQL.get, [keyId]);
+      return row ? toRecord(row) : undefined;
+    },
+
+    async verify(presentedKey) {
+      const match = KEY_FORMAT.exec(presentedKey.trim());
+      if (!match) return null;
+      const [, keyId, secret] = match;
+      const cacheKey = cache ? sha256(presentedKey.trim()).toString("hex") : "";
+      const cached = cache?.get(cacheKey);
+      if (cached) return cached.identity;
+      const [row] = await database.query<Row>(SQL.verify, [keyId]);
+      if (!row || !row.secret_sha256) return null;
+      const stored = Buffer.from(row.secret_sha256, "hex");
+      const presented = sha256(secret);
+      if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) return null;
+      if (row.revoked_at !== null) return null;
+      const record = toRecord(row);
+      const identity: CallerIdentity = { kind: "apiKey", id: keyId, role: record.role, companies: record.companies };
+      cache?.set(cacheKey, { identity, keyId });
+      return identity;
+    },
+
+    async close() {
+      cache?.clear();
+      if (owned) await database.close();
+    },
+  };
+}
+
+/** Splits `cg_<keyId>_<secret>` without checking it; the key id is safe to log, the rest never is. */
+export function apiKeyIdOf(presentedKey: string): string | undefined {
+  return KEY_FORMAT.exec(presentedKey.trim())?.[1];
+}
+
+const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest();
+
+function toRecord(row: Row): ApiKeyRecord {
+  const record: ApiKeyRecord = {
+    keyId: row.key_id,
+    name: row.name,
+    role: parseRole(row.role) ?? "read",
+    companies: parseCompanies(JSON.parse(row.companies)),
+    createdAt: Number(row.created_at),
+  };
+  if (row.revoked_at !== null) record.revokedAt = Number(row.revoked_at);
+  return record;
+}
