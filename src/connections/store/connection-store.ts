@@ -149,7 +149,8 @@ function createConnectionStore(db: SqlDatabase, ring: KeyRing | undefined, owned
     async get(companyId) {
       const [row] = await db.query<Row>(SQL.get, [companyId]);
       if (!row) return undefined;
-      return { ...toSummaryFields(row), refreshToken: keyRing().open(row.refresh_token_sealed!, row.company_id) };
+      const { encryptionKeyId: _keyId, ...fields } = toSummaryFields(row);
+      return { ...fields, refreshToken: keyRing().open(row.refresh_token_sealed!, row.company_id) };
     },
 
     async put(input: ConnectionWrite, putOptions: PutOptions = {}) {
