@@ -1,5 +1,5 @@
-import { callerFromAuthorization, type Caller } from "./concur/client/caller.js";
-import { createRequestLoaders, type RequestLoaders } from "./concur/accounting/loaders.js";
+import { callerFromAuthorization, type Caller } from "./concur/index.js";
+import { createRequestLoaders, type RequestLoaders } from "./concur/index.js";
 import { CodedError, ErrorCode } from "./errors.js";
 import type { Services } from "./services/index.js";
 

@@ -15,7 +15,7 @@ export {
   type RequestStatusUpdate,
   type RequestStatusValue,
   type ResetObjectType,
-} from "../concur/accounting/events.js";
+} from "../concur/index.js";
 export {
   channelOf,
   createGatewayPubSub,

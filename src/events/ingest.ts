@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { EssEvent } from "../concur/accounting/events.js";
+import type { EssEvent } from "../concur/index.js";
 import type { GatewayPubSub } from "./pubsub.js";
 import type { RequestStatusTracker } from "./request-status.js";
 

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import { isFinalStatus, REQUEST_STATUS_VALUES, type RequestStatusValue } from "../concur/accounting/events.js";
+import { isFinalStatus, REQUEST_STATUS_VALUES, type RequestStatusValue } from "../concur/index.js";
 import type { RequestKey, RequestStatusTracker } from "./request-status.js";
 
 /** What a status poll returns (the reader's GET …/requests/{id}, mapped). */

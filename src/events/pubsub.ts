@@ -2,7 +2,7 @@ import { createPubSub, filter as filterStream, pipe, type PubSubEventTarget, typ
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
-import type { EssDeletedListMapping, EssListMapping, RequestStatusValue, ResetObjectType } from "../concur/accounting/events.js";
+import type { EssDeletedListMapping, EssListMapping, RequestStatusValue, ResetObjectType } from "../concur/index.js";
 
 /** A request's status changed (forward moves only, see RequestStatusTracker). */
 export interface RequestStatusPayload {

@@ -1,7 +1,7 @@
 import type Keyv from "keyv";
 import { Repeater } from "@graphql-yoga/subscription";
 import type { Logger } from "../logger.js";
-import { isFinalStatus, type RequestStatusValue } from "../concur/accounting/events.js";
+import { isFinalStatus, type RequestStatusValue } from "../concur/index.js";
 import { createOnceStore, type OnceStore } from "./once-store.js";
 import type { GatewayPubSub, RequestStatusPayload } from "./pubsub.js";
 

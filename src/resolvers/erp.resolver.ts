@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.js";
-import { toAccount, toErpIntegration, toListName, toMappings, toRequest, toTaxData, toVendor } from "../concur/accounting/mappers.js";
+import { toAccount, toErpIntegration, toListName, toMappings, toRequest, toTaxData, toVendor } from "../concur/index.js";
 import {
   AccountConnection,
   ConnectionArgs,
@@ -11,7 +11,7 @@ import {
   TaxDataConnection,
   VendorConnection,
 } from "../schema/index.js";
-import type { ErpDataType, ErpRecordByType } from "../concur/accounting/reader.js";
+import type { ErpDataType, ErpRecordByType } from "../concur/index.js";
 import { ErpArgs, mapConnection } from "./args.js";
 
 /** One page of an ERP data list, mapped to GraphQL nodes. */

@@ -1,8 +1,8 @@
 // Shared steps of every data mutation: validate everything first, queue into the batcher, report back.
 import type { GatewayContext } from "../context.js";
-import { toRequest } from "../concur/accounting/mappers.js";
-import { problemsToError, validateAll, validateId, type Problem } from "../concur/accounting/writes/validate.js";
-import type { WireRecord, WriteOp, WriteType } from "../concur/accounting/writes/types.js";
+import { toRequest } from "../concur/index.js";
+import { problemsToError, validateAll, validateId, type Problem } from "../concur/index.js";
+import type { WireRecord, WriteOp, WriteType } from "../concur/index.js";
 import { badInput } from "../errors.js";
 import type { WriteResult } from "../schema/index.js";
 

@@ -4,13 +4,20 @@ import { Redis } from "ioredis";
 import { Agent } from "undici";
 import type { ResolvedGatewayConfig } from "../config.js";
 import type { Logger } from "../logger.js";
-import { callerFromAuthorization } from "../concur/client/caller.js";
-import { createConcurHttp, type ConcurHttp } from "../concur/client/pipeline.js";
-import { createPageCache, type PageCache } from "../concur/client/page-cache.js";
-import { createConcurReader, type ConcurReader } from "../concur/accounting/reader.js";
-import { createWriteBatcher, type WriteBatcher } from "../concur/accounting/writes/batcher.js";
-import { createRegistrar, type Registrar } from "../concur/accounting/writes/registration.js";
-import { senderFromConcurHttp } from "../concur/accounting/writes/send.js";
+import {
+  callerFromAuthorization,
+  createConcurClient,
+  createConcurReader,
+  createPageCache,
+  createRegistrar,
+  createWriteBatcher,
+  passthroughTokens,
+  type ConcurClient,
+  type ConcurReader,
+  type PageCache,
+  type Registrar,
+  type WriteBatcher,
+} from "../concur/index.js";
 import {
   createEventIngest,
   createGatewayPubSub,
@@ -30,7 +37,8 @@ import { CodedError, ErrorCode } from "../errors.js";
  * Per-operation things (caller, loaders) live in the context.
  */
 export interface Services {
-  http: ConcurHttp;
+  /** The Concur client pipeline (token + base URL per company, retries, coded errors). */
+  client: ConcurClient;
   cache: PageCache;
   reader: ConcurReader;
   writer: WriteBatcher;
@@ -63,19 +71,18 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     closers.push(() => redis?.quit());
   }
 
-  const http = createConcurHttp({ baseUrl: config.concurBaseUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger });
+  const client = createConcurClient({ tokens: passthroughTokens(config.concurBaseUrl), timeoutMs: config.upstreamTimeoutMs, dispatcher, logger });
   const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger });
-  const reader = createConcurReader({ http, cache, maxPageSize: config.maxPageSize });
-  const sender = senderFromConcurHttp(http);
+  const reader = createConcurReader({ client, cache, maxPageSize: config.maxPageSize });
   const writer = createWriteBatcher({
-    sender,
+    client,
     logger,
     batchWindowMs: config.batchWindowMs,
     redis,
     // A write makes that object type's cached pages stale for every caller.
     onWritten: (companyId, erpId, type) => cache.invalidate(companyId, erpId, type),
   });
-  const registrar = createRegistrar({ sender, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
+  const registrar = createRegistrar({ client, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
 
   const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger });
   closers.push(() => pubsub.close());
@@ -108,7 +115,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   });
 
   return {
-    http,
+    client,
     cache,
     reader,
     writer,

@@ -4,7 +4,7 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors.js";
 import { callerFromAuthorization } from "../../src/concur/client/caller.js";
-import { createConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createConcurClient } from "../../src/concur/client/pipeline.js";
 import { createPageCache } from "../../src/concur/client/page-cache.js";
 import { createConcurReader, type ConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
 import type { Account, ProcessingError } from "../../src/concur/accounting/wire.js";
@@ -27,8 +27,8 @@ describe("reader against the emulator", () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: "demo", pageBytes: 20_000 });
-    const http = createConcurHttp({ baseUrl: emulator.url, timeoutMs: 10_000, dispatcher, logger: pino({ level: "silent" }) });
-    reader = createConcurReader({ http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 300 }), maxPageSize: 1000 });
+    const http = createConcurClient({ baseUrl: emulator.url, timeoutMs: 10_000, dispatcher, logger: pino({ level: "silent" }) });
+    reader = createConcurReader({ client: http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 300 }), maxPageSize: 1000 });
   });
   afterAll(async () => {
     await emulator?.stop();
@@ -79,8 +79,8 @@ describe("reader against the emulator", () => {
     // Isolated emulator so this write does not disturb the walk above.
     const own = await startEmulator({ seed: "demo", pageBytes: 2_000, processingDelayMs: 0 });
     try {
-      const http = createConcurHttp({ baseUrl: own.url, timeoutMs: 10_000, dispatcher, logger: pino({ level: "silent" }) });
-      const r = createConcurReader({ http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 300 }), maxPageSize: 1000 });
+      const http = createConcurClient({ baseUrl: own.url, timeoutMs: 10_000, dispatcher, logger: pino({ level: "silent" }) });
+      const r = createConcurReader({ client: http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 300 }), maxPageSize: 1000 });
       const caller = callerFromAuthorization(`Bearer ${own.issueToken(DEMO.companyId)}`)!;
       const bad = Array.from({ length: 30 }, (_, i) => ({ id: `bad-${i}`, name: `Bad ${i}`, type: "NOT_A_TYPE" }));
       const accepted = await http.request<{ requestId: string }>({

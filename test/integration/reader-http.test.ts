@@ -6,7 +6,7 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
 import { callerFromAuthorization } from "../../src/concur/client/caller.js";
-import { createConcurHttp, type ConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createConcurClient, type ConcurClient } from "../../src/concur/client/pipeline.js";
 import { createPageCache } from "../../src/concur/client/page-cache.js";
 import { createConcurReader, type ConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
 import type { Account } from "../../src/concur/accounting/wire.js";
@@ -91,7 +91,7 @@ describe("Concur HTTP edge over real HTTP", () => {
   const concur = new FakeConcur();
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
   const logger = pino({ level: "silent" });
-  let http: ConcurHttp;
+  let http: ConcurClient;
   let reader: ConcurReader;
   const alice = callerFromAuthorization("Bearer alice-token", "corr-from-caller")!;
   const bob = callerFromAuthorization("Bearer bob-token")!;
@@ -99,7 +99,7 @@ describe("Concur HTTP edge over real HTTP", () => {
 
   beforeAll(async () => {
     await concur.start();
-    http = createConcurHttp({ baseUrl: concur.url, timeoutMs: 2_000, dispatcher, logger, retryMinTimeoutMs: 5 });
+    http = createConcurClient({ baseUrl: concur.url, timeoutMs: 2_000, dispatcher, logger, retryMinTimeoutMs: 5 });
   });
   afterAll(async () => {
     await concur.stop();
@@ -110,7 +110,7 @@ describe("Concur HTTP edge over real HTTP", () => {
     concur.failures = [];
     concur.hang = false;
     concur.nextLinkOverride = undefined;
-    reader = createConcurReader({ http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 60 }), maxPageSize: 500 });
+    reader = createConcurReader({ client: http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 60 }), maxPageSize: 500 });
   });
 
   async function failure(promise: Promise<unknown>): Promise<CodedError> {
@@ -224,7 +224,7 @@ describe("Concur HTTP edge over real HTTP", () => {
 
   it("times out with UPSTREAM_TIMEOUT", async () => {
     concur.hang = true;
-    const fast = createConcurHttp({ baseUrl: concur.url, timeoutMs: 150, dispatcher, logger, getRetries: 0 });
+    const fast = createConcurClient({ baseUrl: concur.url, timeoutMs: 150, dispatcher, logger, getRetries: 0 });
     const error = await failure(fast.request({ method: "GET", path: LIST, caller: alice }));
     expect(error.code).toBe(ErrorCode.UPSTREAM_TIMEOUT);
     expect(error.message).toContain("150 ms");
@@ -236,7 +236,7 @@ describe("Concur HTTP edge over real HTTP", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const nowhere = createConcurHttp({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1_000, dispatcher, logger, retryMinTimeoutMs: 1 });
+    const nowhere = createConcurClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 1_000, dispatcher, logger, retryMinTimeoutMs: 1 });
     const error = await failure(nowhere.request({ method: "GET", path: LIST, caller: alice }));
     expect(error.code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
     expectNoLeak(error);

@@ -2,7 +2,7 @@ import KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFromAuthorization } from "../../src/concur/client/caller.js";
-import type { ConcurHttp, ConcurRequest, ConcurResponse } from "../../src/concur/client/pipeline.js";
+import type { ConcurClient, ConcurCall, ConcurResponse } from "../../src/concur/client/pipeline.js";
 import { createPageCache } from "../../src/concur/client/page-cache.js";
 import { createConcurReader } from "../../src/concur/accounting/reader.js";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
@@ -16,16 +16,16 @@ describe.runIf(redisAvailable())("page cache on a shared Redis (two replicas)", 
   const stores: Keyv[] = [];
   const calls: string[] = [];
   let version = 0;
-  const http: ConcurHttp = {
-    baseUrl: "http://concur.test",
-    async request<T>(req: ConcurRequest): Promise<ConcurResponse<T>> {
+  const http: ConcurClient = {
+    baseUrlFor: () => "http://concur.test",
+    async request<T>(req: ConcurCall): Promise<ConcurResponse<T>> {
       calls.push(`${req.caller.authorization} ${req.path}`);
       const page = new URL(req.path, "http://concur.test").searchParams.get("next") ?? "0";
       const body = {
         data: [{ id: `p${page}-a`, name: `v${version}`, number: null, type: "EXPENSE" }, { id: `p${page}-b`, name: `v${version}`, number: "4000", type: "BANK" }],
         links: page === "0" ? { next: { href: `${LIST}?next=1` } } : {},
       };
-      return { status: 200, body: body as T, headers: {}, correlationId: "", bytes: JSON.stringify(body).length };
+      return { status: 200, body: body as T, headers: {}, correlationId: "", bytes: JSON.stringify(body).length, maybeApplied: false };
     },
   };
 
@@ -33,7 +33,7 @@ describe.runIf(redisAvailable())("page cache on a shared Redis (two replicas)", 
     const store = new Keyv({ store: new KeyvRedis(redis.url), namespace: "concur-graph-test" });
     stores.push(store);
     const cache = createPageCache({ store, ttlSeconds: 60, generationTtlMs: 0 });
-    return { cache, reader: createConcurReader({ http, cache, maxPageSize: 100 }) };
+    return { cache, reader: createConcurReader({ client: http, cache, maxPageSize: 100 }) };
   }
 
   beforeAll(async () => {

@@ -1,10 +1,9 @@
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callerFromAuthorization, type Caller } from "../../src/concur/client/caller.js";
-import { createConcurHttp, type ConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createConcurClient, type ConcurClient } from "../../src/concur/client/pipeline.js";
 import { createWriteBatcher, type WriteBatcher } from "../../src/concur/accounting/writes/batcher.js";
 import { MAX_PATCH_BYTES } from "../../src/concur/accounting/writes/limits.js";
-import { senderFromConcurHttp } from "../../src/concur/accounting/writes/send.js";
 import type { WriteType } from "../../src/concur/accounting/writes/types.js";
 import { DEMO, type RunningEmulator } from "../../src/emulator/index.js";
 import { ErrorCode } from "../../src/errors.js";
@@ -17,7 +16,7 @@ import { waitFor } from "../helpers/wait.js";
 describe("WriteBatcher against the emulator", () => {
   let emulator: RunningEmulator;
   let dispatcher: Agent;
-  let http: ConcurHttp;
+  let http: ConcurClient;
   let caller: Caller;
   let token: string;
   const batchers: WriteBatcher[] = [];
@@ -42,7 +41,7 @@ describe("WriteBatcher against the emulator", () => {
   // (company, ERP, type) across tests, exactly as the emulator's rate limiter does.
   let shared: WriteBatcher | undefined;
   const batcher = () => {
-    shared ??= createWriteBatcher({ sender: senderFromConcurHttp(http), logger, batchWindowMs: 20, retry: { minTimeoutMs: 10, maxTimeoutMs: 50 } });
+    shared ??= createWriteBatcher({ client: http, logger, batchWindowMs: 20, retry: { minTimeoutMs: 10, maxTimeoutMs: 50 } });
     return shared;
   };
   const target = (type: WriteType = "accounts") => ({ caller, companyId: DEMO.companyId, erpId: DEMO.erpId, type });
@@ -66,7 +65,7 @@ describe("WriteBatcher against the emulator", () => {
   beforeAll(async () => {
     emulator = await startEmulator({ seed: "demo" });
     dispatcher = new Agent({ connections: 16 });
-    http = createConcurHttp({ baseUrl: emulator.url, timeoutMs: 10_000, dispatcher, logger });
+    http = createConcurClient({ baseUrl: emulator.url, timeoutMs: 10_000, dispatcher, logger });
     token = emulator.issueToken(DEMO.companyId);
     caller = callerFromAuthorization(`Bearer ${token}`)!;
   });
@@ -151,7 +150,7 @@ describe("WriteBatcher against the emulator", () => {
 
   it("drain() sends everything queued and answers every caller", async () => {
     // A second "process": it writes only types the shared batcher never wrote, so the two pacers cannot collide.
-    const b = createWriteBatcher({ sender: senderFromConcurHttp(http), logger, batchWindowMs: 60_000 });
+    const b = createWriteBatcher({ client: http, logger, batchWindowMs: 60_000 });
     batchers.push(b);
     const vendor = { id: "EMU-D1", type: "ACCOUNTING", currencyCode: "EUR", name: "ACME", companyName: "ACME GmbH" };
     const tax = { countryCode: "DE", countryDesc: "Germany", stateEntries: [] };

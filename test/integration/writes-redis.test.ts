@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWriteBatcher } from "../../src/concur/accounting/writes/batcher.js";
-import type { PatchSender } from "../../src/concur/accounting/writes/types.js";
+import { pino } from "pino";
+import { Agent } from "undici";
+import { createConcurClient } from "../../src/concur/client/pipeline.js";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 
 /** Two gateway replicas (two batchers) pace one (company, ERP, type) together through a real Redis. */
@@ -37,20 +39,15 @@ describe.runIf(redisAvailable())("write pacing across replicas on a shared Redis
     await redisServer.stop();
   });
 
-  // A minimal fetch-based sender: this test is about pacing, not about the shared http client.
-  const sender: PatchSender = {
-    async send(req) {
-      const res = await fetch(`${url}${req.path}`, { method: req.method, headers: { ...req.headers, "content-type": "application/json" }, body: JSON.stringify(req.body) });
-      const text = await res.text();
-      return { status: res.status, headers: Object.fromEntries(res.headers), body: text ? JSON.parse(text) : undefined };
-    },
-  };
+  // The real client pipeline against a minimal server: this test is about pacing across replicas.
+  const agent = new Agent();
+  const client = () => createConcurClient({ baseUrl: url, timeoutMs: 5_000, dispatcher: agent, logger: pino({ level: "silent" }) });
 
   it("two replicas never send within 1 s of each other (0 429s)", async () => {
     const replicas = [0, 1].map(() => {
       const redis = new Redis(redisServer.url);
       clients.push(redis);
-      return createWriteBatcher({ sender, redis, batchWindowMs: 5 });
+      return createWriteBatcher({ client: client(), redis, batchWindowMs: 5 });
     });
     const caller = (t: string) => ({ authorization: `Bearer ${t}`, key: t });
     const writes = [];

@@ -3,9 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { callerKeyOf } from "../../src/concur/client/caller.js";
-import { createConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createConcurClient } from "../../src/concur/client/pipeline.js";
 import { createRegistrar, createRegistrationClient } from "../../src/concur/accounting/writes/registration.js";
-import { senderFromConcurHttp } from "../../src/concur/accounting/writes/send.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
 
@@ -83,8 +82,8 @@ describe("registration over real HTTP", () => {
 
   const client = (intervalMs: number) => {
     const logger = createLogger("silent");
-    const http = createConcurHttp({ baseUrl: url, timeoutMs: 5000, dispatcher, logger });
-    return createRegistrationClient({ sender: senderFromConcurHttp(http), logger, intervalMs, retry: { minTimeoutMs: 10, maxTimeoutMs: 20 } });
+    const http = createConcurClient({ baseUrl: url, timeoutMs: 5000, dispatcher, logger });
+    return createRegistrationClient({ client: http, logger, intervalMs, retry: { minTimeoutMs: 10, maxTimeoutMs: 20 } });
   };
   const erp = (n: number) => ({ partnerAppName: "App", erpName: `ERP ${n}`, externalErpId: `X-${n}` });
 
@@ -117,9 +116,9 @@ describe("registration over real HTTP", () => {
 
   it("drain() waits for queued registrations; onChanged runs after each change", async () => {
     const logger = createLogger("silent");
-    const http = createConcurHttp({ baseUrl: url, timeoutMs: 5000, dispatcher, logger });
+    const http = createConcurClient({ baseUrl: url, timeoutMs: 5000, dispatcher, logger });
     const changed: string[] = [];
-    const r = createRegistrar({ sender: senderFromConcurHttp(http), logger, intervalMs: SERVER_WINDOW_MS + 50, onChanged: (c, e) => void changed.push(`${c}/${e}`) });
+    const r = createRegistrar({ client: http, logger, intervalMs: SERVER_WINDOW_MS + 50, onChanged: (c, e) => void changed.push(`${c}/${e}`) });
     const all = Promise.all([r.register(caller, "co-5", erp(1)), r.register(caller, "co-5", erp(2))]);
     await r.drain();
     expect(calls.map((x) => x.status)).toEqual([200, 200]);

@@ -3,9 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callerKeyOf, type Caller } from "../../src/concur/client/caller.js";
-import { createConcurHttp } from "../../src/concur/client/pipeline.js";
+import { createConcurClient } from "../../src/concur/client/pipeline.js";
 import { createWriteBatcher, type WriteBatcherOptions } from "../../src/concur/accounting/writes/batcher.js";
-import { senderFromConcurHttp } from "../../src/concur/accounting/writes/send.js";
 import type { WriteTarget, WriteType } from "../../src/concur/accounting/writes/types.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
@@ -159,8 +158,8 @@ describe("WriteBatcher over real HTTP", () => {
 
   function batcher(overrides: Partial<WriteBatcherOptions> = {}) {
     const logger = createLogger("silent");
-    const http = createConcurHttp({ baseUrl: fake.url, timeoutMs: 10_000, dispatcher, logger });
-    const b = createWriteBatcher({ sender: senderFromConcurHttp(http), logger, batchWindowMs: 20, retry: { minTimeoutMs: 10, maxTimeoutMs: 50 }, ...overrides });
+    const http = createConcurClient({ baseUrl: fake.url, timeoutMs: 10_000, dispatcher, logger });
+    const b = createWriteBatcher({ client: http, logger, batchWindowMs: 20, retry: { minTimeoutMs: 10, maxTimeoutMs: 50 }, ...overrides });
     batchers.push(b);
     return b;
   }

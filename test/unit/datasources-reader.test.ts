@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
 import { callerFromAuthorization, type Caller } from "../../src/concur/client/caller.js";
 import { decodeCursor, encodeCursor } from "../../src/concur/client/cursor.js";
-import type { ConcurHttp, ConcurRequest, ConcurResponse } from "../../src/concur/client/pipeline.js";
+import type { ConcurClient, ConcurCall, ConcurResponse } from "../../src/concur/client/pipeline.js";
 import { createPageCache, scopes } from "../../src/concur/client/page-cache.js";
 import { createConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
 import { elapse } from "../helpers/wait.js";
@@ -28,9 +28,9 @@ function fakeConcur(total: number, pageSize: number, opts: { emptyLastPage?: boo
     if (out.length === 0 || opts.emptyLastPage) out.push([]);
     return out;
   };
-  const http: ConcurHttp = {
-    baseUrl: BASE,
-    async request<T>(req: ConcurRequest): Promise<ConcurResponse<T>> {
+  const http: ConcurClient = {
+    baseUrlFor: () => BASE,
+    async request<T>(req: ConcurCall): Promise<ConcurResponse<T>> {
       calls.push({ path: req.path, token: req.caller.authorization });
       // Simulated upstream latency (keeps a load in flight while identical reads arrive); the test waits for nothing.
       if (opts.delayMs) await elapse(opts.delayMs);
@@ -39,7 +39,7 @@ function fakeConcur(total: number, pageSize: number, opts: { emptyLastPage?: boo
       const index = Number(url.searchParams.get("next") ?? 0);
       const all = pages();
       const body = { data: all[index], links: index + 1 < all.length ? { next: { href: `${LIST}?next=${index + 1}` } } : {} };
-      return { status: 200, body: body as T, headers: {}, correlationId: "corr", bytes: JSON.stringify(body).length };
+      return { status: 200, body: body as T, headers: {}, correlationId: "corr", bytes: JSON.stringify(body).length, maybeApplied: false };
     },
   };
   return { http, calls, pageCalls: () => calls.map((c) => c.path), bump: () => generation++ };
@@ -48,7 +48,7 @@ function fakeConcur(total: number, pageSize: number, opts: { emptyLastPage?: boo
 function setup(total: number, pageSize: number, opts: { emptyLastPage?: boolean; ttlSeconds?: number; delayMs?: number; maxPageSize?: number } = {}) {
   const concur = fakeConcur(total, pageSize, opts);
   const cache = createPageCache({ store: new Keyv(), ttlSeconds: opts.ttlSeconds ?? 60 });
-  const reader = createConcurReader({ http: concur.http, cache, maxPageSize: opts.maxPageSize ?? 1000 });
+  const reader = createConcurReader({ client: concur.http, cache, maxPageSize: opts.maxPageSize ?? 1000 });
   return { ...concur, cache, reader };
 }
 
@@ -208,13 +208,13 @@ describe("reader cache", () => {
   it("a caller whose upstream call fails gets the error, never another caller's cached page", async () => {
     const t = setup(5, 10);
     await t.reader.connection(alice, list, { first: 5 });
-    const failing: ConcurHttp = {
-      baseUrl: BASE,
+    const failing: ConcurClient = {
+      baseUrlFor: () => BASE,
       request: async () => {
         throw new CodedError(ErrorCode.UNAUTHENTICATED, "Concur rejected the bearer token");
       },
     };
-    const reader = createConcurReader({ http: failing, cache: t.cache, maxPageSize: 100 });
+    const reader = createConcurReader({ client: failing, cache: t.cache, maxPageSize: 100 });
     const mallory = callerFromAuthorization("Bearer mallory")!;
     await expect(reader.connection(mallory, list, { first: 5 })).rejects.toMatchObject({ extensions: { code: ErrorCode.UNAUTHENTICATED } });
     await expect(reader.findRecords(mallory, list, ["a1"])).rejects.toMatchObject({ extensions: { code: ErrorCode.UNAUTHENTICATED } });
@@ -244,7 +244,7 @@ describe("reader cache", () => {
     const concur = fakeConcur(5, 10);
     const replicaA = createPageCache({ store, ttlSeconds: 60, generationTtlMs: 0 });
     const replicaB = createPageCache({ store, ttlSeconds: 60, generationTtlMs: 0 });
-    const readerB = createConcurReader({ http: concur.http, cache: replicaB, maxPageSize: 100 });
+    const readerB = createConcurReader({ client: concur.http, cache: replicaB, maxPageSize: 100 });
     await readerB.connection(alice, list, { first: 5 });
     await readerB.connection(alice, list, { first: 5 });
     expect(concur.calls).toHaveLength(1);
@@ -256,8 +256,8 @@ describe("reader cache", () => {
   it("serves a page from the shared tier when the local tier does not have it (another replica fetched it)", async () => {
     const store = new Keyv();
     const concur = fakeConcur(5, 10);
-    const readerA = createConcurReader({ http: concur.http, cache: createPageCache({ store, ttlSeconds: 60 }), maxPageSize: 100 });
-    const readerB = createConcurReader({ http: concur.http, cache: createPageCache({ store, ttlSeconds: 60 }), maxPageSize: 100 });
+    const readerA = createConcurReader({ client: concur.http, cache: createPageCache({ store, ttlSeconds: 60 }), maxPageSize: 100 });
+    const readerB = createConcurReader({ client: concur.http, cache: createPageCache({ store, ttlSeconds: 60 }), maxPageSize: 100 });
     await readerA.connection(alice, list, { first: 5 });
     await new Promise((r) => setImmediate(r)); // the shared write is not awaited by readers
     const fromB = await readerB.connection(alice, list, { first: 5 });
@@ -268,14 +268,14 @@ describe("reader cache", () => {
   it("getRequest is not cached while PROCESSING, cached once final", async () => {
     const statuses = ["PROCESSING", "PROCESSING", "SUCCESS", "ERROR"];
     let calls = 0;
-    const http: ConcurHttp = {
-      baseUrl: BASE,
+    const http: ConcurClient = {
+      baseUrlFor: () => BASE,
       async request<T>() {
         const body = { requestId: "r1", status: statuses[calls++] };
-        return { status: 200, body: body as T, headers: {}, correlationId: "", bytes: 40 };
+        return { status: 200, body: body as T, headers: {}, correlationId: "", bytes: 40, maybeApplied: false };
       },
     };
-    const reader = createConcurReader({ http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 60 }), maxPageSize: 10 });
+    const reader = createConcurReader({ client: http, cache: createPageCache({ store: new Keyv(), ttlSeconds: 60 }), maxPageSize: 10 });
     const seen = [];
     for (let i = 0; i < 4; i++) seen.push((await reader.getRequest(alice, "c1", "e1", "r1")).status);
     expect(seen).toEqual(["PROCESSING", "PROCESSING", "SUCCESS", "SUCCESS"]);

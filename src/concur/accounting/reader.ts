@@ -1,9 +1,11 @@
 import { badInput, CodedError, ErrorCode } from "../../errors.js";
 import type { Caller } from "../client/caller.js";
 import { cursorEncoder, decodeCursor, type CursorPosition } from "../client/cursor.js";
-import type { ConcurHttp } from "../client/pipeline.js";
 import { nextHref, resolveHref } from "../client/links.js";
 import { scopes, type PageCache } from "../client/page-cache.js";
+import { followNextLinks, type CachedPage } from "../client/paging.js";
+import type { ConcurClient } from "../client/pipeline.js";
+import { accountingPaths as paths, type ErpDataType } from "./paths.js";
 import type { Account, ErpPackage, ListName, MappingsResponse, ProcessingError, RequestStatus, TaxData, Vendor } from "./wire.js";
 
 /** Record type of each ERP data list. */
@@ -13,7 +15,7 @@ export interface ErpRecordByType {
   lists: ListName;
   taxData: TaxData;
 }
-export type ErpDataType = keyof ErpRecordByType;
+export type { ErpDataType } from "./paths.js";
 
 export interface ErpListRef<K extends ErpDataType = ErpDataType> {
   companyId: string;
@@ -25,6 +27,12 @@ export interface RequestRef {
   companyId: string;
   erpId: string;
   requestId: string;
+}
+
+/** A list resource of one company: its path (the first page) and the company whose base URL it lives on. */
+interface ListRef {
+  companyId: string;
+  path: string;
 }
 
 /** Relay arguments; `first` defaults to 50 and must be 1..maxPageSize. */
@@ -50,14 +58,10 @@ export interface Connection<T> {
   pageInfo: PageInfo;
 }
 
-/** One parsed upstream page as cached: the `data` array as received (never copied) and the raw `next` href. */
-export interface CachedPage<T> {
-  items: T[];
-  next: string | null;
-}
+export type { CachedPage } from "../client/paging.js";
 
 export interface ConcurReaderOptions {
-  http: ConcurHttp;
+  client: ConcurClient;
   cache: PageCache;
   /** Largest `first` accepted (config `maxPageSize`). */
   maxPageSize: number;
@@ -77,13 +81,9 @@ export interface ConcurReader {
   findRecords<K extends ErpDataType>(caller: Caller, list: ErpListRef<K>, ids: readonly string[]): Promise<Array<ErpRecordByType[K] | null>>;
 }
 
-const API = "/accountingintegration/v4";
-/** Safety net against a `next` chain that never ends. */
-const MAX_PAGES_PER_WALK = 10_000;
-
 /** Builds the long-lived reader (once, in the composition root); every call takes the caller explicitly. */
 export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
-  const { http, cache, maxPageSize } = options;
+  const { client, cache, maxPageSize } = options;
   const defaultPageSize = Math.min(options.defaultPageSize ?? 50, maxPageSize);
   const indexes = new WeakMap<CachedPage<unknown>, Map<string, unknown>>();
   // A cached page always sits at one href of one scope, so its cursor encoders can be reused across queries.
@@ -97,8 +97,8 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
     return cursors;
   };
 
-  async function getJson<T>(caller: Caller, path: string): Promise<{ value: T; bytes: number }> {
-    const res = await http.request<T>({ method: "GET", path, caller });
+  async function getJson<T>(caller: Caller, companyId: string, path: string): Promise<{ value: T; bytes: number }> {
+    const res = await client.request<T>({ method: "GET", path, caller, companyId });
     if (res.body === undefined || res.body === null || typeof res.body !== "object") {
       throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur answered with an empty body where JSON was expected", {
         correlationId: res.correlationId || undefined,
@@ -108,18 +108,18 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
     return { value: res.body, bytes: res.bytes };
   }
 
-  function loadPage<T>(caller: Caller, scope: string, href: string, shouldStore?: () => boolean): Promise<CachedPage<T>> {
+  function loadPage<T>(caller: Caller, companyId: string, scope: string, href: string, shouldStore?: () => boolean): Promise<CachedPage<T>> {
     return cache.read<CachedPage<T>>(
       caller,
       scope,
       href,
       async () => {
-        const { value, bytes } = await getJson<{ data?: unknown }>(caller, href);
+        const { value, bytes } = await getJson<{ data?: unknown }>(caller, companyId, href);
         if (!Array.isArray(value.data)) {
           throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur answered with a page that has no data array");
         }
         const next = nextHref(value) ?? null;
-        if (next !== null) resolveHref(http.baseUrl, next); // refuse foreign links before anyone follows or hands them out
+        if (next !== null) resolveHref(client.baseUrlFor(companyId), next); // refuse foreign links before anyone follows or hands them out
         return { value: { items: value.data as T[], next }, bytes };
       },
       shouldStore ? { shouldStore } : undefined,
@@ -134,82 +134,66 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
     return first;
   }
 
-  function startPosition(after: string | null | undefined, scope: string, listPath: string): CursorPosition {
+  function startPosition(after: string | null | undefined, scope: string, list: ListRef): CursorPosition {
     if (after === undefined || after === null) return { scope, href: null, offset: 0 };
-    const position = decodeCursor(after, scope, listPath);
-    if (position.href !== null && !hrefBelongsTo(position.href, listPath)) throw badInput("after: malformed cursor", { field: "after" });
+    const position = decodeCursor(after, scope, list.path);
+    if (position.href !== null && !hrefBelongsTo(position.href, list)) throw badInput("after: malformed cursor", { field: "after" });
     return position;
   }
 
   /** A cursor's href must stay on the Concur host and on this list's resource (a crafted cursor cannot switch lists). */
-  function hrefBelongsTo(href: string, listPath: string): boolean {
+  function hrefBelongsTo(href: string, { path: listPath, companyId }: ListRef): boolean {
+    const baseUrl = client.baseUrlFor(companyId);
     let pathname: string;
     try {
-      pathname = new URL(resolveHref(http.baseUrl, href)).pathname;
+      pathname = new URL(resolveHref(baseUrl, href)).pathname;
     } catch {
       return false;
     }
-    const expected = new URL(resolveHref(http.baseUrl, listPath)).pathname;
+    const expected = new URL(resolveHref(baseUrl, listPath)).pathname;
     if (pathname === expected) return true;
     const company = listPath.split("/")[4];
     const last = listPath.slice(listPath.lastIndexOf("/"));
     return pathname.includes(`/companies/${company}/`) && pathname.endsWith(last);
   }
 
-  async function walk<T>(
-    caller: Caller,
-    scope: string,
-    listPath: string,
-    args: ConnectionArgs,
-    shouldStore?: () => boolean,
-  ): Promise<Connection<T>> {
+  async function walk<T>(caller: Caller, scope: string, list: ListRef, args: ConnectionArgs, shouldStore?: () => boolean): Promise<Connection<T>> {
     const first = pageSize(args.first);
-    const start = startPosition(args.after, scope, listPath);
-    let href = start.href;
-    let offset = start.offset;
-    let page = await loadPage<T>(caller, scope, href ?? listPath, shouldStore);
+    const start = startPosition(args.after, scope, list);
     const edges: Edge<T>[] = [];
-    const seen = new Set<string>();
-    for (;;) {
+    let offset = start.offset;
+    let last!: CachedPage<T>;
+    const load = (href: string) => loadPage<T>(caller, list.companyId, scope, href, shouldStore);
+    for await (const { href, page } of followNextLinks(start.href ?? list.path, load)) {
+      // The first page of a list is addressed as null in cursors (the list path itself).
+      const cursorHref = last === undefined ? start.href : href;
+      if (last !== undefined) offset = 0;
+      last = page;
       const items = page.items;
       const end = Math.min(items.length, offset + (first - edges.length));
       if (end > offset) {
-        const cursors = cursorsFor(scope, listPath, href, page);
+        const cursors = cursorsFor(scope, list.path, cursorHref, page);
         for (let i = offset; i < end; i++) edges.push(new PageEdge(items[i], cursors, i));
+        offset = end;
       }
-      if (end > offset) offset = end;
-      if (edges.length >= first || page.next === null) break;
-      // This page is exhausted and more are wanted: follow `next` (each page is read once per walk).
-      if (seen.has(page.next) || seen.size >= MAX_PAGES_PER_WALK) {
-        throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur returned a next link that loops back to a page already read");
-      }
-      seen.add(page.next);
-      href = page.next;
-      offset = 0;
-      page = await loadPage<T>(caller, scope, href, shouldStore);
+      // This page is exhausted and more are wanted: the loop follows `next` (each page is read once per walk).
+      if (edges.length >= first) break;
     }
-    let hasNextPage = offset < page.items.length;
-    if (!hasNextPage && page.next !== null) {
+    let hasNextPage = offset < last.items.length;
+    if (!hasNextPage && last.next !== null) {
       // A next link means more data, unless that page is already known (cached) to be an empty last page.
-      const peeked = cache.peek<CachedPage<T>>(caller, scope, page.next);
+      const peeked = cache.peek<CachedPage<T>>(caller, scope, last.next);
       hasNextPage = !(peeked && peeked.items.length === 0 && peeked.next === null);
     }
     return { edges, pageInfo: new ConnectionPageInfo(edges, hasNextPage) };
   }
 
-  async function readPages<T>(caller: Caller, scope: string, listPath: string): Promise<T[]> {
+  async function readPages<T>(caller: Caller, companyId: string, scope: string, listPath: string): Promise<T[]> {
     const out: T[] = [];
-    let page = await loadPage<T>(caller, scope, listPath);
-    const seen = new Set<string>();
-    for (;;) {
+    for await (const { page } of followNextLinks(listPath, (href) => loadPage<T>(caller, companyId, scope, href))) {
       for (const item of page.items) out.push(item);
-      if (page.next === null) return out;
-      if (seen.has(page.next) || seen.size >= MAX_PAGES_PER_WALK) {
-        throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur returned a next link that loops back to a page already read");
-      }
-      seen.add(page.next);
-      page = await loadPage<T>(caller, scope, page.next);
     }
+    return out;
   }
 
   function indexOf(page: CachedPage<unknown>, keyOf: (record: unknown) => unknown): Map<string, unknown> {
@@ -227,38 +211,38 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
 
   const reader: ConcurReader = {
     listErps(caller, companyId) {
-      return readPages<ErpPackage>(caller, scopes.erps(companyId), `${API}/companies/${segment("companyId", companyId)}/erps`);
+      return readPages<ErpPackage>(caller, companyId, scopes.erps(companyId), paths.erps(companyId));
     },
 
     async getErp(caller, companyId, erpId) {
-      const path = `${erpPath(companyId, erpId)}`;
-      return cache.read(caller, scopes.erp(companyId, erpId), path, () => getJson<ErpPackage>(caller, path));
+      const path = paths.erp(companyId, erpId);
+      return cache.read(caller, scopes.erp(companyId, erpId), path, () => getJson<ErpPackage>(caller, companyId, path));
     },
 
     async getMappings(caller, companyId, erpId) {
-      const path = `${erpPath(companyId, erpId)}/mappings`;
-      return cache.read(caller, scopes.mappings(companyId, erpId), path, () => getJson<MappingsResponse>(caller, path));
+      const path = paths.mappings(companyId, erpId);
+      return cache.read(caller, scopes.mappings(companyId, erpId), path, () => getJson<MappingsResponse>(caller, companyId, path));
     },
 
     async getRequest(caller, companyId, erpId, requestId) {
-      const path = `${erpPath(companyId, erpId)}/requests/${segment("requestId", requestId)}`;
-      return cache.read(caller, scopes.request(companyId, erpId, requestId), path, () => getJson<RequestStatus>(caller, path), {
+      const path = paths.request(companyId, erpId, requestId);
+      return cache.read(caller, scopes.request(companyId, erpId, requestId), path, () => getJson<RequestStatus>(caller, companyId, path), {
         shouldStore: (status) => isFinal(status),
       });
     },
 
     connection<K extends ErpDataType>(caller: Caller, list: ErpListRef<K>, args: ConnectionArgs) {
-      const listPath = `${erpPath(list.companyId, list.erpId)}/${listSegment(list.type)}`;
-      return walk<ErpRecordByType[K]>(caller, scopes.list(list.type, list.companyId, list.erpId), listPath, args);
+      const ref = { companyId: list.companyId, path: paths.list(list.companyId, list.erpId, list.type) };
+      return walk<ErpRecordByType[K]>(caller, scopes.list(list.type, list.companyId, list.erpId), ref, args);
     },
 
     async requestErrors(caller, request, args) {
       const { companyId, erpId, requestId } = request;
-      const listPath = `${erpPath(companyId, erpId)}/requests/${segment("requestId", requestId)}/errors`;
+      const ref = { companyId, path: paths.requestErrors(companyId, erpId, requestId) };
       // Errors only stop changing once the request is final; until then their pages are served but not cached.
       const status = await reader.getRequest(caller, companyId, erpId, requestId);
       const final = isFinal(status);
-      return walk<ProcessingError>(caller, scopes.errors(companyId, erpId, requestId), listPath, args, () => final);
+      return walk<ProcessingError>(caller, scopes.errors(companyId, erpId, requestId), ref, args, () => final);
     },
 
     async findRecords<K extends ErpDataType>(caller: Caller, list: ErpListRef<K>, ids: readonly string[]) {
@@ -267,9 +251,9 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
       const scope = scopes.list(list.type, list.companyId, list.erpId);
       const found = new Map<string, R>();
       const wanted = new Set(ids);
-      let page = await loadPage<R>(caller, scope, `${erpPath(list.companyId, list.erpId)}/${listSegment(list.type)}`);
-      const seen = new Set<string>();
-      for (;;) {
+      const load = (href: string) => loadPage<R>(caller, list.companyId, scope, href);
+      // Reads pages only until every id is found; a looping next link ends the search (the rest are null).
+      for await (const { page } of followNextLinks(paths.list(list.companyId, list.erpId, list.type), load, { onLoop: "stop" })) {
         const index = indexOf(page, keyOf);
         for (const id of wanted) {
           const record = index.get(id);
@@ -278,9 +262,7 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
             wanted.delete(id);
           }
         }
-        if (wanted.size === 0 || page.next === null || seen.has(page.next) || seen.size >= MAX_PAGES_PER_WALK) break;
-        seen.add(page.next);
-        page = await loadPage<R>(caller, scope, page.next);
+        if (wanted.size === 0) break;
       }
       return ids.map((id) => found.get(id) ?? null);
     },
@@ -290,30 +272,6 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
 
 function isFinal(status: RequestStatus): boolean {
   return typeof status?.status === "string" && status.status !== "PROCESSING";
-}
-
-function listSegment(type: ErpDataType): string {
-  switch (type) {
-    case "accounts":
-    case "vendors":
-    case "lists":
-    case "taxData":
-      return type;
-    default:
-      throw badInput(`type must be one of accounts, vendors, lists, taxData, got ${String(type)}`);
-  }
-}
-
-function erpPath(companyId: string, erpId: string): string {
-  return `${API}/companies/${segment("companyId", companyId)}/erps/${segment("erpId", erpId)}`;
-}
-
-/** One path segment from caller input: never empty, never `.`/`..`, always percent-encoded. */
-function segment(name: string, value: string): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > 200 || value === "." || value === "..") {
-    throw badInput(`${name} must be a non-empty identifier of at most 200 characters`, { field: name });
-  }
-  return encodeURIComponent(value);
 }
 
 /** Cursor encoders of one page: `offset` within the page, or the next page at 0 after its last item. */

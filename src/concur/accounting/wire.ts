@@ -137,12 +137,12 @@ export interface ErpPackage {
   postingOptions?: PostingOption[] | null;
 }
 
-/** Body of `POST /erps`. */
+/** Body of `POST /erps` (the registrar sends `features` and `postingOptions` as empty lists when absent). */
 export interface ErpRegistrationBody {
   partnerAppName: string;
   erpName: string;
   externalErpId: string;
-  features: ErpFeatureFlag[];
+  features?: ErpFeatureFlag[];
   postingOptions?: PostingOption[];
 }
 
@@ -150,6 +150,9 @@ export interface ErpRegistrationBody {
 export interface ErpUpdateBody {
   features: ErpFeatureFlag[];
   postingOptions: PostingOption[];
+  partnerAppName?: string;
+  erpName?: string;
+  externalErpId?: string;
 }
 
 // ---------------------------------------------------------------- ERP data (1.2)

@@ -1,37 +1,66 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { request as undiciRequest, type Dispatcher } from "undici";
 import pRetry from "p-retry";
-import { CodedError, ErrorCode, type SafeExtensions } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { Caller } from "./caller.js";
+import { errorFromResponse, retryAfterMs, transportError } from "./errors.js";
 import { resolveHref } from "./links.js";
+import type { PacingSlot } from "./pacing.js";
+import { passthroughTokens, type TokenSource } from "./tokens.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
-/** Options of {@link createConcurHttp}. */
-export interface ConcurHttpOptions {
-  /** Concur base URL (the token's geolocation), e.g. `https://us2.api.concursolutions.com`. */
-  baseUrl: string;
-  /** Whole-request deadline (headers and body), ms. Config `upstreamTimeoutMs`. */
-  timeoutMs: number;
-  /** Shared keep-alive undici Agent/Pool, built once by the composition root. */
-  dispatcher: Dispatcher;
-  logger: Logger;
-  /** Extra attempts for GET on 5xx / network errors. Default 2. Non-idempotent methods are never retried. */
-  getRetries?: number;
-  /** First retry delay, ms (doubles each time). Default 100. */
-  retryMinTimeoutMs?: number;
+/**
+ * How one call may be repeated. Only idempotent calls retry 5xx and network errors: GETs, and writes that carry
+ * their own request id (`If-None-Match`), since Concur then applies the body at most once.
+ */
+export interface RetryPolicy {
+  /** Extra attempts after a 5xx / network error. 0 for calls that must never be sent twice. */
+  retries: number;
+  /** Also retry timeouts (a write with a request id may; a slow GET is not repeated). Default false. */
+  retryTimeouts?: boolean;
+  /** First backoff delay, ms; doubles per attempt (randomised). */
+  minTimeoutMs: number;
+  /** Largest backoff delay, ms. Default 10 000. */
+  maxTimeoutMs?: number;
+  /** How many 429s in a row are waited out (`Retry-After`) before giving up; 0 = answer RATE_LIMITED at once. */
+  max429Waits: number;
+  /** Longest `Retry-After` honoured per 429, ms (longer values are clipped). Default 120 000. */
+  maxRetryAfterMs?: number;
 }
 
-export interface ConcurRequest {
+/** GETs: two quick retries of 5xx / network errors; a 429 is answered at once (the caller decides). */
+export const READ_POLICY: RetryPolicy = { retries: 2, minTimeoutMs: 100, max429Waits: 0 };
+/** Exactly one exchange: no retry, a 429 answered as it is (the default of every call but GET). */
+export const NO_RETRY_POLICY: RetryPolicy = { retries: 0, minTimeoutMs: 0, max429Waits: 0 };
+/** Calls with no idempotency key: sent once; 429s are waited out (Concur did not apply them). */
+export const SEND_ONCE_POLICY: RetryPolicy = { retries: 0, minTimeoutMs: 0, max429Waits: 10 };
+/** Idempotent writes (request id, PATCH of a whole resource, DELETE): backoff on 5xx / network / timeouts, 429s waited out. */
+export const IDEMPOTENT_WRITE_POLICY: RetryPolicy = { retries: 4, retryTimeouts: true, minTimeoutMs: 500, maxTimeoutMs: 10_000, max429Waits: 10 };
+
+export interface ConcurCall {
   method: HttpMethod;
   /** `/accountingintegration/v4/…`, `/v4/…` or an absolute same-origin href from a `links` object. */
   path: string;
+  /** Who is asking; with `companyId`, picks the token and base URL (see {@link TokenSource}). */
   caller: Caller;
+  /** The company the call acts for (its geolocation and token in managed mode). */
+  companyId?: string;
   /** JSON-serialised when present. */
   body?: unknown;
   headers?: Record<string, string>;
-  /** Default true: non-2xx becomes a CodedError. False: non-2xx is returned as a response (write side). */
+  /** Default: READ_POLICY for GET, NO_RETRY_POLICY otherwise. */
+  retry?: RetryPolicy;
+  /**
+   * Pacing slot of the endpoint, already held by the caller for the first send: released when each response (or
+   * failure) arrives and acquired again before every re-send, so no two sends come closer than the pace.
+   */
+  pacing?: PacingSlot;
+  /** Default true: non-2xx becomes a CodedError. False: non-2xx other than 5xx is returned as a response. */
   throwOnError?: boolean;
+  /** The scope a 403 message names. */
+  scopeHint?: string;
 }
 
 export interface ConcurResponse<T> {
@@ -43,55 +72,75 @@ export interface ConcurResponse<T> {
   correlationId: string;
   /** Length of the raw body text (used to size cache entries). */
   bytes: number;
+  /** An earlier attempt failed in a way that may have been applied upstream (5xx, network error, timeout). */
+  maybeApplied: boolean;
 }
 
-export interface ConcurHttp {
-  readonly baseUrl: string;
-  request<T = unknown>(request: ConcurRequest): Promise<ConcurResponse<T>>;
+/** Options of {@link createConcurClient}. */
+export interface ConcurClientOptions {
+  /** Where each company lives and which token to send. Default: passthrough to `baseUrl`. */
+  tokens?: TokenSource;
+  /** Passthrough shorthand: every call goes to this base URL with the caller's own token. */
+  baseUrl?: string;
+  /** Whole-request deadline (headers and body), ms. Config `upstreamTimeoutMs`. */
+  timeoutMs: number;
+  /** Shared keep-alive undici Agent/Pool, built once by the composition root. */
+  dispatcher: Dispatcher;
+  logger: Logger;
+  /** Overrides READ_POLICY's retry count (tests). */
+  getRetries?: number;
+  /** Overrides READ_POLICY's first backoff delay (tests). */
+  retryMinTimeoutMs?: number;
+}
+
+/** The one request pipeline every Concur call goes through. */
+export interface ConcurClient {
+  /** Base URL of the company's data center (its token's geolocation). */
+  baseUrlFor(companyId?: string): string;
+  request<T = unknown>(call: ConcurCall): Promise<ConcurResponse<T>>;
 }
 
 const CORRELATION = "concur-correlationid";
 
-/** The HTTP edge to Concur: forwards the caller's token, maps statuses to coded errors, retries idempotent reads. */
-export function createConcurHttp(options: ConcurHttpOptions): ConcurHttp {
-  const { baseUrl, timeoutMs, dispatcher, logger } = options;
-  const getRetries = options.getRetries ?? 2;
-  const minTimeout = options.retryMinTimeoutMs ?? 100;
+/** Builds the pipeline: token + base URL per company, timeout, retry policy per call, 429 waits, pacing, coded errors. */
+export function createConcurClient(options: ConcurClientOptions): ConcurClient {
+  const { timeoutMs, dispatcher, logger } = options;
+  const tokens = options.tokens ?? passthroughTokens(required(options.baseUrl));
+  const readPolicy: RetryPolicy = {
+    ...READ_POLICY,
+    retries: options.getRetries ?? READ_POLICY.retries,
+    minTimeoutMs: options.retryMinTimeoutMs ?? READ_POLICY.minTimeoutMs,
+  };
 
-  async function once<T>(req: ConcurRequest, url: string): Promise<ConcurResponse<T>> {
-    const headers: Record<string, string> = { accept: "application/json", ...req.headers, authorization: req.caller.authorization };
-    if (req.caller.correlationId) headers[CORRELATION] = req.caller.correlationId;
+  /** One HTTP exchange; throws only for transport failures (coded), never for a status. */
+  async function exchange<T>(call: ConcurCall, url: string, authorization: string): Promise<ConcurResponse<T>> {
+    const headers: Record<string, string> = { accept: "application/json", ...call.headers, authorization };
+    if (call.caller.correlationId) headers[CORRELATION] = call.caller.correlationId;
     let payload: string | undefined;
-    if (req.body !== undefined) {
-      payload = JSON.stringify(req.body);
+    if (call.body !== undefined) {
+      payload = JSON.stringify(call.body);
       headers["content-type"] = "application/json";
     }
     const started = performance.now();
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      res = await undiciRequest(url, {
-        method: req.method,
-        headers,
-        body: payload,
-        dispatcher,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await undiciRequest(url, { method: call.method, headers, body: payload, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
       text = await res.body.text();
     } catch (error) {
-      throw transportError(error, req, timeoutMs, logger);
+      throw transportError(error, { method: call.method, path: call.path, correlationId: call.caller.correlationId }, timeoutMs, logger);
     }
     const responseHeaders = flattenHeaders(res.headers);
-    const correlationId = responseHeaders[CORRELATION] ?? req.caller.correlationId ?? "";
+    const correlationId = responseHeaders[CORRELATION] ?? call.caller.correlationId ?? "";
     const status = res.statusCode;
-    logger.debug({ method: req.method, path: req.path, status, ms: Math.round(performance.now() - started), correlationId }, "concur call");
+    logger.debug({ method: call.method, path: call.path, status, ms: Math.round(performance.now() - started), correlationId }, "concur call");
     let body: unknown;
     if (text.length > 0) {
       try {
         body = JSON.parse(text);
       } catch {
         if (status >= 200 && status < 300) {
-          throw new CodedError(ErrorCode.UPSTREAM_ERROR, `Concur answered ${req.method} with a body that is not JSON (HTTP ${status})`, {
+          throw new CodedError(ErrorCode.UPSTREAM_ERROR, `Concur answered ${call.method} with a body that is not JSON (HTTP ${status})`, {
             correlationId,
             upstreamStatus: status,
           });
@@ -99,31 +148,86 @@ export function createConcurHttp(options: ConcurHttpOptions): ConcurHttp {
         body = undefined; // error bodies that are not JSON (e.g. plain 503 pages) carry nothing we may pass on
       }
     }
-    if ((status < 200 || status >= 300) && req.throwOnError !== false) {
-      throw errorFromResponse({ method: req.method, status, body, headers: responseHeaders, correlationId });
-    }
-    return { status, body: body as T, headers: responseHeaders, correlationId, bytes: text.length };
+    return { status, body: body as T, headers: responseHeaders, correlationId, bytes: text.length, maybeApplied: false };
   }
 
+  const toError = (call: ConcurCall, res: ConcurResponse<unknown>) =>
+    errorFromResponse({ method: call.method, status: res.status, body: res.body, headers: res.headers, correlationId: res.correlationId, scopeHint: call.scopeHint });
+
   return {
-    baseUrl,
-    async request<T>(req: ConcurRequest): Promise<ConcurResponse<T>> {
-      const url = resolveHref(baseUrl, req.path);
-      if (req.method !== "GET" || getRetries <= 0) return once<T>(req, url);
-      return pRetry(() => once<T>(req, url), {
-        retries: getRetries,
-        minTimeout,
+    baseUrlFor: (companyId) => tokens.baseUrlFor(companyId),
+
+    async request<T>(call: ConcurCall): Promise<ConcurResponse<T>> {
+      const policy = call.retry ?? (call.method === "GET" ? readPolicy : NO_RETRY_POLICY);
+      const url = resolveHref(tokens.baseUrlFor(call.companyId), call.path);
+      const retryable = (error: unknown) =>
+        error instanceof CodedError && (error.code === ErrorCode.UPSTREAM_UNAVAILABLE || (policy.retryTimeouts === true && error.code === ErrorCode.UPSTREAM_TIMEOUT));
+      let maybeApplied = false;
+      let waits429 = 0;
+      let attempt = 0;
+      let renewedToken = false;
+
+      const attemptOnce = async (): Promise<ConcurResponse<T>> => {
+        attempt += 1;
+        if (attempt > 1) await call.pacing?.acquire();
+        for (;;) {
+          let res: ConcurResponse<T>;
+          try {
+            res = await exchange<T>(call, url, await tokens.authorizationFor(call.caller, call.companyId));
+          } catch (error) {
+            await call.pacing?.release();
+            // Network errors and timeouts may or may not have reached Concur.
+            if (retryable(error)) maybeApplied = true;
+            throw error;
+          }
+          await call.pacing?.release();
+          res.maybeApplied = maybeApplied;
+          if (res.status === 429 && waits429 < policy.max429Waits) {
+            waits429 += 1;
+            const wait = retryAfterMs(res.headers["retry-after"], policy.maxRetryAfterMs);
+            logger.warn({ method: call.method, path: call.path, waitMs: wait }, "concur answered 429; waiting Retry-After");
+            await sleep(wait);
+            await call.pacing?.acquire();
+            continue;
+          }
+          // A stored company token can be renewed once (managed mode); a caller's own token cannot.
+          if (res.status === 401 && !renewedToken && tokens.renewAfterUnauthorized && (await tokens.renewAfterUnauthorized(call.caller, call.companyId))) {
+            renewedToken = true;
+            await call.pacing?.acquire();
+            continue;
+          }
+          if (res.status >= 500) {
+            // A 5xx may have been applied before failing; a 412 on the next try then means "accepted".
+            maybeApplied = true;
+            throw toError(call, res);
+          }
+          if ((res.status < 200 || res.status >= 300) && call.throwOnError !== false) throw toError(call, res);
+          return res;
+        }
+      };
+
+      if (policy.retries <= 0) return attemptOnce();
+      return pRetry(attemptOnce, {
+        retries: policy.retries,
+        minTimeout: policy.minTimeoutMs,
+        maxTimeout: policy.maxTimeoutMs ?? 10_000,
         factor: 2,
         randomize: true,
-        shouldRetry: (error) => error instanceof CodedError && error.code === ErrorCode.UPSTREAM_UNAVAILABLE,
+        shouldRetry: retryable,
         onFailedAttempt: (error) => {
-          if (error.retriesLeft > 0 && error instanceof CodedError && error.code === ErrorCode.UPSTREAM_UNAVAILABLE) {
-            logger.warn({ method: req.method, path: req.path, attempt: error.attemptNumber, code: error.code, upstreamStatus: error.extensions.upstreamStatus }, "retrying concur GET");
+          if (error.retriesLeft > 0 && retryable(error)) {
+            const coded = error as unknown as CodedError;
+            logger.warn({ method: call.method, path: call.path, attempt: error.attemptNumber, code: coded.code, upstreamStatus: coded.extensions.upstreamStatus }, "retrying concur call");
           }
         },
       });
     },
   };
+}
+
+function required(baseUrl: string | undefined): string {
+  if (!baseUrl) throw new Error("createConcurClient needs `tokens` or `baseUrl`");
+  return baseUrl;
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -134,92 +238,4 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
-}
-
-interface UpstreamErrorBody {
-  errorCode?: unknown;
-  errorMessage?: unknown;
-  validationErrors?: unknown;
-}
-
-/**
- * Policy hook: turns a non-2xx Concur response into a coded error. Only safe fields leave: the upstream
- * `errorCode`, the correlation id, the status, and (for 400 only, since it describes the caller's own input)
- * the upstream message and validation error sources.
- */
-export function errorFromResponse(input: {
-  method: string;
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-  correlationId: string;
-}): CodedError {
-  const { method, status, headers, correlationId } = input;
-  const body = (input.body && typeof input.body === "object" ? input.body : {}) as UpstreamErrorBody;
-  const ext: SafeExtensions = { upstreamStatus: status };
-  if (correlationId) ext.correlationId = correlationId;
-  if (typeof body.errorCode === "string" && body.errorCode.length <= 200) ext.upstreamErrorCode = body.errorCode;
-  const ref = correlationId ? ` (concur-correlationid ${correlationId})` : "";
-  switch (status) {
-    case 400: {
-      const detail = validationSummary(body);
-      const message = typeof body.errorMessage === "string" && body.errorMessage ? clip(body.errorMessage) : "Concur rejected the request as invalid";
-      return new CodedError(ErrorCode.BAD_USER_INPUT, detail ? `${message}: ${detail}` : message, ext);
-    }
-    case 401:
-      return new CodedError(ErrorCode.UNAUTHENTICATED, "Concur rejected the bearer token: send a valid company access token in the Authorization header", ext);
-    case 403: {
-      const scope = method === "GET" ? "spend.accountingintegration.read" : "spend.accountingintegration.write";
-      return new CodedError(ErrorCode.FORBIDDEN, `Concur refused access: the token must be a company token for this company with scope ${scope}${ref}`, ext);
-    }
-    case 404:
-      return new CodedError(ErrorCode.NOT_FOUND, `Concur found nothing at this address: check companyId, erpId and requestId${ref}`, ext);
-    case 412:
-      return new CodedError(ErrorCode.CONFLICT, `Concur refused the request because its request id (If-None-Match) was already used${ref}`, ext);
-    case 429: {
-      const retryAfter = retryAfterSeconds(headers["retry-after"]);
-      if (retryAfter !== undefined) ext.retryAfterSeconds = retryAfter;
-      return new CodedError(ErrorCode.RATE_LIMITED, `Concur rate limit reached; retry after ${retryAfter ?? 1} s${ref}`, ext);
-    }
-    default:
-      if (status >= 500) return new CodedError(ErrorCode.UPSTREAM_UNAVAILABLE, `Concur is unavailable (HTTP ${status}); try again later${ref}`, ext);
-      return new CodedError(ErrorCode.UPSTREAM_ERROR, `Concur answered with unexpected HTTP ${status}${ref}`, ext);
-  }
-}
-
-function validationSummary(body: UpstreamErrorBody): string {
-  if (!Array.isArray(body.validationErrors)) return "";
-  const parts: string[] = [];
-  for (const item of body.validationErrors.slice(0, 10)) {
-    if (!item || typeof item !== "object") continue;
-    const { source, errorMessage, errorCode } = item as Record<string, unknown>;
-    const what = typeof errorMessage === "string" ? errorMessage : typeof errorCode === "string" ? errorCode : "invalid";
-    parts.push(typeof source === "string" ? `${clip(source, 100)}: ${clip(what, 200)}` : clip(what, 200));
-  }
-  return parts.join("; ");
-}
-
-function clip(text: string, max = 500): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-function retryAfterSeconds(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-function transportError(error: unknown, req: ConcurRequest, timeoutMs: number, logger: Logger): CodedError {
-  if (error instanceof CodedError) return error;
-  const err = error as { name?: string; code?: string; message?: string };
-  const ext: SafeExtensions = {};
-  if (req.caller.correlationId) ext.correlationId = req.caller.correlationId;
-  if (err?.name === "TimeoutError" || err?.code === "UND_ERR_HEADERS_TIMEOUT" || err?.code === "UND_ERR_BODY_TIMEOUT" || err?.code === "UND_ERR_CONNECT_TIMEOUT") {
-    return new CodedError(ErrorCode.UPSTREAM_TIMEOUT, `Concur did not answer ${req.method} within ${timeoutMs} ms; try again later`, ext);
-  }
-  logger.warn({ method: req.method, path: req.path, errCode: err?.code, errName: err?.name }, "concur transport error");
-  return new CodedError(ErrorCode.UPSTREAM_UNAVAILABLE, "Concur could not be reached; try again later", ext);
 }

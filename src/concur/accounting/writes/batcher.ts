@@ -1,15 +1,17 @@
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterQueue, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
 import { CodedError, ErrorCode, badInput } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
 import { MAX_PATCH_BYTES, MAX_RECORD_BYTES, PACING_MARGIN_MS, PATCH_INTERVAL_MS } from "./limits.js";
 import { jsonBytes, planPatchBatches, type PlanOp, type PlannedPatch } from "./plan.js";
-import { deriveRequestId, isUuid, newRequestId, sendWrite, type RetryPolicy } from "./send.js";
-import type { PatchSender, RejectedRecord, RequestStatus, WriteOp, WriteResult, WriteTarget, WriteType } from "./types.js";
+import type { ConcurClient } from "../../client/pipeline.js";
+import { deriveRequestId, isUuid, newRequestId, sendWrite, type WriteRetryOptions } from "./send.js";
+import type { RejectedRecord, RequestStatus, WriteOp, WriteResult, WriteTarget, WriteType } from "./types.js";
 
 /** Options of {@link createWriteBatcher}. */
 export interface WriteBatcherOptions {
-  sender: PatchSender;
+  /** The Concur client pipeline every write goes through. */
+  client: ConcurClient;
   logger?: Logger;
   /**
    * Quiet time that closes the first batching window of an idle key, ms: the window stays open while writes
@@ -32,8 +34,8 @@ export interface WriteBatcherOptions {
   maxPatchBytes?: number;
   /** Default MAX_RECORD_BYTES. */
   maxRecordBytes?: number;
-  /** Retries of 5xx / network errors / 429 per write; see {@link RetryPolicy}. */
-  retry?: RetryPolicy;
+  /** Tuning of the idempotent-write retry policy (5xx / network errors / timeouts / 429). */
+  retry?: WriteRetryOptions;
   /** Called after each accepted write (cache invalidation). Errors are logged, never surfaced. */
   onWritten?: (companyId: string, erpId: string, type: WriteType) => void | Promise<void>;
 }
@@ -101,7 +103,7 @@ interface KeyQueue {
  * all callers and, with Redis, by all replicas.
  */
 export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
-  const { sender, logger } = options;
+  const { client, logger } = options;
   const windowMs = options.batchWindowMs ?? 25;
   const intervalMs = options.intervalMs ?? PATCH_INTERVAL_MS + PACING_MARGIN_MS;
   const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? intervalMs);
@@ -188,23 +190,17 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
       if (closed) close(); // draining: no point waiting for company
     });
     while (queue.entries.length > 0) {
-      let release = await pacer.acquire(queue.paceKey);
-      const slot = {
-        acquire: async () => {
-          release = await pacer.acquire(queue.paceKey);
-        },
-        release: () => release(),
-      };
+      const slot = await heldSlot(pacer, queue.paceKey);
       try {
         await sendNext(queue, slot);
       } finally {
-        await release();
+        await slot.dispose();
       }
     }
   }
 
   /** Plans what is queued now and sends the first body; the rest stays queued for the next slot. */
-  async function sendNext(queue: KeyQueue, slot: { acquire(): Promise<void>; release(): Promise<void> }): Promise<void> {
+  async function sendNext(queue: KeyQueue, slot: PacingSlot): Promise<void> {
     const head = queue.entries[0]!;
     // A caller-supplied request id maps to exactly that caller's records: such an entry goes alone.
     const batch = head.requestId ? [head] : takeWhile(queue.entries, (e) => !e.requestId);
@@ -226,7 +222,7 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
 
     let request: RequestStatus;
     try {
-      request = await sendWrite(sender, { method, caller: target.caller, companyId: target.companyId, erpId: target.erpId, type: target.type, body: patch.body }, {
+      request = await sendWrite(client, { method, caller: target.caller, companyId: target.companyId, erpId: target.erpId, type: target.type, body: patch.body }, {
         ...options.retry,
         requestId,
         callerSuppliedId: Boolean(head.requestId),
@@ -378,94 +374,4 @@ function combineTooLarge(errors: CodedError[]): CodedError {
   const shown = errors.slice(0, 10).map((e) => e.message);
   const more = errors.length > 10 ? `; and ${errors.length - 10} more` : "";
   return new CodedError(ErrorCode.PAYLOAD_TOO_LARGE, `${shown.join("; ")}${more}`, { recordIds: errors.map((e) => e.extensions.recordId) });
-}
-
-/**
- * Millisecond-precision fixed window for Redis. The stock script uses `EX` with the duration floored to whole
- * seconds (1.05 s would become 1 s and lose the pacing margin); this one reads the configured duration
- * (ARGV[4], seconds, fractional allowed) and uses `PX`. Same contract: returns {consumed, pttl}.
- */
-const PX_INCR_TTL_LUA = `local ms = math.ceil(tonumber(ARGV[4]) * 1000) \
-redis.call('set', KEYS[1], 0, 'PX', ms, 'NX') \
-local consumed = redis.call('incrby', KEYS[1], ARGV[1]) \
-local ttl = redis.call('pttl', KEYS[1]) \
-if ttl == -1 then \
-  redis.call('pexpire', KEYS[1], ms) \
-  ttl = ms \
-end \
-return {consumed, ttl}`;
-
-/** Gives back a pacing slot; idempotent (a second call does nothing). */
-export type ReleaseSlot = () => Promise<void>;
-
-/**
- * Paces calls per key. `acquire(key)` resolves when the caller may send (FIFO, never rejected) and returns the
- * slot's release; until it is released no other caller of this process gets the key, and after it is released
- * the next call waits `intervalMs` more. Measuring the gap from the END of the previous call, not its start,
- * means a slow 4 MB upload or a retry cannot bring two calls closer than the interval at the upstream.
- * With Redis the interval also holds across replicas (RateLimiterRedis + RateLimiterQueue).
- */
-export interface Pacer {
-  acquire(key: string): Promise<ReleaseSlot>;
-}
-
-export function createPacer(options: { intervalMs: number; redis?: Redis; keyPrefix: string }): Pacer {
-  const duration = options.intervalMs / 1000;
-  const memory = new RateLimiterMemory({ points: 1, duration, keyPrefix: options.keyPrefix });
-  const redisLimiter = options.redis
-    ? new RateLimiterRedis({
-        storeClient: options.redis,
-        points: 1,
-        duration,
-        keyPrefix: options.keyPrefix,
-        customIncrTtlLuaScript: PX_INCR_TTL_LUA,
-        insuranceLimiter: memory,
-      })
-    : undefined;
-  const limiter: RateLimiterAbstract = redisLimiter ?? memory;
-  const queue = new RateLimiterQueue(limiter, { maxQueueSize: Number.MAX_SAFE_INTEGER });
-  /** Tail of the in-process FIFO of holders per key. */
-  const tails = new Map<string, Promise<void>>();
-
-  /** Marks `key` as used (1 of 1 points) for `ms` from now. */
-  const hold = async (key: string, ms: number) => {
-    if (options.redis && redisLimiter) {
-      try {
-        await options.redis.set(redisLimiter.getKey(key), "1", "PX", Math.ceil(ms));
-        return;
-      } catch {
-        // Redis down: the insurance (in-memory) limiter is the one consulted now.
-      }
-    }
-    await memory.set(key, 1, ms / 1000);
-  };
-
-  return {
-    async acquire(key) {
-      const previous = tails.get(key) ?? Promise.resolve();
-      let unlock!: () => void;
-      const mine = new Promise<void>((resolve) => (unlock = resolve));
-      const tail = previous.then(() => mine);
-      tails.set(key, tail);
-      await previous;
-      let released = false;
-      const release: ReleaseSlot = async () => {
-        if (released) return;
-        released = true;
-        try {
-          await hold(key, options.intervalMs);
-        } finally {
-          if (tails.get(key) === tail) tails.delete(key);
-          unlock();
-        }
-      };
-      try {
-        await queue.removeTokens(1, key);
-      } catch (error) {
-        await release();
-        throw error;
-      }
-      return release;
-    },
-  };
 }

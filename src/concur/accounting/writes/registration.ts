@@ -1,74 +1,38 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
-import pRetry, { AbortError } from "p-retry";
-import { CodedError, ErrorCode } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
-import { errorFromResponse } from "../../client/pipeline.js";
-import { createPacer } from "./batcher.js";
+import type { Caller } from "../../client/caller.js";
+import { createPacer, heldSlot } from "../../client/pacing.js";
+import { IDEMPOTENT_WRITE_POLICY, SEND_ONCE_POLICY, type ConcurCall, type ConcurClient } from "../../client/pipeline.js";
+import { errorFromResponse } from "../../client/errors.js";
+import { ACCOUNTING_SCOPES, accountingPaths } from "../paths.js";
+import type { ErpPackage, ErpRegistrationBody, ErpUpdateBody } from "../wire.js";
 import { PACING_MARGIN_MS, REGISTER_INTERVAL_MS } from "./limits.js";
-import { erpPath, retryAfterMs, type RetryPolicy } from "./send.js";
-import type { PatchSender, SenderRequest, SenderResponse, WriteCaller } from "./types.js";
+import { definedOnly, type WriteRetryOptions } from "./send.js";
 
-/** PostingOption (spec 1.1). */
-export interface PostingOptionInput {
-  postingCode: string;
-  postingName: string;
-  availableForOutOfPocketExpenses?: boolean;
-  configurationFields?: Array<{ configurationFieldType: string; isRequired?: boolean }>;
-}
-
-/** Body of POST /erps (spec 1.1 ErpPackage without erpId). */
-export interface ErpRegistrationInput {
-  partnerAppName: string;
-  erpName: string;
-  externalErpId: string;
-  features?: string[];
-  postingOptions?: PostingOptionInput[];
-}
-
-/**
- * Body of PATCH /erps/{erpId}. Concur replaces `features` and `postingOptions` WHOLESALE, so both are required:
- * send every active flag and every posting option each time (an omitted one is removed).
- */
-export interface ErpUpdateInput {
-  features: string[];
-  postingOptions: PostingOptionInput[];
-  partnerAppName?: string;
-  erpName?: string;
-  externalErpId?: string;
-}
-
-/** ErpPackage as answered by Concur. */
-export interface ErpPackageWire {
-  erpId: string;
-  partnerAppName: string;
-  erpName: string;
-  externalErpId: string;
-  features: string[];
-  postingOptions: PostingOptionInput[];
-  [key: string]: unknown;
-}
+/** ErpPackage as answered by Concur (`erpId` always present in answers). */
+export type ErpPackageWire = ErpPackage & { erpId: string };
 
 export interface RegistrationOptions {
-  sender: PatchSender;
+  /** The Concur client pipeline. */
+  client: ConcurClient;
   logger?: Logger;
   /** Minimum gap between two registrations of one company, ms. Default REGISTER_INTERVAL_MS + PACING_MARGIN_MS. */
   intervalMs?: number;
   /** Shared Redis: the per-company registration pace then holds across replicas. Default in-process. */
   redis?: Redis;
-  /** Retries of update/unregister on 5xx / network errors, and 429 waits for all three. */
-  retry?: RetryPolicy;
+  /** Tuning of update/unregister retries on 5xx / network errors, and of 429 waits for all three. */
+  retry?: WriteRetryOptions;
   /** Called after each successful register/update/unregister (cache invalidation). Errors are logged, never surfaced. */
   onChanged?: (companyId: string, erpId: string) => void | Promise<void>;
 }
 
 export interface RegistrationClient {
   /** POST /erps. Queued per company so registrations leave at least a minute apart; waits out 429s; never fails on the limit. */
-  register(caller: WriteCaller, companyId: string, erp: ErpRegistrationInput): Promise<ErpPackageWire>;
+  register(caller: Caller, companyId: string, erp: ErpRegistrationBody): Promise<ErpPackageWire>;
   /** PATCH /erps/{erpId}; `features` and `postingOptions` replace the stored ones wholesale. */
-  update(caller: WriteCaller, companyId: string, erpId: string, update: ErpUpdateInput): Promise<ErpPackageWire>;
+  update(caller: Caller, companyId: string, erpId: string, update: ErpUpdateBody): Promise<ErpPackageWire>;
   /** DELETE /erps/{erpId}: removes the integration and all ERP data Concur cached for it. */
-  unregister(caller: WriteCaller, companyId: string, erpId: string): Promise<void>;
+  unregister(caller: Caller, companyId: string, erpId: string): Promise<void>;
   /** Waits for every call queued or in flight (graceful stop). */
   drain(): Promise<void>;
 }
@@ -77,56 +41,22 @@ export interface RegistrationClient {
 export type Registrar = RegistrationClient;
 export const createRegistrar = (options: RegistrationOptions): Registrar => createRegistrationClient(options);
 
-const RETRYABLE = new Set<string>([ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_TIMEOUT]);
-
 export function createRegistrationClient(options: RegistrationOptions): RegistrationClient {
-  const { sender, logger } = options;
-  const retry = options.retry ?? {};
+  const { client, logger } = options;
+  const tuning = definedOnly(options.retry ?? {});
   const pacer = createPacer({
     intervalMs: options.intervalMs ?? REGISTER_INTERVAL_MS + PACING_MARGIN_MS,
     redis: options.redis,
     keyPrefix: "concur-graph:pace:register",
   });
 
-  const toError = (req: SenderRequest, res: SenderResponse) =>
-    errorFromResponse({ method: req.method, status: res.status, body: res.body, headers: res.headers, correlationId: res.correlationId ?? "" });
-
-  /**
-   * Sends, waiting out 429s (Retry-After); returns the first non-429 response. With `paceKey` every send
-   * takes a pacing slot first and gives it back when the response arrives.
-   */
-  async function sendThrough429(req: SenderRequest, paceKey?: string): Promise<SenderResponse> {
-    for (let waits = 0; ; waits += 1) {
-      const release = paceKey !== undefined ? await pacer.acquire(paceKey) : undefined;
-      let res: SenderResponse;
-      try {
-        res = await sender.send(req);
-      } finally {
-        await release?.();
-      }
-      if (res.status !== 429) return res;
-      if (waits >= (retry.max429Waits ?? 10)) throw toError(req, res);
-      const wait = retryAfterMs(res.headers["retry-after"], retry.maxRetryAfterMs);
-      logger?.warn({ method: req.method, path: req.path, waitMs: wait }, "concur answered 429; waiting Retry-After");
-      await sleep(wait);
-    }
-  }
-
-  /** Idempotent calls: 5xx / network errors / timeouts retried with backoff. */
-  function withRetries<T>(fn: (attempt: number) => Promise<T>): Promise<T> {
-    let attempt = 0;
-    return pRetry(
-      async () => {
-        attempt += 1;
-        try {
-          return await fn(attempt);
-        } catch (error) {
-          if (error instanceof CodedError && !RETRYABLE.has(error.code)) throw new AbortError(error);
-          throw error;
-        }
-      },
-      { retries: retry.retries ?? 4, minTimeout: retry.minTimeoutMs ?? 500, maxTimeout: retry.maxTimeoutMs ?? 10_000, factor: 2, randomize: true },
-    );
+  /** Sends one /erps call: 2xx -> the answer; anything else -> its coded error. */
+  async function send<T>(call: ConcurCall): Promise<T> {
+    const res = await client.request<T>({ ...call, throwOnError: false, scopeHint: ACCOUNTING_SCOPES.write });
+    if (res.status >= 200 && res.status < 300) return res.body;
+    // A DELETE answered 404 after a try that may have gone through: the delete already happened.
+    if (call.method === "DELETE" && res.status === 404 && res.maybeApplied) return res.body;
+    throw errorFromResponse({ method: call.method, status: res.status, body: res.body, headers: res.headers, correlationId: res.correlationId, scopeHint: ACCOUNTING_SCOPES.write });
   }
 
   const inFlight = new Set<Promise<unknown>>();
@@ -151,54 +81,33 @@ export function createRegistrationClient(options: RegistrationOptions): Registra
     return promise;
   }
 
-  const client = {
+  const calls = {
     async register(caller, companyId, erp) {
-      const paceKey = companyId;
-      const req: SenderRequest = {
-        method: "POST",
-        path: `/accountingintegration/v4/companies/${encodeURIComponent(companyId)}/erps`,
-        caller,
-        body: { ...erp, features: erp.features ?? [], postingOptions: erp.postingOptions ?? [] },
-      };
-      // Not retried on 5xx: POST /erps has no idempotency key, and a retry could register twice.
-      const res = await sendThrough429(req, paceKey);
-      if (res.status >= 200 && res.status < 300) return res.body as ErpPackageWire;
-      throw toError(req, res);
+      // Not retried on 5xx: POST /erps has no idempotency key, and a retry could register twice. Paced per company.
+      const slot = await heldSlot(pacer, companyId);
+      try {
+        const body = { ...erp, features: erp.features ?? [], postingOptions: erp.postingOptions ?? [] };
+        const path = accountingPaths.erps(companyId);
+        return await send<ErpPackageWire>({ method: "POST", path, caller, companyId, body, retry: { ...SEND_ONCE_POLICY, ...tuning, retries: 0 }, pacing: slot });
+      } finally {
+        await slot.dispose();
+      }
     },
 
     async update(caller, companyId, erpId, update) {
-      const req: SenderRequest = { method: "PATCH", path: erpPath(companyId, erpId), caller, body: update };
-      return withRetries(async () => {
-        const res = await sendThrough429(req);
-        if (res.status >= 200 && res.status < 300) return res.body as ErpPackageWire;
-        throw toError(req, res);
-      });
+      const path = accountingPaths.erp(companyId, erpId);
+      return send<ErpPackageWire>({ method: "PATCH", path, caller, companyId, body: update, retry: { ...IDEMPOTENT_WRITE_POLICY, ...tuning } });
     },
 
     async unregister(caller, companyId, erpId) {
-      const req: SenderRequest = { method: "DELETE", path: erpPath(companyId, erpId), caller };
-      let maybeApplied = false;
-      return withRetries(async () => {
-        let res: SenderResponse;
-        try {
-          res = await sendThrough429(req);
-        } catch (error) {
-          maybeApplied = true;
-          throw error;
-        }
-        if (res.status >= 200 && res.status < 300) return;
-        // A 404 after a try that may have gone through means the delete already happened.
-        if (res.status === 404 && maybeApplied) return;
-        if (res.status >= 500) maybeApplied = true;
-        throw toError(req, res);
-      });
+      await send({ method: "DELETE", path: accountingPaths.erp(companyId, erpId), caller, companyId, retry: { ...IDEMPOTENT_WRITE_POLICY, ...tuning } });
     },
   } satisfies Omit<RegistrationClient, "drain">;
 
   return {
-    register: (caller, companyId, erp) => track(companyId, (r) => r.erpId, () => client.register(caller, companyId, erp)),
-    update: (caller, companyId, erpId, update) => track(companyId, () => erpId, () => client.update(caller, companyId, erpId, update)),
-    unregister: (caller, companyId, erpId) => track(companyId, () => erpId, () => client.unregister(caller, companyId, erpId)),
+    register: (caller, companyId, erp) => track(companyId, (r) => r.erpId, () => calls.register(caller, companyId, erp)),
+    update: (caller, companyId, erpId, update) => track(companyId, () => erpId, () => calls.update(caller, companyId, erpId, update)),
+    unregister: (caller, companyId, erpId) => track(companyId, () => erpId, () => calls.unregister(caller, companyId, erpId)),
     async drain() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },

@@ -32,16 +32,9 @@ export type WriteOp =
   | { kind: "delete"; ids: string[] }
   | { kind: "replaceAll"; records: WireRecord[] };
 
-/** `RequestStatus` as answered by the 202 of a data write (spec 1.4), plus the ids it belongs to. */
-export interface RequestStatus {
-  requestId: string;
-  status: "PROCESSING" | "SUCCESS" | "PARTIAL" | "ERROR" | string;
-  companyId: string;
-  erpId: string;
-  links?: unknown;
-  _links?: unknown;
-  [key: string]: unknown;
-}
+/** `RequestStatus` of a data write (spec 1.4), with the ids it belongs to. */
+export type { WriteRequestStatus as RequestStatus } from "./send.js";
+import type { WriteRequestStatus as RequestStatus } from "./send.js";
 
 /** A record refused before sending (over the per-record limit). */
 export interface RejectedRecord {
@@ -60,32 +53,4 @@ export interface WriteResult {
   sentIds: string[];
   /** This caller's records refused before sending; empty when all went. */
   rejected: RejectedRecord[];
-}
-
-/** A response as seen by the write side; header names lower-case. */
-export interface SenderResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** Parsed JSON body, or undefined when empty / not JSON. */
-  body: unknown;
-  /** Upstream `concur-correlationid`, when known. */
-  correlationId?: string;
-}
-
-export interface SenderRequest {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Path from the host root, e.g. `/accountingintegration/v4/companies/…/accounts`. */
-  path: string;
-  caller: WriteCaller;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/**
- * The one I/O dependency of the write side: send a request, return status/headers/body,
- * never throw for HTTP statuses (only for network failures and timeouts). `senderFromConcurHttp`
- * adapts the shared http client; tests may pass any implementation.
- */
-export interface PatchSender {
-  send(request: SenderRequest): Promise<SenderResponse>;
 }
