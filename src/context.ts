@@ -1,7 +1,7 @@
-import { callerFromAuthorization, type Caller } from "./concur/index.js";
-import { createRequestLoaders, type RequestLoaders } from "./concur/index.js";
+import { callerFromAuthorization, createRequestLoaders, type Caller, type RequestLoaders } from "./concur/index.js";
 import { CodedError, ErrorCode } from "./errors.js";
 import type { Services } from "./services/index.js";
+import type { OperationWrites } from "./services/operation-writes.js";
 
 /** Per-operation context, for HTTP requests and WebSocket subscriptions alike. */
 export interface GatewayContext {
@@ -12,6 +12,8 @@ export interface GatewayContext {
   requireCaller(): Caller;
   /** Per-operation DataLoaders (federation references), built on first use. */
   loaders(): RequestLoaders;
+  /** The write fields of this operation already queued (see services/operation-writes.ts). */
+  operationWrites: OperationWrites;
 }
 
 const MISSING_TOKEN =
@@ -33,5 +35,6 @@ export function contextFromAuthorization(
     services,
     requireCaller,
     loaders: () => (loaders ??= createRequestLoaders(services.reader, requireCaller())),
+    operationWrites: {},
   };
 }

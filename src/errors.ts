@@ -4,6 +4,8 @@ import type { Logger } from "./logger.js";
 
 /** Stable error codes in `extensions.code`; clients switch on these, never on messages. */
 export enum ErrorCode {
+  /** The HTTP request itself is not a GraphQL request (unreadable body, wrong content type). */
+  BAD_REQUEST = "BAD_REQUEST",
   BAD_USER_INPUT = "BAD_USER_INPUT",
   UNAUTHENTICATED = "UNAUTHENTICATED",
   FORBIDDEN = "FORBIDDEN",
@@ -71,4 +73,9 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, errorId },
     };
   };
+}
+
+/** A GraphQL-shaped JSON error body for answers given outside execution (the HTTP edge). */
+export function errorBody(code: ErrorCode, message: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }

@@ -9,7 +9,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
-import { createErrorFormatter } from "./errors.js";
+import { createErrorFormatter, errorBody, ErrorCode } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
@@ -65,7 +65,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     postGraphQL(req, res).catch((err: unknown) => {
       logger.error({ err }, "GraphQL request failed outside execution");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] }));
+      res.end(errorBody(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error"));
     });
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
@@ -117,7 +117,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.json({ status: lifecycle.state === "started" ? "ok" : lifecycle.state });
   });
   // The webhook reads its raw body itself (the signature covers the exact bytes): no body parser before it.
-  app.post(config.webhook.path, services.webhookHandler);
+  // Every method reaches the handler, which answers 405 to anything but POST (express would answer 404).
+  app.all(config.webhook.path, services.webhookHandler);
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   const page = graphiqlPage(GRAPHQL_PATH, options.graphiql ?? {});
   app.get(GRAPHQL_PATH, (req, res, next) => (wantsGraphiQL(req) ? page(req, res) : next()));
@@ -191,7 +192,7 @@ function isGraphQLPath(url: string | undefined): boolean {
 /** New operations during a graceful stop: refused, so the instance drains (writes already queued still finish). */
 function refuseWhileStopping(res: ServerResponse): void {
   res.writeHead(503, { "content-type": "application/json", connection: "close" });
-  res.end(JSON.stringify({ errors: [{ message: "The gateway is shutting down; retry on another instance.", extensions: { code: "SHUTTING_DOWN" } }] }));
+  res.end(errorBody(ErrorCode.SHUTTING_DOWN, "The gateway is shutting down; retry on another instance."));
 }
 
 function readAuthorization(params: Record<string, unknown> | undefined): string | undefined {

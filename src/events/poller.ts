@@ -1,3 +1,4 @@
+import { ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { isFinalStatus, REQUEST_STATUS_VALUES, type RequestStatusValue } from "../concur/index.js";
 import type { RequestKey, RequestStatusTracker } from "./request-status.js";
@@ -43,7 +44,7 @@ interface Entry {
 }
 
 // Errors that polling again cannot fix (token revoked, request gone).
-const FATAL_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT"]);
+const FATAL_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.BAD_USER_INPUT]);
 const codeOf = (error: unknown): string | undefined => {
   const ext = (error as { extensions?: { code?: unknown } } | null)?.extensions;
   return typeof ext?.code === "string" ? ext.code : undefined;

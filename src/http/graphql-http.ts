@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
+import { errorBody, ErrorCode } from "../errors.js";
 import type { QueryCompiler } from "./executor.js";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -30,7 +31,7 @@ export function graphqlPostHandler<TContext extends BaseContext>(
     } catch (error) {
       const status = error instanceof BodyError ? error.status : 400;
       res.writeHead(status, { "content-type": "application/json" }).end(
-        JSON.stringify({ errors: [{ message: (error as Error).message, extensions: { code: "BAD_REQUEST" } }] }),
+        errorBody(ErrorCode.BAD_REQUEST, (error as Error).message),
       );
       return;
     }

@@ -19,7 +19,7 @@ export class RegistrationResolver {
     const body = fromErpRegistrationInput(input);
     const invalid = problemsToError(validateErpPackage(body, "input"));
     if (invalid) throw invalid;
-    return toErpIntegration(companyId, await services.registrar.register(requireCaller(), companyId, body as never));
+    return toErpIntegration(companyId, await services.registrar.register(requireCaller(), companyId, body));
   }
 
   @Mutation(() => ErpIntegration, {
@@ -34,7 +34,7 @@ export class RegistrationResolver {
     const body = fromErpUpdateInput(input);
     const invalid = problemsToError(validateErpPackage(body, "input", { update: true }));
     if (invalid) throw invalid;
-    return toErpIntegration(companyId, await services.registrar.update(requireCaller(), companyId, erpId, body as never), erpId);
+    return toErpIntegration(companyId, await services.registrar.update(requireCaller(), companyId, erpId, body), erpId);
   }
 
   @Mutation(() => Boolean, { description: "Removes the ERP integration and all ERP data Concur cached for it. Returns true when done." })

@@ -7,7 +7,7 @@ import { callerFromAuthorization } from "../../src/concur/client/caller.js";
 import { createConcurClient } from "../../src/concur/client/pipeline.js";
 import { createPageCache } from "../../src/concur/client/page-cache.js";
 import { createConcurReader, type ConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
-import type { Account, ProcessingError } from "../../src/concur/accounting/wire.js";
+import type { Account, ProcessingError } from "../../src/concur/accounting/wire/index.js";
 import { waitFor } from "../helpers/wait.js";
 import { DEMO, SCOPE_READ, type RunningEmulator } from "../../src/emulator/index.js";
 import { startEmulator } from "../helpers/emulator.js";

@@ -9,7 +9,7 @@ import { callerFromAuthorization } from "../../src/concur/client/caller.js";
 import { createConcurClient, type ConcurClient } from "../../src/concur/client/pipeline.js";
 import { createPageCache } from "../../src/concur/client/page-cache.js";
 import { createConcurReader, type ConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
-import type { Account } from "../../src/concur/accounting/wire.js";
+import type { Account } from "../../src/concur/accounting/wire/index.js";
 
 const LIST = "/accountingintegration/v4/companies/c1/erps/e1/accounts";
 const TOTAL = 95;

@@ -23,7 +23,7 @@ import {
   transactionTypeFromWire,
   transactionTypeToWire,
 } from "../../src/concur/accounting/mappers.js";
-import type * as wire from "../../src/concur/accounting/wire.js";
+import type * as wire from "../../src/concur/accounting/wire/index.js";
 import {
   AccountingObjectType,
   AccountType,

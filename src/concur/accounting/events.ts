@@ -2,6 +2,7 @@
  * Typed parsing of ESS events of the Accounting Integration topic (spec section 2.1).
  * Pure: no I/O, no logging. Throws {@link EssEventError} (-> HTTP 400) when the body is not an event of our topic.
  */
+import { linkHref, STATUS_LINK_KEYS } from "../client/links.js";
 
 export const ACCOUNTING_TOPIC = "public.concur.spend.accountingintegration";
 
@@ -88,22 +89,6 @@ function optStr(obj: Obj, key: string): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** Accepts `_links` or `links`, HAL object `{rel: {href}}` or array `[{rel, href}]` (spec Q2). */
-export function linkHref(obj: Obj, rel: string): string | undefined {
-  for (const key of ["_links", "links"]) {
-    const links = obj[key];
-    if (isObj(links)) {
-      const link = links[rel];
-      if (isObj(link) && typeof link.href === "string") return link.href;
-      if (typeof link === "string") return link;
-    } else if (Array.isArray(links)) {
-      const link = links.find((l) => isObj(l) && l.rel === rel);
-      if (isObj(link) && typeof link.href === "string") return link.href;
-    }
-  }
-  return undefined;
-}
-
 function parseRequestStatus(data: unknown): RequestStatusUpdate {
   if (!isObj(data)) throw new EssEventError("facts.data must be a RequestStatus object for data.statusUpdated");
   const requestId = str(data, "requestId", "facts.data.");
@@ -112,8 +97,8 @@ function parseRequestStatus(data: unknown): RequestStatusUpdate {
     throw new EssEventError(`facts.data.status must be one of ${REQUEST_STATUS_VALUES.join(", ")}, got ${JSON.stringify(status)}`);
   }
   const update: RequestStatusUpdate = { requestId, status: status as RequestStatusValue };
-  const errorsHref = linkHref(data, "errors");
-  const selfHref = linkHref(data, "self");
+  const errorsHref = linkHref(data, "errors", STATUS_LINK_KEYS);
+  const selfHref = linkHref(data, "self", STATUS_LINK_KEYS);
   if (errorsHref !== undefined) update.errorsHref = errorsHref;
   if (selfHref !== undefined) update.selfHref = selfHref;
   return update;

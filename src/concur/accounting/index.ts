@@ -9,4 +9,4 @@ export { createWriteBatcher, type WriteBatcher, type WriteBatcherOptions } from 
 export { createRegistrar, createRegistrationClient, type Registrar } from "./writes/registration.js";
 export { problemsToError, validateAccount, validateAll, validateErpPackage, validateId, validateListName, validateTaxData, validateVendor, type Problem } from "./writes/validate.js";
 export type { WireRecord, WriteOp, WriteResult, WriteType, WriteTarget } from "./writes/types.js";
-export type { ListMapping as WireListMapping } from "./wire.js";
+export type { ListMapping as WireListMapping } from "./wire/index.js";

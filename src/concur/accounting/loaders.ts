@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { Caller } from "../client/caller.js";
 import type { ConcurReader, ErpDataType, ErpRecordByType } from "./reader.js";
-import type { ErpPackage, RequestStatus } from "./wire.js";
+import type { ErpPackage, RequestStatus } from "./wire/index.js";
 
 /**
  * Per-operation DataLoaders for federation `_entities`: N representations of one type become the fewest

@@ -46,7 +46,7 @@ import type { TaxData, TaxStateEntry } from "../../schema/tax-data.type.js";
 import type { TaxDataInput } from "../../schema/tax-data.input.js";
 import type { Address, Vendor } from "../../schema/vendor.type.js";
 import type { AddressInput, VendorInput } from "../../schema/vendor.input.js";
-import type * as wire from "./wire.js";
+import type * as wire from "./wire/index.js";
 
 // ---------------------------------------------------------------- enum helpers
 

@@ -6,7 +6,7 @@ import { scopes, type PageCache } from "../client/page-cache.js";
 import { followNextLinks, type CachedPage } from "../client/paging.js";
 import type { ConcurClient } from "../client/pipeline.js";
 import { accountingPaths as paths, type ErpDataType } from "./paths.js";
-import type { Account, ErpPackage, ListName, MappingsResponse, ProcessingError, RequestStatus, TaxData, Vendor } from "./wire.js";
+import type { Account, ErpPackage, ListName, MappingsResponse, ProcessingError, RequestStatus, TaxData, Vendor } from "./wire/index.js";
 
 /** Record type of each ERP data list. */
 export interface ErpRecordByType {

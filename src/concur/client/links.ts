@@ -1,15 +1,62 @@
 import { CodedError, ErrorCode } from "../../errors.js";
 
+// Link shapes Concur documents (spec §1.5); used by every API that pages with links.
+/** HAL-style link object, as every JSON example shows it. */
+export interface HrefLink {
+  href: string;
+}
+
+/** Spring-HATEOAS link, as the schema text and swagger `Link` describe it. */
+export interface RelLink {
+  rel: string;
+  href: string;
+  hreflang?: string;
+  media?: string;
+  title?: string;
+  type?: string;
+  deprecation?: string;
+  profile?: string;
+  name?: string;
+}
+
+/** Both documented link shapes: `{next: {href}}` (examples) or `[{rel, href}]` (schema). */
+export type LinksShape = Record<string, HrefLink> | RelLink[];
+
+/** Link relations the docs use. */
+export type LinkRel = "self" | "errors" | "next";
+
+/** Anything carrying links: under `links` (PATCH 202, GET data pages) or `_links` (request status, errors, events). */
+export interface Linked {
+  links?: LinksShape | null;
+  _links?: LinksShape | null;
+}
+
+/** A page of a GET list endpoint; follow the `next` link for more (pages are cut at 1 MB). */
+export interface Page<T> extends Linked {
+  data: T[];
+}
+
+
 /**
  * Link parsing for every shape the Concur docs show (spec §1.5, §4 Q2):
  * key `links` or `_links`; HAL object keyed by rel (`{next: {href}}`, also `{next: [{href}]}` or `{next: "…"}`)
  * or Spring-HATEOAS array (`[{rel: "next", href}]`).
  */
-export function linkHref(page: unknown, rel: string): string | undefined {
+export function linkHref(page: unknown, rel: string, keys: readonly LinksKey[] = DATA_PAGE_LINK_KEYS): string | undefined {
   if (page === null || typeof page !== "object") return undefined;
   const record = page as Record<string, unknown>;
-  return hrefIn(record.links, rel) ?? hrefIn(record._links, rel);
+  for (const key of keys) {
+    const href = hrefIn(record[key], rel);
+    if (href !== undefined) return href;
+  }
+  return undefined;
 }
+
+export type LinksKey = "links" | "_links";
+/** GET data pages and PATCH answers show `links`; `_links` is accepted too. */
+export const DATA_PAGE_LINK_KEYS: readonly LinksKey[] = ["links", "_links"];
+/** Request status, errors and ESS events show `_links`; `links` is accepted too. */
+export const STATUS_LINK_KEYS: readonly LinksKey[] = ["_links", "links"];
 
 /** The `next` link of an upstream page, or undefined on the last page. */
 export function nextHref(page: unknown): string | undefined {

@@ -5,7 +5,7 @@ import { createPacer, heldSlot } from "../../client/pacing.js";
 import { IDEMPOTENT_WRITE_POLICY, SEND_ONCE_POLICY, type ConcurCall, type ConcurClient } from "../../client/pipeline.js";
 import { errorFromResponse } from "../../client/errors.js";
 import { ACCOUNTING_SCOPES, accountingPaths } from "../paths.js";
-import type { ErpPackage, ErpRegistrationBody, ErpUpdateBody } from "../wire.js";
+import type { ErpPackage, ErpRegistrationBody, ErpUpdateBody } from "../wire/index.js";
 import { PACING_MARGIN_MS, REGISTER_INTERVAL_MS } from "./limits.js";
 import { definedOnly, type WriteRetryOptions } from "./send.js";
 

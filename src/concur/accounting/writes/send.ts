@@ -6,8 +6,7 @@ import { errorFromResponse } from "../../client/errors.js";
 import type { PacingSlot } from "../../client/pacing.js";
 import { IDEMPOTENT_WRITE_POLICY, type ConcurClient, type ConcurResponse, type RetryPolicy } from "../../client/pipeline.js";
 import { ACCOUNTING_SCOPES, accountingPaths } from "../paths.js";
-import type { RequestStatus } from "../wire.js";
-import type { WriteType } from "./types.js";
+import type { RequestStatus as WriteRequestStatus, WriteType } from "./types.js";
 
 /**
  * Request id for part `n` of a write whose first part uses `base`. Part 0 is `base` itself; later parts get a
@@ -47,9 +46,6 @@ export interface WriteRequest {
   type: WriteType;
   body: unknown;
 }
-
-/** RequestStatus of a data write, with the ids it belongs to always filled in. */
-export type WriteRequestStatus = RequestStatus & { companyId: string; erpId: string };
 
 /**
  * Sends one bulk write and returns its RequestStatus (plus companyId/erpId).

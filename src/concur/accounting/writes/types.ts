@@ -1,5 +1,6 @@
 /** Public types of the write side (batched data writes, registration). */
 import type { Caller } from "../../client/caller.js";
+import type { RequestStatus as WireRequestStatus } from "../wire/index.js";
 
 /** Who is calling (token + its key); writes of two different `key`s never share a PATCH. */
 export type WriteCaller = Caller;
@@ -32,9 +33,8 @@ export type WriteOp =
   | { kind: "delete"; ids: string[] }
   | { kind: "replaceAll"; records: WireRecord[] };
 
-/** `RequestStatus` of a data write (spec 1.4), with the ids it belongs to. */
-export type { WriteRequestStatus as RequestStatus } from "./send.js";
-import type { WriteRequestStatus as RequestStatus } from "./send.js";
+/** `RequestStatus` of a data write (spec 1.4), with the ids it belongs to always filled in. */
+export type RequestStatus = WireRequestStatus & { companyId: string; erpId: string };
 
 /** A record refused before sending (over the per-record limit). */
 export interface RejectedRecord {

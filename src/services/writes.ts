@@ -1,8 +1,7 @@
-// Shared steps of every data mutation: validate everything first, queue into the batcher, report back.
-import type { GatewayContext } from "../context.js";
-import { toRequest } from "../concur/index.js";
-import { problemsToError, validateAll, validateId, type Problem } from "../concur/index.js";
-import type { WireRecord, WriteOp, WriteType } from "../concur/index.js";
+// Starting a data write: validate everything first -> queue into the batcher -> record the request as PROCESSING
+// (so a later subscriber waits for its final status) -> answer the caller with its own requests.
+import type { RequestStatusTracker } from "../events/index.js";
+import { problemsToError, toRequest, validateAll, validateId, type Caller, type Problem, type WireRecord, type WriteBatcher, type WriteOp, type WriteType } from "../concur/index.js";
 import { badInput } from "../errors.js";
 import type { WriteResult } from "../schema/index.js";
 
@@ -14,9 +13,16 @@ export interface WriteArgs {
 
 export type Validator = (input: unknown, path: string) => Problem[];
 
+/** What starting a write needs: the caller, the batcher and the status tracker. */
+export interface WriteDeps {
+  caller: Caller;
+  writer: WriteBatcher;
+  tracker: RequestStatusTracker;
+}
+
 /** Upsert or replace-all of records: validated as a whole; nothing is queued if any record is invalid. */
 export function writeRecords(
-  ctx: GatewayContext,
+  deps: WriteDeps,
   args: WriteArgs,
   type: WriteType,
   kind: "upsert" | "replaceAll",
@@ -27,21 +33,20 @@ export function writeRecords(
   if (kind === "upsert" && records.length === 0) throw badInput(`${argName}: send at least one record.`, { field: argName });
   const invalid = problemsToError(validateAll(records, argName, validate));
   if (invalid) throw invalid;
-  return enqueue(ctx, args, type, { kind, records });
+  return enqueue(deps, args, type, { kind, records });
 }
 
 /** Deletes by id. */
-export function deleteRecords(ctx: GatewayContext, args: WriteArgs, type: WriteType, ids: string[]): Promise<WriteResult> {
+export function deleteRecords(deps: WriteDeps, args: WriteArgs, type: WriteType, ids: string[]): Promise<WriteResult> {
   if (ids.length === 0) throw badInput("ids: send at least one id.", { field: "ids" });
   const invalid = problemsToError(validateAll(ids, "ids", validateId));
   if (invalid) throw invalid;
-  return enqueue(ctx, args, type, { kind: "delete", ids });
+  return enqueue(deps, args, type, { kind: "delete", ids });
 }
 
-async function enqueue(ctx: GatewayContext, args: WriteArgs, type: WriteType, op: WriteOp): Promise<WriteResult> {
+async function enqueue({ caller, writer, tracker }: WriteDeps, args: WriteArgs, type: WriteType, op: WriteOp): Promise<WriteResult> {
   const { companyId, erpId, requestId } = args;
-  const { writer, tracker } = ctx.services;
-  const result = await writer.enqueue({ caller: ctx.requireCaller(), companyId, erpId, type }, op, requestId ? { requestId } : {});
+  const result = await writer.enqueue({ caller, companyId, erpId, type }, op, requestId ? { requestId } : {});
   const requests = result.requests.map((request) => toRequest(companyId, erpId, request));
   // Known as PROCESSING from now on, so a subscriber that comes later waits for the final status.
   await Promise.all(

@@ -12,23 +12,21 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from "graphql";
-import type { GatewayContext } from "../context.js";
 
 /** Starts one write field's work from its argument values (as GraphQL coerced them). */
-export type WriteStarter = (ctx: GatewayContext, args: Record<string, unknown>) => Promise<unknown>;
+export type WriteStarter<C> = (ctx: C, args: Record<string, unknown>) => Promise<unknown>;
 
-const started = new WeakMap<GatewayContext, Map<string, Promise<unknown>>>();
+/** Per-operation state: the write fields already started, by response key. Lives on the operation's context. */
+export interface OperationWrites {
+  started?: Map<string, Promise<unknown>>;
+}
 
 /**
  * The result of this write field, queued together with every other write field of the operation the first
  * time any of them runs. `starters` maps mutation field names to how they start.
  */
-export function operationWrite(info: GraphQLResolveInfo, ctx: GatewayContext, starters: Record<string, WriteStarter>): Promise<unknown> {
-  let writes = started.get(ctx);
-  if (!writes) {
-    writes = startAll(info, ctx, starters);
-    started.set(ctx, writes);
-  }
+export function operationWrite<C extends { operationWrites: OperationWrites }>(info: GraphQLResolveInfo, ctx: C, starters: Record<string, WriteStarter<C>>): Promise<unknown> {
+  const writes = (ctx.operationWrites.started ??= startAll(info, ctx, starters));
   const key = info.path.key as string;
   const pending = writes.get(key);
   if (pending) return pending;
@@ -37,7 +35,7 @@ export function operationWrite(info: GraphQLResolveInfo, ctx: GatewayContext, st
   return starters[info.fieldName](ctx, getArgumentValues(field, info.fieldNodes[0], info.variableValues));
 }
 
-function startAll(info: GraphQLResolveInfo, ctx: GatewayContext, starters: Record<string, WriteStarter>): Map<string, Promise<unknown>> {
+function startAll<C>(info: GraphQLResolveInfo, ctx: C, starters: Record<string, WriteStarter<C>>): Map<string, Promise<unknown>> {
   const writes = new Map<string, Promise<unknown>>();
   const fields = info.parentType.getFields();
   for (const node of rootFields(info.operation.selectionSet, info)) {
