@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { accountingApi, ACCOUNTING_LIMITS } from "./accounting/index.js";
 import { addCoreAdminRoutes } from "./core/admin.js";
@@ -14,11 +15,14 @@ import { createHttpServer } from "./core/server.js";
 import { TimerSet } from "./core/timers.js";
 import type { Clock, RandomSource } from "./core/types.js";
 import { WebhookSender } from "./core/webhooks.js";
-import { oauthApi, OAUTH_LIMITS } from "./oauth/index.js";
+import { oauthApi, OAUTH_LIMITS, type IssuedRequestToken, type PartnerClient, type RefreshRotation } from "./oauth/index.js";
+import { DEFAULT_DATA_CENTERS, GLZ, type Site } from "./core/sites.js";
 
 export { DEMO, SCOPE_READ, SCOPE_WRITE, EVENT_TOPIC, type EventEnvelope, type EventType } from "./accounting/index.js";
 export { DEFAULT_FAULTS, type Faults } from "./core/faults.js";
 export { EMULATOR_CLIENT_ID } from "./core/auth.js";
+export { EMULATOR_CLIENT_SECRET, TOKEN_PATH, CONNECTIONS_PATH } from "./oauth/index.js";
+export type { IssuedRequestToken, PartnerClient, RefreshRotation, TokenFaultKind } from "./oauth/index.js";
 export { signBody, type DeliveryLogEntry } from "./core/webhooks.js";
 export type { EmulatedApi, ApiInstance, ConfigSection } from "./core/api.js";
 export type * from "./core/types.js";
@@ -29,8 +33,19 @@ export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS } 
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
-  /** TCP port; 0 = a free port. Default 0. */
+  /** TCP port of the primary data center; 0 = a free port. Default 0. */
   port?: number;
+  /**
+   * The emulated data centers, primary first; each listens on its own port (0 / absent = a free port; the primary's
+   * port defaults to `port`). Default `[{name: "us2"}, {name: "eu2"}]`.
+   */
+  dataCenters?: { name: string; port?: number }[];
+  /** Port of the GLZ token host. Default 0 (a free port). */
+  glzPort?: number;
+  /** Registered partner apps. Default one app: EMULATOR_CLIENT_ID / EMULATOR_CLIENT_SECRET. */
+  clients?: PartnerClient[];
+  /** Whether a refresh returns a new refresh token: "never", "always" or a probability 0..1. Default "never". */
+  refreshRotation?: RefreshRotation;
   /** Interface to bind. Default "127.0.0.1". */
   host?: string;
   /** GET page byte budget (whole serialized response). Default 1_000_000. */
@@ -41,7 +56,7 @@ export interface EmulatorOptions {
   webhookUrls?: string[];
   /** Webhook retry backoff base; doubles per attempt, capped at 300 × base. Default 1000 ms. */
   webhookRetryBaseMs?: number;
-  /** "demo" = the fixed DEMO company/ERP with data; "none" = empty. Default "none". */
+  /** "demo" = the fixed DEMO companies (primary and second data center) with data; "none" = empty. Default "none". */
   seed?: "demo" | "none";
   /** Start-up faults (see Faults for defaults). */
   faults?: Partial<Faults>;
@@ -54,24 +69,44 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
-  /** e.g. http://127.0.0.1:PORT — Concur paths under /accountingintegration/v4/…, OAuth at /oauth2/v0/token. */
+  /**
+   * Base URL of the primary data center, e.g. http://127.0.0.1:PORT — Concur paths under /accountingintegration/v4/…,
+   * OAuth at /oauth2/v0/token, admin at /_emulator/…. Companies created without a data center live here.
+   */
   url: string;
+  /** Port of the primary data center. */
   port: number;
+  /** Every emulated data center (primary first) and its base URL: the `geolocation` of the companies living there. */
+  dataCenters: { name: string; url: string }[];
+  /** Base URL of the GLZ token host (the company password grant works there for every company). */
+  tokenUrl: string;
   /** SPKI PEM of the webhook signing key. */
   publicKeyPem: string;
   /** A non-expiring bearer token for a company; default scopes: every emulated API's (Accounting read + write). */
   issueToken(companyId: string, scopes?: string[]): string;
+  /** A company request token (as the App Center makes it on Connect): 24 h, reusable, bound to the client. */
+  issueRequestToken(companyId: string, clientId?: string): IssuedRequestToken;
   setWebhookUrls(urls: string[]): void;
   /** Closes the server and cancels timers, queued writes and pending webhook retries. */
   stop(): Promise<void>;
 }
 
-/** The emulated APIs, in routing order. A new API is a folder under src/emulator plus one line here. */
+/** The emulated Concur APIs besides OAuth, in routing order. A new API is a folder under src/emulator plus one line here. */
 function emulatedApis(options: EmulatorOptions): EmulatedApi[] {
   return [
-    oauthApi(),
     accountingApi({ pageBytes: options.pageBytes, processingDelayMs: options.processingDelayMs, seed: options.seed }),
   ];
+}
+
+/** Data-center sites from the options; names must be unique and not GLZ. */
+function dataCenterSites(options: EmulatorOptions): { site: Site; port: number }[] {
+  const specs: { name: string; port?: number }[] = options.dataCenters ?? DEFAULT_DATA_CENTERS.map((name) => ({ name }));
+  if (specs.length === 0) throw new Error("EmulatorOptions.dataCenters must name at least one data center");
+  const names = specs.map((dc) => dc.name);
+  if (new Set(names).size !== names.length || names.some((n) => !n || n === GLZ)) {
+    throw new Error(`EmulatorOptions.dataCenters names must be unique, non-empty and not "${GLZ}": ${names.join(", ")}`);
+  }
+  return specs.map((dc, i) => ({ site: { name: dc.name, kind: "dataCenter", url: "" }, port: dc.port ?? (i === 0 ? (options.port ?? 0) : 0) }));
 }
 
 function loadKey(pem: string | undefined): Promise<KeyObject> {
@@ -95,14 +130,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     webhookRetryBaseMs: options.webhookRetryBaseMs ?? 1000,
   });
 
-  const apis = emulatedApis(options);
+  const oauth = oauthApi({ clients: options.clients, refreshRotation: options.refreshRotation });
+  const apis: EmulatedApi[] = [oauth, ...emulatedApis(options)];
+  const dataCenters = dataCenterSites(options);
+  const glz: Site = { name: GLZ, kind: "glz", url: "" };
   const timers = new TimerSet();
   const faults = startFaults();
   const config = startConfig();
-  let url = "";
 
   const core: CoreContext = {
-    companies: new CompanyDirectory(),
+    companies: new CompanyDirectory(dataCenters[0].site.name),
     tokens: new TokenService(now),
     counters: new Counters(),
     timers,
@@ -123,12 +160,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     },
     random,
     publicKeyPem,
-    url: () => url,
+    url: () => dataCenters[0].site.url,
+    dataCenters: dataCenters.map((dc) => dc.site),
+    glz,
     defaultScopes: [...new Set(apis.flatMap((api) => api.scopes))],
   };
 
   const router = new Router();
-  const installed = apis.map((api) => api.install(core, router));
+  const oauthInstance = oauth.install(core, router);
+  const installed = [oauthInstance, ...apis.slice(1).map((api) => api.install(core, router))];
   addCoreAdminRoutes(router, core, {
     configSections: installed.flatMap((api) => (api.config ? [api.config] : [])),
     reset: () => {
@@ -142,23 +182,47 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     },
   });
 
-  const server = createHttpServer(core, router);
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
+  const servers: Server[] = [];
+  const listen = async (site: Site, port: number): Promise<number> => {
+    const server = createHttpServer(core, router, site);
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
-  const port = (server.address() as AddressInfo).port;
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    const bound = (server.address() as AddressInfo).port;
+    site.url = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+    return bound;
+  };
+  const closeServers = () =>
+    Promise.all(servers.map((server) => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    })));
+  let port: number;
+  try {
+    port = await listen(dataCenters[0].site, dataCenters[0].port);
+    for (const dc of dataCenters.slice(1)) await listen(dc.site, dc.port);
+    await listen(glz, options.glzPort ?? 0);
+  } catch (err) {
+    timers.close();
+    await closeServers();
+    throw err;
+  }
+  const url = dataCenters[0].site.url;
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     port,
+    dataCenters: dataCenters.map(({ site }) => ({ name: site.name, url: site.url })),
+    tokenUrl: glz.url,
     publicKeyPem,
+    issueRequestToken: (companyId, clientId) => oauthInstance.issueRequestToken(companyId, clientId),
     issueToken: (companyId, scopes) =>
       core.tokens.mint({ companyId: companyId.toLowerCase(), scopes: [...(scopes ?? core.defaultScopes)], clientId: EMULATOR_CLIENT_ID }),
     setWebhookUrls: (urls) => {
@@ -169,10 +233,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
         timers.close();
         for (const api of installed) await api.stop?.();
         await core.webhooks.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await closeServers();
       })();
       return stopping;
     },

@@ -48,7 +48,9 @@ function installAccounting(core: CoreContext, router: Router, options: Accountin
   const settings = startSettings();
   const store = new Store();
   const seed = () => {
-    if (options.seed === "demo") seedDemo(core.companies, store, core.now());
+    if (options.seed !== "demo") return;
+    const names = core.dataCenters.map((dc) => dc.name);
+    seedDemo(core.companies, store, core.now(), { primary: names[0], second: names[1] ?? names[0] });
   };
   const processing = new ProcessingQueue({
     store,

@@ -18,6 +18,13 @@ export const DEMO = {
   accounts: 5_000,
   vendors: 2_000,
   lists: 50,
+  /** A second company, living in the second data center (`dataCenters[1]`), with a little data. */
+  secondCompanyId: "5e0a1c1e-7d1b-4c3a-9f00-00000000c0d2",
+  secondErpId: "e7b1d2c3-4a5b-4c6d-8e7f-000000000e02",
+  secondExternalErpId: "demo-erp-0002",
+  secondAccounts: 4,
+  secondVendors: 3,
+  secondLists: 2,
 } as const;
 
 const ACCOUNT_WORDS = [
@@ -114,9 +121,12 @@ export function seedErpData(erp: Erp, counts: SeedCounts, nowMs: number): void {
   if (counts.lists) appendGenerated(erp.data.LIST, counts.lists, generateListName, nowMs);
 }
 
-/** The `seed: "demo"` state: one company, one registered ERP with data and full mappings. */
-export function seedDemo(companies: CompanyDirectory, store: Store, nowMs: number): void {
-  companies.ensure(DEMO.companyId);
+/**
+ * The `seed: "demo"` state: the demo company (primary data center) with one registered ERP, data and full mappings,
+ * and a second, small company living in `secondDataCenter`.
+ */
+export function seedDemo(companies: CompanyDirectory, store: Store, nowMs: number, dataCenters: { primary: string; second: string }): void {
+  companies.ensure(DEMO.companyId, dataCenters.primary);
   const company = store.ensureCompany(DEMO.companyId);
   const erp = newErp(
     DEMO.companyId,
@@ -144,4 +154,21 @@ export function seedDemo(companies: CompanyDirectory, store: Store, nowMs: numbe
   );
   company.erps.set(DEMO.erpId, erp);
   seedErpData(erp, { accounts: DEMO.accounts, vendors: DEMO.vendors, lists: DEMO.lists }, nowMs);
+
+  companies.ensure(DEMO.secondCompanyId, dataCenters.second);
+  const second = newErp(
+    DEMO.secondCompanyId,
+    {
+      erpId: DEMO.secondErpId,
+      partnerAppName: DEMO.partnerAppName,
+      erpName: `${DEMO.erpName} (second data center)`,
+      externalErpId: DEMO.secondExternalErpId,
+      features: ["SUPPORTS_LIABILITY_ACCOUNT"],
+      postingOptions: [{ postingCode: "JOURNAL", postingName: "Journal Entry", availableForOutOfPocketExpenses: true }],
+    },
+    DEMO.partnerId,
+    defaultMappings(DEMO.secondErpId),
+  );
+  store.ensureCompany(DEMO.secondCompanyId).erps.set(DEMO.secondErpId, second);
+  seedErpData(second, { accounts: DEMO.secondAccounts, vendors: DEMO.secondVendors, lists: DEMO.secondLists }, nowMs);
 }

@@ -96,8 +96,20 @@ export function addCoreAdminRoutes(router: Router, ctx: CoreContext, hooks: Core
     const body = await adminBody(req, true);
     const companyId = body.companyId === undefined ? randomUUID() : body.companyId;
     if (typeof companyId !== "string" || !isUuid(companyId)) throw badRequest("companyId must be a UUID");
-    const company = ctx.companies.ensure(companyId);
-    return json(201, { companyId: company.id });
+    const names = ctx.dataCenters.map((dc) => dc.name);
+    const dataCenter = body.dataCenter ?? names[0];
+    if (typeof dataCenter !== "string" || !names.includes(dataCenter)) {
+      throw badRequest(`dataCenter must be one of ${names.join(", ")}`, [
+        { source: "dataCenter", errorCode: "dataCenter.invalid", errorMessage: `must be one of ${names.join(", ")}` },
+      ]);
+    }
+    const existing = ctx.companies.get(companyId);
+    if (existing && body.dataCenter !== undefined && existing.dataCenter !== dataCenter) {
+      throw badRequest(`Company ${companyId} already lives in data center ${existing.dataCenter}`);
+    }
+    const company = ctx.companies.ensure(companyId, dataCenter);
+    const geolocation = ctx.dataCenters.find((dc) => dc.name === company.dataCenter)?.url;
+    return json(201, { companyId: company.id, dataCenter: company.dataCenter, geolocation });
   });
 
   add("POST", `${ADMIN}/tokens`, async (req) => {

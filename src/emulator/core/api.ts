@@ -6,13 +6,13 @@ import type { JsonObject, ValidationError } from "./types.js";
  * One emulated Concur API (a folder under src/emulator). Adding an API = a folder exporting one of these plus one
  * line in index.ts's API list.
  */
-export interface EmulatedApi {
+export interface EmulatedApi<I extends ApiInstance = ApiInstance> {
   /** Short name for logs and docs, e.g. "accounting-v4". */
   readonly name: string;
   /** OAuth scopes the API's operations check; default company tokens carry every installed API's scopes. */
   readonly scopes: readonly string[];
   /** Builds the API's state on the shared core and adds its Concur and admin routes. */
-  install(core: CoreContext, router: Router): ApiInstance;
+  install(core: CoreContext, router: Router): I;
 }
 
 /** What an installed API hands back to the composition root. */

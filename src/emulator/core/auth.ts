@@ -25,6 +25,18 @@ export class TokenService {
     return token;
   }
 
+  /** Revokes every access token of a company for a client; returns how many. */
+  revokeWhere(companyId: string, clientId: string): number {
+    let n = 0;
+    for (const [token, grant] of this.access) {
+      if (grant.companyId === companyId && grant.clientId === clientId) {
+        this.access.delete(token);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Resolves the Authorization header: 401 when missing, malformed, unknown or expired. */
   authenticate(authorization: string | undefined): TokenGrant {
     if (!authorization) throw new HttpError(401, ErrorCode.Unauthenticated, "Authorization header with a Bearer token is required");

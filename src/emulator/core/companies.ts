@@ -5,17 +5,22 @@
 export interface CompanyEntry {
   /** Lower-case UUID. */
   id: string;
+  /** Name of the data center the company lives in (its `geolocation`). */
+  dataCenter: string;
 }
 
 export class CompanyDirectory {
   private readonly entries = new Map<string, CompanyEntry>();
 
-  /** Adds the company (idempotent); ids are stored lower-case. */
-  ensure(id: string): CompanyEntry {
+  /** @param primary data center of companies created without one. */
+  constructor(private readonly primary: string) {}
+
+  /** Adds the company (idempotent: an existing company keeps its data center); ids are stored lower-case. */
+  ensure(id: string, dataCenter: string = this.primary): CompanyEntry {
     const key = id.toLowerCase();
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { id: key };
+      entry = { id: key, dataCenter };
       this.entries.set(key, entry);
     }
     return entry;

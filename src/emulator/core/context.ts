@@ -2,6 +2,7 @@ import type { TokenService } from "./auth.js";
 import type { CompanyDirectory } from "./companies.js";
 import type { Counters } from "./counters.js";
 import type { Faults } from "./faults.js";
+import type { Site } from "./sites.js";
 import type { TimerSet } from "./timers.js";
 import type { Clock, RandomSource } from "./types.js";
 import type { WebhookSender } from "./webhooks.js";
@@ -29,8 +30,12 @@ export interface CoreContext {
   advanceClock(ms: number): void;
   random: RandomSource;
   publicKeyPem: string;
-  /** Base URL once listening (also the OAuth `geolocation`). */
+  /** Base URL of the primary data center once listening. */
   url(): string;
+  /** The emulated data centers, primary first (urls set once listening). */
+  dataCenters: readonly Site[];
+  /** The GLZ token host. */
+  glz: Site;
   /** Scopes of a default company token: the union of every installed API's scopes. */
   defaultScopes: readonly string[];
 }

@@ -1,6 +1,7 @@
 import { authorize, type TokenGrant } from "./auth.js";
 import type { CoreContext } from "./context.js";
 import { badRequest, ErrorCode, HttpError } from "./errors.js";
+import { homeOf, servesApiCalls } from "./geolocation.js";
 import type { RequestContext, Reply } from "./http.js";
 import type { Handler } from "./router.js";
 import type { ValidationError } from "./types.js";
@@ -17,7 +18,7 @@ const UUID_PARAMS = ["companyId", "erpId", "requestId"];
  */
 export function guarded(ctx: CoreContext, scope: string, handler: ConcurHandler): Handler {
   return async (req) => {
-    const grant = ctx.tokens.authenticate(header(req, "authorization"));
+    const grant = authenticateHere(ctx, req);
     const errors: ValidationError[] = [];
     for (const name of UUID_PARAMS) {
       const v = req.params[name];
@@ -29,6 +30,21 @@ export function guarded(ctx: CoreContext, scope: string, handler: ConcurHandler)
     authorize(grant, req.params.companyId, scope);
     return handler(req, grant);
   };
+}
+
+/** Bearer-token routes without a company path (e.g. app-mgmt): 401 checks only. */
+export function authenticated(ctx: CoreContext, handler: ConcurHandler): Handler {
+  return async (req) => handler(req, authenticateHere(ctx, req));
+}
+
+/** 401 for missing/unknown/expired tokens and for tokens of a company living in another data center. */
+function authenticateHere(ctx: CoreContext, req: RequestContext): TokenGrant {
+  const grant = ctx.tokens.authenticate(header(req, "authorization"));
+  if (!servesApiCalls(ctx, grant.companyId, req.site)) {
+    throw new HttpError(401, ErrorCode.TokenInvalid,
+      `Bearer token is not valid in data center ${req.site.name}; the company lives at ${homeOf(ctx, grant.companyId)?.url}`);
+  }
+  return grant;
 }
 
 export function header(req: RequestContext, name: string): string | undefined {

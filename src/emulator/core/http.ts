@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { badRequest, ErrorCode } from "./errors.js";
 import { CORE_LIMITS } from "./limits.js";
+import type { Site } from "./sites.js";
 
 /** What a route handler returns; the server serializes it and adds the common headers. */
 export interface Reply {
@@ -19,6 +20,8 @@ export interface RequestContext {
   params: Record<string, string>;
   headers: IncomingHttpHeaders;
   correlationId: string;
+  /** The data center (or GLZ host) the request arrived at. */
+  site: Site;
   /** Raw body; 400 when larger than the 4 MB payload limit. */
   body(): Promise<Buffer>;
   /** Body parsed as JSON; 400 for anything else. */

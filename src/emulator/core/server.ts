@@ -5,6 +5,7 @@ import { buildErrorMessage, ErrorCode, HttpError } from "./errors.js";
 import { roll } from "./faults.js";
 import { bodyAccessors, type Reply } from "./http.js";
 import type { Router } from "./router.js";
+import type { Site } from "./sites.js";
 
 const CORRELATION_HEADER = "concur-correlationid";
 
@@ -16,9 +17,9 @@ function correlationIdOf(req: IncomingMessage): string {
 }
 
 /** The HTTP edge: routing, faults on Concur paths, error bodies, correlation ids and call counters. */
-export function createHttpServer(ctx: CoreContext, router: Router): Server {
+export function createHttpServer(ctx: CoreContext, router: Router, site: Site): Server {
   return createServer((req, res) => {
-    handle(ctx, router, req, res).catch(() => {
+    handle(ctx, router, site, req, res).catch(() => {
       // Only reachable when the socket died mid-answer; there is nobody left to tell.
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
@@ -26,7 +27,7 @@ export function createHttpServer(ctx: CoreContext, router: Router): Server {
   });
 }
 
-async function handle(ctx: CoreContext, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(ctx: CoreContext, router: Router, site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
   const path = url.pathname;
@@ -49,6 +50,7 @@ async function handle(ctx: CoreContext, router: Router, req: IncomingMessage, re
       params: match.params,
       headers: req.headers,
       correlationId,
+      site,
       body: accessors.body,
       json: accessors.json,
     });

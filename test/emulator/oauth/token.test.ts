@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmulator, DEMO, type RunningEmulator } from "../../../src/emulator/index.js";
+import { createEmulator, DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, type RunningEmulator } from "../../../src/emulator/index.js";
 import { call, fakeClock, testKeyPem } from "../helpers.js";
 
 const clock = fakeClock();
 let emu: RunningEmulator;
 const erps = `/accountingintegration/v4/companies/${DEMO.companyId}/erps`;
+/** The registered app's credentials: since company connections, the token endpoint authenticates the client. */
+const app = { client_id: EMULATOR_CLIENT_ID, client_secret: EMULATOR_CLIENT_SECRET };
 const form = (fields: Record<string, string>) => ({
   rawBody: new URLSearchParams(fields).toString(),
   headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -20,7 +22,7 @@ afterAll(async () => {
 describe("OAuth token endpoint and scopes", () => {
   it("issues a company token by password grant with the spec's response fields", async () => {
     const r = await call(emu.url, "POST", "/oauth2/v0/token", form({
-      grant_type: "password", client_id: "my-app", client_secret: "s", username: DEMO.companyId, password: "request-token", credtype: "authtoken",
+      ...app, grant_type: "password", username: DEMO.companyId, password: emu.issueRequestToken(DEMO.companyId).requestToken, credtype: "authtoken",
     }));
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({
@@ -38,7 +40,7 @@ describe("OAuth token endpoint and scopes", () => {
 
   it("honours requested scopes: a read-only token gets 403 on PATCH and writes", async () => {
     const r = await call(emu.url, "POST", "/oauth2/v0/token", form({
-      grant_type: "password", username: DEMO.companyId, password: "x", credtype: "authtoken", scope: "spend.accountingintegration.read",
+      ...app, grant_type: "password", username: DEMO.companyId, password: emu.issueRequestToken(DEMO.companyId).requestToken, credtype: "authtoken", scope: "spend.accountingintegration.read",
     }));
     const token = r.json.access_token;
     expect(r.json.scope).toBe("spend.accountingintegration.read");
@@ -51,24 +53,24 @@ describe("OAuth token endpoint and scopes", () => {
   });
 
   it("refreshes, expires access tokens after an hour, and rejects bad grants", async () => {
-    const first = await call(emu.url, "POST", "/oauth2/v0/token", form({ grant_type: "password", username: DEMO.companyId, password: "x", credtype: "authtoken" }));
+    const first = await call(emu.url, "POST", "/oauth2/v0/token", form({ ...app, grant_type: "password", username: DEMO.companyId, password: emu.issueRequestToken(DEMO.companyId).requestToken, credtype: "authtoken" }));
     clock.advance(3_600_000);
     const expired = await call(emu.url, "GET", erps, { token: first.json.access_token });
     expect(expired.status).toBe(401);
     expect(expired.json.httpStatus).toBe("401 - Unauthorized");
-    const refreshed = await call(emu.url, "POST", "/oauth2/v0/token", form({ grant_type: "refresh_token", refresh_token: first.json.refresh_token }));
+    const refreshed = await call(emu.url, "POST", "/oauth2/v0/token", form({ ...app, grant_type: "refresh_token", refresh_token: first.json.refresh_token }));
     expect(refreshed.status).toBe(200);
     expect((await call(emu.url, "GET", erps, { token: refreshed.json.access_token })).status).toBe(200);
 
-    const badRefresh = await call(emu.url, "POST", "/oauth2/v0/token", form({ grant_type: "refresh_token", refresh_token: "nope" }));
+    const badRefresh = await call(emu.url, "POST", "/oauth2/v0/token", form({ ...app, grant_type: "refresh_token", refresh_token: "nope" }));
     expect(badRefresh.status).toBe(400);
     expect(badRefresh.json).toMatchObject({ code: 108, error: "invalid_grant" });
     const unknownCompany = await call(emu.url, "POST", "/oauth2/v0/token", form({
-      grant_type: "password", username: "11111111-1111-4111-8111-111111111111", password: "x", credtype: "authtoken",
+      ...app, grant_type: "password", username: "11111111-1111-4111-8111-111111111111", password: "x", credtype: "authtoken",
     }));
     expect(unknownCompany.status).toBe(401);
     expect(unknownCompany.json).toMatchObject({ code: 5, error: "invalid_grant", error_description: expect.any(String) });
-    const noPassword = await call(emu.url, "POST", "/oauth2/v0/token", form({ grant_type: "password", username: DEMO.companyId, credtype: "authtoken" }));
+    const noPassword = await call(emu.url, "POST", "/oauth2/v0/token", form({ ...app, grant_type: "password", username: DEMO.companyId, credtype: "authtoken" }));
     expect(noPassword.status).toBe(400);
     expect((await call(emu.url, "POST", "/oauth2/v0/token", form({ grant_type: "magic" }))).json.error).toBe("unsupported_grant_type");
   });
