@@ -130,8 +130,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     webhookRetryBaseMs: options.webhookRetryBaseMs ?? 1000,
   });
 
+  // OAuth is installed like every API but kept by name: RunningEmulator.issueRequestToken reaches into it.
   const oauth = oauthApi({ clients: options.clients, refreshRotation: options.refreshRotation });
-  const apis: EmulatedApi[] = [oauth, ...emulatedApis(options)];
+  const apis = emulatedApis(options);
   const dataCenters = dataCenterSites(options);
   const glz: Site = { name: GLZ, kind: "glz", url: "" };
   const timers = new TimerSet();
@@ -163,12 +164,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     url: () => dataCenters[0].site.url,
     dataCenters: dataCenters.map((dc) => dc.site),
     glz,
-    defaultScopes: [...new Set(apis.flatMap((api) => api.scopes))],
+    defaultScopes: [...new Set([oauth, ...apis].flatMap((api) => api.scopes))],
   };
 
   const router = new Router();
   const oauthInstance = oauth.install(core, router);
-  const installed = [oauthInstance, ...apis.slice(1).map((api) => api.install(core, router))];
+  const installed = [oauthInstance, ...apis.map((api) => api.install(core, router))];
   addCoreAdminRoutes(router, core, {
     configSections: installed.flatMap((api) => (api.config ? [api.config] : [])),
     reset: () => {
