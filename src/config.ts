@@ -43,6 +43,34 @@ export interface GatewayConfig {
   pollFallbackMs: number;
   /** pino level. Env `LOG_LEVEL`, default `info` (the test helpers pass `silent`). */
   logLevel: string;
+  /**
+   * Who holds the Concur company tokens. Env `CONCUR_AUTH_MODE`: `passthrough` (default: callers send a company
+   * access token, which is forwarded) or `managed` (the gateway holds each connected company's tokens; callers
+   * authenticate with the gateway's API keys or JWTs).
+   */
+  authMode: "passthrough" | "managed";
+  /** Managed mode only; undefined in passthrough mode. */
+  managed?: ManagedModeConfig;
+}
+
+/** What managed mode needs; every field is validated at start. */
+export interface ManagedModeConfig {
+  /** Env `CONCUR_CLIENT_ID` (required): the partner app's client id. */
+  clientId: string;
+  /** Env `CONCUR_CLIENT_SECRET` (required). Never logged. */
+  clientSecret: string;
+  /** Env `CONCUR_TOKEN_URL`, default `https://glz.api.concursolutions.com`: host of the request-token exchange. */
+  tokenUrl: string;
+  /** Env `CONCUR_APP_GEOLOCATION`: the app's default geolocation, tried once when the exchange at GLZ fails (spec Q1). */
+  appGeolocation?: string;
+  /** Env `CONNECTION_ENCRYPTION_KEYS` (required): `id:base64key[,oldId:oldKey…]`, 32-byte AES keys, first encrypts. */
+  encryptionKeys: string;
+  /** Env `DATABASE_URL`, default `sqlite:./data/concur-graph.db`; `postgres://…` for several replicas. */
+  databaseUrl: string;
+  /** Env `JWT_JWKS_URL`: accept JWTs signed by this JWKS as callers (besides API keys). */
+  jwt?: { jwksUrl: string; issuer?: string; audience?: string; companiesClaim: string; roleClaim: string };
+  /** Env `CONNECT_PATH`, default `/concur/connect`: the App Center landing URL (Concur's Connect redirect). */
+  connectPath: string;
 }
 
 /** Configuration of one gateway instance: the environment's config with the upstream resolved. */
@@ -119,8 +147,42 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     batchWindowMs: integer(env, "BATCH_WINDOW_MS", 25, 0, 5_000),
     pollFallbackMs: integer(env, "POLL_FALLBACK_MS", 5_000, 10, 3_600_000),
     logLevel: env.LOG_LEVEL || "info",
+    authMode: "passthrough",
   };
+  config.authMode = authMode(env);
+  if (config.authMode === "managed") config.managed = managedMode(env);
   if (!config.webhook.path.startsWith("/")) throw new ConfigError(`WEBHOOK_PATH must start with "/", got ${JSON.stringify(config.webhook.path)}.`);
   if (config.webhook.path === "/graphql") throw new ConfigError("WEBHOOK_PATH cannot be /graphql: that path serves GraphQL.");
   return Object.freeze(config);
+}
+
+function authMode(env: NodeJS.ProcessEnv): "passthrough" | "managed" {
+  const raw = env.CONCUR_AUTH_MODE || "passthrough";
+  if (raw !== "passthrough" && raw !== "managed") throw new ConfigError(`CONCUR_AUTH_MODE=${JSON.stringify(raw)} is invalid: expected passthrough or managed.`);
+  return raw;
+}
+
+function requiredText(env: NodeJS.ProcessEnv, name: string, what: string): string {
+  const value = env[name];
+  if (!value || value.trim() === "") throw new ConfigError(`${name} is required in managed mode (CONCUR_AUTH_MODE=managed): ${what}.`);
+  return value.trim();
+}
+
+function managedMode(env: NodeJS.ProcessEnv): ManagedModeConfig {
+  const clientId = requiredText(env, "CONCUR_CLIENT_ID", "the client id of your Concur partner app");
+  const clientSecret = requiredText(env, "CONCUR_CLIENT_SECRET", "the client secret of your Concur partner app");
+  const encryptionKeys = requiredText(env, "CONNECTION_ENCRYPTION_KEYS", "id:key with a 32-byte key in base64 (e.g. k1:$(openssl rand -base64 32)) that encrypts refresh tokens at rest");
+  const jwksUrl = url(env, "JWT_JWKS_URL", ["https:", "http:"]);
+  return {
+    clientId,
+    clientSecret,
+    tokenUrl: url(env, "CONCUR_TOKEN_URL", ["https:", "http:"]) ?? "https://glz.api.concursolutions.com",
+    appGeolocation: url(env, "CONCUR_APP_GEOLOCATION", ["https:", "http:"]),
+    encryptionKeys,
+    databaseUrl: env.DATABASE_URL || "sqlite:./data/concur-graph.db",
+    jwt: jwksUrl
+      ? { jwksUrl, issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined, companiesClaim: env.JWT_COMPANIES_CLAIM || "concur_companies", roleClaim: env.JWT_ROLE_CLAIM || "concur_role" }
+      : undefined,
+    connectPath: env.CONNECT_PATH || "/concur/connect",
+  };
 }

@@ -1,40 +1,99 @@
-import { callerFromAuthorization, createRequestLoaders, type Caller, type RequestLoaders } from "./concur/index.js";
+import { callerFromAuthorization, callerKeyOf, createRequestLoaders, type Caller, type RequestLoaders } from "./concur/index.js";
+import { assertCanAct, describeCaller, roleAtLeast, type CallerIdentity, type Role } from "./callers/index.js";
 import { CodedError, ErrorCode } from "./errors.js";
 import type { Services } from "./services/index.js";
 import type { OperationWrites } from "./services/operation-writes.js";
 
 /** Per-operation context, for HTTP requests and WebSocket subscriptions alike. */
 export interface GatewayContext {
-  /** Null when no usable `Authorization: Bearer …` was sent; `requireCaller` turns that into a coded error. */
-  caller: Caller | null;
   services: Services;
-  /** The caller or UNAUTHENTICATED: every Concur call needs the caller's company token. */
-  requireCaller(): Caller;
-  /** Per-operation DataLoaders (federation references), built on first use. */
-  loaders(): RequestLoaders;
+  /**
+   * Who acts on Concur for `companyId`, or a coded error: UNAUTHENTICATED without usable credentials, FORBIDDEN
+   * (managed mode) when the caller may not act for that company with that role, checked before any upstream call.
+   * Passthrough mode: the caller's own bearer token (Concur decides). Default role: read.
+   */
+  requireCaller(companyId: string, role?: Role): Caller;
+  /** Managed mode: the authenticated caller (API key or JWT), or a coded error. */
+  requireIdentity(role?: Role): CallerIdentity;
+  /** Per-operation DataLoaders (federation references) of one company, built on first use. */
+  loaders(companyId: string): RequestLoaders;
   /** The write fields of this operation already queued (see services/operation-writes.ts). */
   operationWrites: OperationWrites;
+}
+
+/** What arrived with a request: the Authorization header (or graphql-ws connectionParams) and headers. */
+export interface RequestCredentials {
+  authorization?: string;
+  apiKey?: string;
+  correlationId?: string | string[];
 }
 
 const MISSING_TOKEN =
   "Send a Concur company access token: HTTP header `Authorization: Bearer <token>`, or for subscriptions connectionParams { authorization: \"Bearer <token>\" }.";
 
-export function contextFromAuthorization(
-  services: Services,
-  authorization: string | undefined,
-  correlationId?: string | string[],
-): GatewayContext {
-  const caller = callerFromAuthorization(authorization, typeof correlationId === "string" ? correlationId : undefined);
-  let loaders: RequestLoaders | undefined;
-  const requireCaller = () => {
-    if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, MISSING_TOKEN);
+const MISSING_CREDENTIALS =
+  "Send the gateway's API key (HTTP header `Authorization: Bearer cg_…` or `x-api-key`) or a JWT; for subscriptions connectionParams { authorization: \"Bearer …\" }.";
+
+/** Builds the context; in managed mode the caller's API key or JWT is verified here (once per operation). */
+export async function createContext(services: Services, credentials: RequestCredentials): Promise<GatewayContext> {
+  const correlationId = typeof credentials.correlationId === "string" ? credentials.correlationId : undefined;
+  const loaders = new Map<string, RequestLoaders>();
+  const base = { services, operationWrites: {} as OperationWrites };
+  const { connections, callers } = services;
+
+  if (!connections || !callers) {
+    const caller = callerFromAuthorization(credentials.authorization, correlationId);
+    const requireCaller = () => {
+      if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, MISSING_TOKEN);
+      return caller;
+    };
+    return {
+      ...base,
+      requireCaller,
+      requireIdentity: () => {
+        throw new CodedError(ErrorCode.BAD_REQUEST, "Company connections are a managed-mode feature: start the gateway with CONCUR_AUTH_MODE=managed.");
+      },
+      loaders: (companyId) => loaderFor(loaders, companyId, () => createRequestLoaders(services.reader, requireCaller())),
+    };
+  }
+
+  // Managed mode: credentials are the gateway's own (API key or JWT); a failure is reported by the field that needs them.
+  let identity: CallerIdentity | undefined;
+  let refusal: unknown;
+  if (credentials.authorization || credentials.apiKey) {
+    try {
+      identity = await callers.authenticate({ authorization: credentials.authorization, apiKey: credentials.apiKey });
+    } catch (error) {
+      refusal = error;
+    }
+  }
+  const requireIdentity = (role: Role = "read") => {
+    if (!identity) throw refusal ?? new CodedError(ErrorCode.UNAUTHENTICATED, MISSING_CREDENTIALS);
+    if (!roleAtLeast(identity.role, role)) throw new CodedError(ErrorCode.FORBIDDEN, `This operation needs role ${role}; ${describeCaller(identity)} has role ${identity.role}.`, { requiredRole: role });
+    return identity;
+  };
+  const requireCaller = (companyId: string, role: Role = "read"): Caller => {
+    const who = requireIdentity("read");
+    assertCanAct(who, companyId, role);
+    // Cached pages are the company's (fetched with its token): shared by everyone allowed to act for it, and
+    // keyed by the connection's epoch so nothing from an earlier connection is served after a reconnect.
+    const caller: Caller = { authorization: "", key: callerKeyOf(connections.cacheEpoch(companyId)) };
+    if (correlationId) caller.correlationId = correlationId;
     return caller;
   };
   return {
-    caller,
-    services,
+    ...base,
     requireCaller,
-    loaders: () => (loaders ??= createRequestLoaders(services.reader, requireCaller())),
-    operationWrites: {},
+    requireIdentity,
+    loaders: (companyId) => loaderFor(loaders, companyId, () => createRequestLoaders(services.reader, requireCaller(companyId))),
   };
+}
+
+function loaderFor(loaders: Map<string, RequestLoaders>, companyId: string, create: () => RequestLoaders): RequestLoaders {
+  let found = loaders.get(companyId);
+  if (!found) {
+    found = create();
+    loaders.set(companyId, found);
+  }
+  return found;
 }

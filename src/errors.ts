@@ -11,6 +11,8 @@ export enum ErrorCode {
   FORBIDDEN = "FORBIDDEN",
   NOT_FOUND = "NOT_FOUND",
   CONFLICT = "CONFLICT",
+  /** Managed mode: the company is not connected, or Concur stopped accepting its refresh token (reconnect it). */
+  NEEDS_RECONNECT = "NEEDS_RECONNECT",
   RATE_LIMITED = "RATE_LIMITED",
   PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE",
   UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT",

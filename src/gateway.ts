@@ -15,7 +15,7 @@ import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
 import { buildGatewaySchema } from "./schema/build.js";
-import { contextFromAuthorization, type GatewayContext } from "./context.js";
+import { createContext, type GatewayContext } from "./context.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./http/graphiql.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -73,7 +73,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     {
       schema,
       // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
-      context: (ctx) => contextFromAuthorization(services, readAuthorization(ctx.connectionParams)),
+      context: (ctx) => createContext(services, { authorization: readAuthorization(ctx.connectionParams), apiKey: readParam(ctx.connectionParams, "x-api-key") }),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors: errors.map((e) => e.message) }, "subscription error");
       },
@@ -126,8 +126,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   async function start(): Promise<void> {
     if (lifecycle.state !== "created") throw new Error(`gateway cannot start from state ${lifecycle.state}`);
     await apollo.start();
-    const contextOf = async (req: IncomingMessage) =>
-      contextFromAuthorization(services, req.headers.authorization, req.headers["concur-correlationid"]);
+    const contextOf = (req: IncomingMessage) =>
+      createContext(services, {
+        authorization: req.headers.authorization,
+        apiKey: typeof req.headers["x-api-key"] === "string" ? req.headers["x-api-key"] : undefined,
+        correlationId: req.headers["concur-correlationid"],
+      });
     postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError);
     // GET /graphql?query=… (queries only; Apollo refuses GET mutations). A GET has no body, but the express
     // integration insists on `req.body` being set.
@@ -207,4 +211,10 @@ function readAuthorization(params: Record<string, unknown> | undefined): string 
   const found = authorization ?? token;
   if (found === undefined) return undefined;
   return /^bearer\s/i.test(found) ? found : `Bearer ${found}`;
+}
+
+function readParam(params: Record<string, unknown> | undefined, name: string): string | undefined {
+  if (!params) return undefined;
+  for (const [key, value] of Object.entries(params)) if (typeof value === "string" && key.toLowerCase() === name) return value;
+  return undefined;
 }

@@ -7,3 +7,4 @@ export { createPageCache, type PageCache } from "./client/page-cache.js";
 export { createPacer, type Pacer, type PacingSlot } from "./client/pacing.js";
 export { followNextLinks } from "./client/paging.js";
 export * from "./accounting/index.js";
+export * from "./auth/index.js";

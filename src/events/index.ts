@@ -21,6 +21,7 @@ export {
   createGatewayPubSub,
   type GatewayPubSub,
   type GatewayPubSubOptions,
+  type ConnectionChangedPayload,
   type MappingsChangedPayload,
   type RequestStatusPayload,
   type ResetRequestedPayload,

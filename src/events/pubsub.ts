@@ -31,7 +31,15 @@ export interface ResetRequestedPayload {
 }
 
 /** Payload per topic. Every payload names its company; the channel is derived from it. */
+/** A company connection changed state (managed mode). */
+export interface ConnectionChangedPayload {
+  companyId: string;
+  state: "CONNECTED" | "NEEDS_RECONNECT" | "DISCONNECTED";
+  reason: string;
+}
+
 export interface TopicPayloads {
+  CONNECTION_CHANGED: ConnectionChangedPayload;
   REQUEST_STATUS: RequestStatusPayload;
   MAPPINGS_CHANGED: MappingsChangedPayload;
   RESET_REQUESTED: ResetRequestedPayload;

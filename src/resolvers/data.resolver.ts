@@ -9,7 +9,7 @@ import { operationWrite, type WriteStarter as Starter } from "../services/operat
 import { deleteRecords, writeRecords, type Validator, type WriteArgs, type WriteDeps } from "../services/writes.js";
 
 type WriteStarter = Starter<GatewayContext>;
-const depsOf = (ctx: GatewayContext): WriteDeps => ({ caller: ctx.requireCaller(), writer: ctx.services.writer, tracker: ctx.services.tracker });
+const depsOf = (ctx: GatewayContext, args: Record<string, unknown>): WriteDeps => ({ caller: ctx.requireCaller(args.companyId as string, "write"), writer: ctx.services.writer, tracker: ctx.services.tracker });
 
 @ArgsType()
 class WriteTargetArgs {
@@ -31,11 +31,11 @@ const wire = <T>(records: T[], map: (input: T) => unknown) => records.map(map) a
 
 /** Starts an upsert or replace-all of `argName`'s records, mapped to Concur's wire shape. */
 function records<T>(type: WriteType, kind: "upsert" | "replaceAll", argName: string, toWire: (input: T) => unknown, validate: Validator): WriteStarter {
-  return (ctx, args) => writeRecords(depsOf(ctx), args as unknown as WriteArgs, type, kind, argName, wire(args[argName] as T[], toWire), validate);
+  return (ctx, args) => writeRecords(depsOf(ctx, args), args as unknown as WriteArgs, type, kind, argName, wire(args[argName] as T[], toWire), validate);
 }
 
 /** Starts a delete by ids. */
-const removal = (type: WriteType): WriteStarter => (ctx, args) => deleteRecords(depsOf(ctx), args as unknown as WriteArgs, type, args.ids as string[]);
+const removal = (type: WriteType): WriteStarter => (ctx, args) => deleteRecords(depsOf(ctx, args), args as unknown as WriteArgs, type, args.ids as string[]);
 
 /** How each write mutation starts, from its coerced arguments (see operation-writes.ts for why). */
 const WRITES: Record<string, WriteStarter> = {

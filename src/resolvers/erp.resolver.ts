@@ -23,7 +23,7 @@ async function listPage<K extends ErpDataType, G>(
   toNode: (companyId: string, erpId: string, record: ErpRecordByType[K]) => G,
 ) {
   const { companyId, erpId } = erp;
-  const page = await ctx.services.reader.connection(ctx.requireCaller(), { companyId, erpId, type }, args);
+  const page = await ctx.services.reader.connection(ctx.requireCaller(companyId), { companyId, erpId, type }, args);
   return mapConnection(page, (record) => toNode(companyId, erpId, record));
 }
 
@@ -34,13 +34,13 @@ export class ErpResolver {
     @Arg("companyId", () => ID, { description: "Concur company UUID." }) companyId: string,
     @Ctx() { requireCaller, services }: GatewayContext,
   ): Promise<ErpIntegration[]> {
-    const erps = await services.reader.listErps(requireCaller(), companyId);
+    const erps = await services.reader.listErps(requireCaller(companyId), companyId);
     return erps.map((erp) => toErpIntegration(companyId, erp));
   }
 
   @Query(() => ErpIntegration, { description: "One ERP integration; its accounts, vendors, list names, tax data and mappings hang off it." })
   async erpIntegration(@Args(() => ErpArgs) { companyId, erpId }: ErpArgs, @Ctx() { requireCaller, services }: GatewayContext): Promise<ErpIntegration> {
-    return toErpIntegration(companyId, await services.reader.getErp(requireCaller(), companyId, erpId), erpId);
+    return toErpIntegration(companyId, await services.reader.getErp(requireCaller(companyId), companyId, erpId), erpId);
   }
 
   @FieldResolver(() => AccountConnection, { description: "The chart of accounts sent by the ERP, in upstream order." })
@@ -65,7 +65,7 @@ export class ErpResolver {
 
   @FieldResolver(() => Mappings, { description: "How the customer mapped this ERP in Concur (ledger, payment types, lists, billable field, policies)." })
   async mappings(@Root() erp: ErpIntegration, @Ctx() ctx: GatewayContext): Promise<Mappings> {
-    return toMappings(erp.companyId, erp.erpId, await ctx.services.reader.getMappings(ctx.requireCaller(), erp.companyId, erp.erpId));
+    return toMappings(erp.companyId, erp.erpId, await ctx.services.reader.getMappings(ctx.requireCaller(erp.companyId), erp.companyId, erp.erpId));
   }
 
   @FieldResolver(() => Request, { description: "An upload request of this ERP, by id (as returned by a mutation)." })
@@ -74,7 +74,7 @@ export class ErpResolver {
     @Arg("requestId", () => ID, { description: "Request UUID." }) requestId: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<Request> {
-    const status = await ctx.services.reader.getRequest(ctx.requireCaller(), erp.companyId, erp.erpId, requestId);
+    const status = await ctx.services.reader.getRequest(ctx.requireCaller(erp.companyId), erp.companyId, erp.erpId, requestId);
     return toRequest(erp.companyId, erp.erpId, status);
   }
 }

@@ -19,7 +19,7 @@ export class RegistrationResolver {
     const body = fromErpRegistrationInput(input);
     const invalid = problemsToError(validateErpPackage(body, "input"));
     if (invalid) throw invalid;
-    return toErpIntegration(companyId, await services.registrar.register(requireCaller(), companyId, body));
+    return toErpIntegration(companyId, await services.registrar.register(requireCaller(companyId, "write"), companyId, body));
   }
 
   @Mutation(() => ErpIntegration, {
@@ -34,12 +34,12 @@ export class RegistrationResolver {
     const body = fromErpUpdateInput(input);
     const invalid = problemsToError(validateErpPackage(body, "input", { update: true }));
     if (invalid) throw invalid;
-    return toErpIntegration(companyId, await services.registrar.update(requireCaller(), companyId, erpId, body), erpId);
+    return toErpIntegration(companyId, await services.registrar.update(requireCaller(companyId, "write"), companyId, erpId, body), erpId);
   }
 
   @Mutation(() => Boolean, { description: "Removes the ERP integration and all ERP data Concur cached for it. Returns true when done." })
   async unregisterErp(@Args(() => ErpArgs) { companyId, erpId }: ErpArgs, @Ctx() { requireCaller, services }: GatewayContext): Promise<boolean> {
-    await services.registrar.unregister(requireCaller(), companyId, erpId);
+    await services.registrar.unregister(requireCaller(companyId, "write"), companyId, erpId);
     await services.cache.invalidateErp(companyId, erpId);
     return true;
   }

@@ -12,13 +12,13 @@ export class RequestResolver {
     @Arg("requestId", () => ID, { description: "Request UUID returned by a mutation." }) requestId: string,
     @Ctx() { requireCaller, services }: GatewayContext,
   ): Promise<Request> {
-    return toRequest(companyId, erpId, await services.reader.getRequest(requireCaller(), companyId, erpId, requestId));
+    return toRequest(companyId, erpId, await services.reader.getRequest(requireCaller(companyId), companyId, erpId, requestId));
   }
 
   @FieldResolver(() => ProcessingErrorConnection, { description: "Records of this request that failed, with the reasons. Empty while PROCESSING or on SUCCESS." })
   async errors(@Root() request: Request, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: GatewayContext): Promise<ProcessingErrorConnection> {
     const { companyId, erpId, requestId } = request;
-    const page = await ctx.services.reader.requestErrors(ctx.requireCaller(), { companyId, erpId, requestId }, args);
+    const page = await ctx.services.reader.requestErrors(ctx.requireCaller(companyId), { companyId, erpId, requestId }, args);
     return mapConnection(page, (error) => toProcessingError(companyId, erpId, requestId, error));
   }
 }

@@ -22,16 +22,16 @@ class RequestStatusArgs {
 type Subscribe = SubscribeResolverData<unknown, Record<string, unknown>, GatewayContext>;
 
 const requestStatuses = ({ args, context }: Subscribe) =>
-  followRequestStatuses(context.services, context.requireCaller(), args as unknown as RequestStatusArgs);
+  followRequestStatuses(context.services, context.requireCaller((args as unknown as RequestStatusArgs).companyId), args as unknown as RequestStatusArgs);
 
 const mappingChanges = ({ args, context }: Subscribe) => {
   const { companyId, erpId } = args as unknown as ErpArgs;
-  return followMappingChanges(context.services, context.requireCaller(), companyId, erpId);
+  return followMappingChanges(context.services, context.requireCaller(companyId), companyId, erpId);
 };
 
 const resetRequests = ({ args, context }: Subscribe) => {
   const { companyId, erpId } = args as unknown as ErpArgs;
-  return followResetRequests(context.services, context.requireCaller(), companyId, erpId);
+  return followResetRequests(context.services, context.requireCaller(companyId), companyId, erpId);
 };
 
 @Resolver(() => MappingsChangeEvent)
@@ -69,6 +69,6 @@ export class SubscriptionResolver {
 
   @FieldResolver(() => Mappings, { description: "The mappings after the change (read fresh from Concur)." })
   async mappings(@Root() event: MappingsChangeEvent, @Ctx() ctx: GatewayContext): Promise<Mappings> {
-    return toMappings(event.companyId, event.erpId, await ctx.services.reader.getMappings(ctx.requireCaller(), event.companyId, event.erpId));
+    return toMappings(event.companyId, event.erpId, await ctx.services.reader.getMappings(ctx.requireCaller(event.companyId), event.companyId, event.erpId));
   }
 }

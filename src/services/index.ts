@@ -30,6 +30,10 @@ import {
   type WebhookHandler,
 } from "../events/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
+import { createCallerAuthenticator, createJwtVerifier, openApiKeyStore, type ApiKeyStore, type CallerAuthenticator } from "../callers/index.js";
+import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
+import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
+import { createTokenClient, type TokenSource } from "../concur/index.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
@@ -47,6 +51,10 @@ export interface Services {
   tracker: RequestStatusTracker;
   poller: StatusPoller;
   webhookHandler: WebhookHandler;
+  /** Managed mode: company connections (tokens), the gateway's API keys and its caller authentication. */
+  connections?: ConnectionManager;
+  apiKeys?: ApiKeyStore;
+  callers?: CallerAuthenticator;
   /** Stop taking writes and events, send queued writes, finish acknowledged events. */
   drain(): Promise<void>;
   /** Release connections (after drain). */
@@ -71,7 +79,11 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     closers.push(() => redis?.quit());
   }
 
-  const client = createConcurClient({ tokens: passthroughTokens(config.concurBaseUrl), timeoutMs: config.upstreamTimeoutMs, dispatcher, logger });
+  const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger });
+  closers.push(() => pubsub.close());
+  const managed = config.managed ? await createManagedMode(config, { dispatcher, redis, logger, pubsub, closers }) : undefined;
+  const tokens = managed?.connections.tokenSource(config.concurBaseUrl) ?? passthroughTokens(config.concurBaseUrl);
+  const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger });
   const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger });
   const reader = createConcurReader({ client, cache, maxPageSize: config.maxPageSize });
   const writer = createWriteBatcher({
@@ -84,8 +96,6 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   });
   const registrar = createRegistrar({ client, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
 
-  const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger });
-  closers.push(() => pubsub.close());
   const tracker = new RequestStatusTracker({ store, pubsub, logger });
   const poller = createStatusPoller({
     tracker,
@@ -124,6 +134,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     tracker,
     poller,
     webhookHandler,
+    ...managed,
     async drain() {
       writer.close();
       await Promise.all([writer.drain(), registrar.drain(), webhookHandler.close()]);
@@ -138,4 +149,34 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
       }
     },
   };
+}
+
+/**
+ * Managed mode: the durable database (SQLite file or PostgreSQL) holding encrypted refresh tokens and hashed API
+ * keys, the token endpoint client, the connection manager and the caller authenticator. Misconfiguration throws
+ * ConfigError with what to fix.
+ */
+async function createManagedMode(
+  config: ResolvedGatewayConfig,
+  deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown> },
+): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator }> {
+  const managed = config.managed!;
+  const keys = parseEncryptionKeys(managed.encryptionKeys);
+  const database = await openDatabase(parseDatabaseUrl(managed.databaseUrl, { name: "DATABASE_URL" }));
+  deps.closers.push(() => database.close());
+  const store = await openConnectionStore({ database, keys });
+  const apiKeys = await openApiKeyStore({ database });
+  const jwt = managed.jwt ? createJwtVerifier(managed.jwt) : undefined;
+  const tokenHttp = createConcurClient({ baseUrl: managed.tokenUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher: deps.dispatcher, logger: deps.logger });
+  const tokens = createTokenClient({ client: tokenHttp, clientId: managed.clientId, clientSecret: managed.clientSecret, tokenUrl: managed.tokenUrl, appGeolocation: managed.appGeolocation });
+  const connections = await createConnectionManager({
+    store,
+    tokens,
+    keyRing: createKeyRing(keys),
+    redis: deps.redis,
+    logger: deps.logger,
+    onChange: (change) => deps.pubsub.publish("CONNECTION_CHANGED", change),
+  });
+  deps.closers.push(() => connections.close());
+  return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }) };
 }

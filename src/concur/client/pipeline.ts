@@ -49,7 +49,15 @@ export interface ConcurCall {
   companyId?: string;
   /** JSON-serialised when present. */
   body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead of a JSON body (the OAuth token endpoint). */
+  form?: Record<string, string>;
   headers?: Record<string, string>;
+  /**
+   * Calls outside a company's data center (the token host) name their base URL and credentials themselves:
+   * `authorization` null sends none. Both bypass the token source.
+   */
+  baseUrl?: string;
+  authorization?: string | null;
   /** Default: READ_POLICY for GET, NO_RETRY_POLICY otherwise. */
   retry?: RetryPolicy;
   /**
@@ -113,11 +121,15 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
   };
 
   /** One HTTP exchange; throws only for transport failures (coded), never for a status. */
-  async function exchange<T>(call: ConcurCall, url: string, authorization: string): Promise<ConcurResponse<T>> {
-    const headers: Record<string, string> = { accept: "application/json", ...call.headers, authorization };
+  async function exchange<T>(call: ConcurCall, url: string, authorization: string | null): Promise<ConcurResponse<T>> {
+    const headers: Record<string, string> = { accept: "application/json", ...call.headers };
+    if (authorization !== null) headers.authorization = authorization;
     if (call.caller.correlationId) headers[CORRELATION] = call.caller.correlationId;
     let payload: string | undefined;
-    if (call.body !== undefined) {
+    if (call.form !== undefined) {
+      payload = new URLSearchParams(call.form).toString();
+      headers["content-type"] = "application/x-www-form-urlencoded";
+    } else if (call.body !== undefined) {
       payload = JSON.stringify(call.body);
       headers["content-type"] = "application/json";
     }
@@ -159,7 +171,8 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
 
     async request<T>(call: ConcurCall): Promise<ConcurResponse<T>> {
       const policy = call.retry ?? (call.method === "GET" ? readPolicy : NO_RETRY_POLICY);
-      const url = resolveHref(tokens.baseUrlFor(call.companyId), call.path);
+      const url = resolveHref(call.baseUrl ?? tokens.baseUrlFor(call.companyId), call.path);
+      const authorize = () => (call.authorization !== undefined ? call.authorization : tokens.authorizationFor(call.caller, call.companyId));
       const retryable = (error: unknown) =>
         error instanceof CodedError && (error.code === ErrorCode.UPSTREAM_UNAVAILABLE || (policy.retryTimeouts === true && error.code === ErrorCode.UPSTREAM_TIMEOUT));
       let maybeApplied = false;
@@ -173,7 +186,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
         for (;;) {
           let res: ConcurResponse<T>;
           try {
-            res = await exchange<T>(call, url, await tokens.authorizationFor(call.caller, call.companyId));
+            res = await exchange<T>(call, url, await authorize());
           } catch (error) {
             await call.pacing?.release();
             // Network errors and timeouts may or may not have reached Concur.
@@ -191,7 +204,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
             continue;
           }
           // A stored company token can be renewed once (managed mode); a caller's own token cannot.
-          if (res.status === 401 && !renewedToken && tokens.renewAfterUnauthorized && (await tokens.renewAfterUnauthorized(call.caller, call.companyId))) {
+          if (res.status === 401 && !renewedToken && call.authorization === undefined && tokens.renewAfterUnauthorized && (await tokens.renewAfterUnauthorized(call.caller, call.companyId))) {
             renewedToken = true;
             await call.pacing?.acquire();
             continue;

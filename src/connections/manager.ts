@@ -1,0 +1,348 @@
+// Company connections in managed mode: holds each company's refresh token (durable, encrypted) and access token
+// (memory; shared encrypted in Redis between replicas), refreshes ahead of expiry and on a 401 (single-flight per
+// company, across replicas with a Redis lock), sweeps refresh tokens close to expiry daily, and maps /token failures
+// to connection states (docs/emulator/oauth-company-tokens.md, spec §3.4 and §7).
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import pRetry from "p-retry";
+import { normaliseGeolocation, TokenEndpointError, type Caller, type CompanyTokenGrant, type TokenClient, type TokenSource } from "../concur/index.js";
+import { CodedError, ErrorCode } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { ConnectionRecord, ConnectionState, ConnectionStore, ConnectionSummary, KeyRing } from "./store/index.js";
+
+/** What GraphQL shows of a connection: never a token. */
+export interface ConnectionView extends Omit<ConnectionSummary, "encryptionKeyId" | "version"> {
+  /** Epoch ms when this replica's access token expires; undefined when it holds none. */
+  accessExpiresAt?: number;
+}
+
+export interface ConnectionChange {
+  companyId: string;
+  state: ConnectionState;
+  /** Why: connected, refreshed, needs-reconnect, disconnected. */
+  reason: string;
+}
+
+export interface ConnectionManagerOptions {
+  store: ConnectionStore;
+  tokens: TokenClient;
+  /** Seals access tokens shared through Redis. */
+  keyRing: KeyRing;
+  /** Shared Redis: one refresh per company across replicas, access tokens shared. Default in-process only. */
+  redis?: Redis;
+  logger: Logger;
+  /** Refresh the access token when less than this is left, ms. Default 5 min (spec Q4). */
+  refreshAheadMs?: number;
+  /** The sweep refreshes refresh tokens expiring within this window, ms. Default 30 days (spec Q4). */
+  sweepWindowMs?: number;
+  /** How often the sweep runs, ms. Default 24 h; 0 = never (tests call sweep()). */
+  sweepIntervalMs?: number;
+  /** Attempts for transient /token failures (134, 5xx, network). Default 3. */
+  transientAttempts?: number;
+  /** First backoff delay for transient failures, ms. Default 250. */
+  retryMinTimeoutMs?: number;
+  /** Called after a connection changed (subscriptions) or was removed (cache drop). */
+  onChange?: (change: ConnectionChange) => void | Promise<void>;
+  now?: () => number;
+}
+
+export interface ConnectionManager {
+  /** Exchanges a Connect redirect's request token and stores the connection (retried safely within its 24 h). */
+  connect(companyId: string, requestToken: string, userId?: string): Promise<ConnectionView>;
+  /** Revokes at Concur (best effort), deletes what is stored and drops the company's tokens. */
+  disconnect(companyId: string): Promise<boolean>;
+  get(companyId: string): Promise<ConnectionView | undefined>;
+  list(): Promise<ConnectionView[]>;
+  /** A valid access token for the company, refreshing when needed; coded error when it needs a reconnect. */
+  accessToken(companyId: string): Promise<string>;
+  /** Refreshes every connection whose refresh token expires within the sweep window. Returns how many. */
+  sweep(): Promise<number>;
+  /**
+   * Identity of the company's current connection inside cache keys: changes on every (re)connect and disconnect,
+   * so nothing cached under an earlier connection is ever served again.
+   */
+  cacheEpoch(companyId: string): string;
+  /** The TokenSource of the client pipeline in managed mode. */
+  tokenSource(defaultBaseUrl: string): TokenSource;
+  close(): Promise<void>;
+}
+
+interface AccessToken {
+  token: string;
+  expiresAt: number;
+}
+
+const LOCK_TTL_MS = 30_000;
+const RELEASE_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export async function createConnectionManager(options: ConnectionManagerOptions): Promise<ConnectionManager> {
+  const { store, tokens, keyRing, redis, logger } = options;
+  const now = options.now ?? Date.now;
+  const refreshAheadMs = options.refreshAheadMs ?? 5 * 60_000;
+  const sweepWindowMs = options.sweepWindowMs ?? 30 * 24 * 60 * 60_000;
+  const access = new Map<string, AccessToken>();
+  const inFlight = new Map<string, Promise<AccessToken>>();
+  // Geolocation and state of every connection, so the pipeline picks a base URL without a database read.
+  const known = new Map<string, { geolocation: string; state: ConnectionState; connectedAt: number }>();
+  for (const summary of await store.list()) known.set(summary.companyId, { geolocation: summary.geolocation, state: summary.state, connectedAt: summary.connectedAt });
+
+  const sharedKey = (companyId: string) => `concur-graph:access:${companyId}`;
+  const lockKey = (companyId: string) => `concur-graph:lock:refresh:${companyId}`;
+  const fresh = (t: AccessToken | undefined) => t !== undefined && t.expiresAt - refreshAheadMs > now();
+
+  const notify = async (change: ConnectionChange) => {
+    try {
+      await options.onChange?.(change);
+    } catch (err) {
+      logger.warn({ err, companyId: change.companyId }, "connection change hook failed");
+    }
+  };
+
+  const viewOf = (record: ConnectionRecord | ConnectionSummary): ConnectionView => {
+    const { refreshToken: _secret, version: _v, encryptionKeyId: _k, ...rest } = record as ConnectionRecord & { encryptionKeyId?: string };
+    const held = access.get(record.companyId);
+    return held ? { ...rest, accessExpiresAt: held.expiresAt } : rest;
+  };
+
+  const needsReconnect = (companyId: string, state: ConnectionState | undefined) =>
+    new CodedError(
+      ErrorCode.NEEDS_RECONNECT,
+      state === undefined
+        ? `Company ${companyId} is not connected to this gateway: a Concur admin of the company must click Connect in the App Center (or an admin calls connectCompany with a request token).`
+        : `Company ${companyId} must be connected again (${state}): Concur no longer accepts its refresh token. A Concur admin of the company must click Connect in the App Center (or an admin calls connectCompany with a new request token).`,
+      { companyId, connectionState: state ?? "NOT_CONNECTED" },
+    );
+
+  async function readShared(companyId: string): Promise<AccessToken | undefined> {
+    if (!redis) return undefined;
+    try {
+      const raw = await redis.get(sharedKey(companyId));
+      if (!raw) return undefined;
+      const parsed = JSON.parse(keyRing.open(raw, `${companyId}#access`)) as AccessToken;
+      return fresh(parsed) ? parsed : undefined;
+    } catch (err) {
+      logger.warn({ err, companyId }, "shared access token unreadable");
+      return undefined;
+    }
+  }
+
+  async function writeShared(companyId: string, token: AccessToken): Promise<void> {
+    if (!redis) return;
+    const ttl = Math.max(1, token.expiresAt - refreshAheadMs - now());
+    await redis.set(sharedKey(companyId), keyRing.seal(JSON.stringify(token), `${companyId}#access`), "PX", ttl).catch((err: unknown) => logger.warn({ err, companyId }, "sharing the access token failed"));
+  }
+
+  /** Runs `fn` holding the company's refresh lock (Redis, when configured); waiters re-check the shared token. */
+  async function withRefreshLock(companyId: string, fn: () => Promise<AccessToken>): Promise<AccessToken> {
+    if (!redis) return fn();
+    const owner = randomUUID();
+    const deadline = now() + LOCK_TTL_MS;
+    for (;;) {
+      const got = await redis.set(lockKey(companyId), owner, "PX", LOCK_TTL_MS, "NX").catch(() => "ERR");
+      if (got === "OK" || got === "ERR") break; // Redis down: refresh alone rather than not at all
+      const shared = await readShared(companyId);
+      if (shared) return shared;
+      if (now() > deadline) throw new CodedError(ErrorCode.UPSTREAM_TIMEOUT, `Refreshing the Concur token of company ${companyId} took too long on another replica; try again.`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      // Another replica may have refreshed between our last look and the lock.
+      return (await readShared(companyId)) ?? (await fn());
+    } finally {
+      await redis.eval(RELEASE_LUA, 1, lockKey(companyId), owner).catch(() => undefined);
+    }
+  }
+
+  async function markNeedsReconnect(record: ConnectionRecord, error: TokenEndpointError): Promise<void> {
+    const lastError = { code: String(error.code ?? error.status), message: error.description, at: now() };
+    try {
+      await store.put({ ...record, state: "NEEDS_RECONNECT", lastError }, { expectedVersion: record.version });
+    } catch (err) {
+      logger.warn({ err, companyId: record.companyId }, "could not record NEEDS_RECONNECT");
+    }
+    known.set(record.companyId, { geolocation: record.geolocation, state: "NEEDS_RECONNECT", connectedAt: record.connectedAt });
+    access.delete(record.companyId);
+    await notify({ companyId: record.companyId, state: "NEEDS_RECONNECT", reason: `Concur refused the refresh token (code ${lastError.code})` });
+  }
+
+  const transient = (error: unknown) => error instanceof TokenEndpointError && error.kind === "transient";
+  const retryTransient = <T>(fn: () => Promise<T>) =>
+    pRetry(fn, { retries: Math.max(0, (options.transientAttempts ?? 3) - 1), minTimeout: options.retryMinTimeoutMs ?? 250, factor: 2, randomize: true, shouldRetry: transient });
+
+  async function storeGrant(companyId: string, grant: CompanyTokenGrant, base: Partial<ConnectionRecord> & { connectedAt: number }, expectedVersion?: number): Promise<ConnectionRecord> {
+    const geolocation = normaliseGeolocation(grant.geolocation ?? base.geolocation ?? "");
+    const record = await store.put(
+      {
+        companyId,
+        refreshToken: grant.refreshToken,
+        refreshExpiresAt: grant.refreshExpiresAt,
+        geolocation,
+        scopes: grant.scopes.length > 0 ? grant.scopes : (base.scopes ?? []),
+        connectedByUserId: base.connectedByUserId,
+        connectedAt: base.connectedAt,
+        lastRefreshAt: now(),
+        state: "CONNECTED",
+      },
+      expectedVersion === undefined ? {} : { expectedVersion },
+    );
+    known.set(companyId, { geolocation, state: "CONNECTED", connectedAt: base.connectedAt });
+    const token = { token: grant.accessToken, expiresAt: grant.accessExpiresAt };
+    access.set(companyId, token);
+    await writeShared(companyId, token);
+    return record;
+  }
+
+  /** One refresh of one company (callers single-flight it). */
+  async function refreshNow(companyId: string): Promise<AccessToken> {
+    return withRefreshLock(companyId, async () => {
+      const record = await store.get(companyId);
+      if (!record || record.state !== "CONNECTED") throw needsReconnect(companyId, record?.state);
+      if (record.refreshExpiresAt <= now()) {
+        await markNeedsReconnect(record, new TokenEndpointError("reconnect", 400, 108, "invalid_grant", "the refresh token expired", undefined));
+        throw needsReconnect(companyId, "NEEDS_RECONNECT");
+      }
+      let grant: CompanyTokenGrant;
+      try {
+        grant = await retryTransient(() => tokens.refresh(record.refreshToken, record.geolocation));
+      } catch (error) {
+        if (error instanceof TokenEndpointError && error.kind === "reconnect") {
+          await markNeedsReconnect(record, error);
+          throw needsReconnect(companyId, "NEEDS_RECONNECT");
+        }
+        if (error instanceof TokenEndpointError) {
+          logger.warn({ companyId, status: error.status, code: error.code }, "company token refresh failed");
+          throw new CodedError(ErrorCode.UPSTREAM_UNAVAILABLE, `Concur could not refresh the token of company ${companyId} (${error.code !== undefined ? `code ${error.code}` : `HTTP ${error.status}`}); try again later.`, { companyId });
+        }
+        throw error;
+      }
+      // Always overwrite refresh token, expiry and geolocation with what the refresh returned (spec §3.2).
+      await storeGrant(companyId, grant, record, record.version);
+      logger.info({ companyId }, "company token refreshed");
+      return access.get(companyId)!;
+    });
+  }
+
+  function refreshOnce(companyId: string): Promise<AccessToken> {
+    let pending = inFlight.get(companyId);
+    if (!pending) {
+      pending = refreshNow(companyId).finally(() => inFlight.delete(companyId));
+      inFlight.set(companyId, pending);
+    }
+    return pending;
+  }
+
+  async function accessToken(companyId: string): Promise<string> {
+    const held = access.get(companyId);
+    if (fresh(held)) return held!.token;
+    const state = known.get(companyId)?.state;
+    // No token call for a company that cannot refresh: bounded calls, no retry storm.
+    if (state !== "CONNECTED") {
+      const record = await store.get(companyId);
+      if (!record || record.state !== "CONNECTED") throw needsReconnect(companyId, record?.state);
+      known.set(companyId, { geolocation: record.geolocation, state: record.state, connectedAt: record.connectedAt });
+    }
+    const shared = await readShared(companyId);
+    if (shared) {
+      access.set(companyId, shared);
+      return shared.token;
+    }
+    return (await refreshOnce(companyId)).token;
+  }
+
+  const sweepTimer = (options.sweepIntervalMs ?? 24 * 60 * 60_000) > 0 ? setInterval(() => void manager.sweep().catch((err: unknown) => logger.warn({ err }, "token sweep failed")), options.sweepIntervalMs ?? 24 * 60 * 60_000) : undefined;
+  sweepTimer?.unref();
+
+  const manager: ConnectionManager = {
+    async connect(companyId, requestToken, userId) {
+      if (typeof requestToken !== "string" || requestToken.trim() === "") {
+        throw new CodedError(ErrorCode.BAD_USER_INPUT, "requestToken: send the requestToken of Concur's Connect redirect (valid 24 h).", { field: "requestToken" });
+      }
+      let grant: CompanyTokenGrant;
+      try {
+        // A request token may be reused within its 24 h (spec §1), so transient failures are retried.
+        grant = await retryTransient(() => tokens.exchangeRequestToken(companyId, requestToken));
+      } catch (error) {
+        if (!(error instanceof TokenEndpointError)) throw error;
+        if (error.kind === "transient") throw new CodedError(ErrorCode.UPSTREAM_UNAVAILABLE, `Concur could not exchange the request token now (${error.code !== undefined ? `code ${error.code}` : `HTTP ${error.status}`}); the request token stays valid for 24 h: try again later.`, { companyId });
+        const why = error.code === 136 ? "it was issued for another app (client id)" : error.code === 53 ? "the company has not enabled this app" : "it is unknown, expired (24 h) or for another company";
+        throw new CodedError(ErrorCode.BAD_USER_INPUT, `Concur refused the request token of company ${companyId}: ${why} (code ${error.code ?? error.status}). Ask a Concur admin of the company to click Connect again.`, { field: "requestToken", upstreamErrorCode: String(error.code ?? "") });
+      }
+      const previous = await store.get(companyId).catch(() => undefined);
+      const record = await storeGrant(companyId, grant, { connectedAt: now(), connectedByUserId: userId, scopes: [] }, undefined);
+      logger.info({ companyId, userId, reconnect: previous !== undefined }, "company connected");
+      await notify({ companyId, state: "CONNECTED", reason: "connected" });
+      return viewOf(record);
+    },
+
+    async disconnect(companyId) {
+      const record = await store.get(companyId);
+      if (!record) return false;
+      try {
+        const token = record.state === "CONNECTED" ? await accessToken(companyId) : undefined;
+        if (token) await tokens.revoke(token, record.geolocation);
+      } catch (err) {
+        // Still forget the tokens: the customer can also revoke in Concur; we must not keep them.
+        logger.warn({ companyId, code: (err as CodedError).code }, "revocation at Concur failed; deleting the stored connection anyway");
+      }
+      await store.delete(companyId);
+      known.delete(companyId);
+      access.delete(companyId);
+      await redis?.del(sharedKey(companyId)).catch(() => undefined);
+      await notify({ companyId, state: "DISCONNECTED", reason: "disconnected" });
+      return true;
+    },
+
+    async get(companyId) {
+      const record = await store.get(companyId);
+      return record ? viewOf(record) : undefined;
+    },
+
+    async list() {
+      return (await store.list()).map(viewOf);
+    },
+
+    accessToken,
+
+    async sweep() {
+      let refreshed = 0;
+      for (const summary of await store.list()) {
+        if (summary.state !== "CONNECTED" || summary.refreshExpiresAt - now() > sweepWindowMs) continue;
+        try {
+          await refreshOnce(summary.companyId);
+          refreshed += 1;
+        } catch (err) {
+          logger.warn({ companyId: summary.companyId, code: (err as CodedError).code }, "sweep could not refresh a connection");
+        }
+      }
+      return refreshed;
+    },
+
+    cacheEpoch(companyId) {
+      return `${companyId}@${known.get(companyId)?.connectedAt ?? "none"}`;
+    },
+
+    tokenSource(defaultBaseUrl) {
+      return {
+        baseUrlFor: (companyId) => (companyId ? (known.get(companyId)?.geolocation ?? defaultBaseUrl) : defaultBaseUrl),
+        authorizationFor: async (_caller: Caller, companyId) => {
+          if (!companyId) throw new CodedError(ErrorCode.INTERNAL_SERVER_ERROR, "a managed-mode Concur call without a company");
+          return `Bearer ${await accessToken(companyId)}`;
+        },
+        async renewAfterUnauthorized(_caller, companyId) {
+          if (!companyId) return false;
+          // Concur refused the access token before its expiry (revoked, rotated): refresh once, then retry once.
+          access.delete(companyId);
+          await redis?.del(sharedKey(companyId)).catch(() => undefined);
+          await refreshOnce(companyId);
+          return true;
+        },
+      };
+    },
+
+    async close() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      await Promise.allSettled([...inFlight.values()]);
+    },
+  };
+  return manager;
+}
