@@ -44,12 +44,12 @@ export interface GatewayConfig {
   /** pino level. Env `LOG_LEVEL`, default `info` (the test helpers pass `silent`). */
   logLevel: string;
   /**
-   * Who holds the Concur company tokens. Env `CONCUR_AUTH_MODE`: `passthrough` (default: callers send a company
-   * access token, which is forwarded) or `managed` (the gateway holds each connected company's tokens; callers
-   * authenticate with the gateway's API keys or JWTs).
+   * Who holds the Concur company tokens. Env `CONCUR_AUTH_MODE`: `passthrough` (callers send a company access
+   * token, which is forwarded; the default with CONCUR_BASE_URL) or `managed` (the gateway holds each connected
+   * company's tokens; callers authenticate with the gateway's API keys or JWTs; the default of the embedded demo).
    */
   authMode: "passthrough" | "managed";
-  /** Managed mode only; undefined in passthrough mode. */
+  /** Managed mode only; undefined in passthrough mode (and in the embedded demo until the emulator is up). */
   managed?: ManagedModeConfig;
 }
 
@@ -149,15 +149,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     logLevel: env.LOG_LEVEL || "info",
     authMode: "passthrough",
   };
-  config.authMode = authMode(env);
-  if (config.authMode === "managed") config.managed = managedMode(env);
+  config.authMode = authMode(env, config.concurBaseUrl === undefined);
+  // Embedded (no CONCUR_BASE_URL): the demo fills managed mode in with the emulator's app and a throw-away store.
+  if (config.authMode === "managed" && config.concurBaseUrl !== undefined) config.managed = managedMode(env);
   if (!config.webhook.path.startsWith("/")) throw new ConfigError(`WEBHOOK_PATH must start with "/", got ${JSON.stringify(config.webhook.path)}.`);
   if (config.webhook.path === "/graphql") throw new ConfigError("WEBHOOK_PATH cannot be /graphql: that path serves GraphQL.");
   return Object.freeze(config);
 }
 
-function authMode(env: NodeJS.ProcessEnv): "passthrough" | "managed" {
-  const raw = env.CONCUR_AUTH_MODE || "passthrough";
+function authMode(env: NodeJS.ProcessEnv, embedded: boolean): "passthrough" | "managed" {
+  const raw = env.CONCUR_AUTH_MODE || (embedded ? "managed" : "passthrough");
   if (raw !== "passthrough" && raw !== "managed") throw new ConfigError(`CONCUR_AUTH_MODE=${JSON.stringify(raw)} is invalid: expected passthrough or managed.`);
   return raw;
 }

@@ -1,15 +1,26 @@
 // The one place the gateway side touches the emulator: `npm start` without CONCUR_BASE_URL (and the test stack,
 // which starts exactly this wiring on free ports).
-import { createEmulator, DEMO, type EmulatorOptions, type RunningEmulator } from "./emulator/index.js";
-import type { GatewayConfig, ResolvedGatewayConfig } from "./config.js";
+import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "undici";
+import { createEmulator, DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, type EmulatorOptions, type RunningEmulator } from "./emulator/index.js";
+import type { GatewayConfig, ManagedModeConfig, ResolvedGatewayConfig } from "./config.js";
 import { createGateway, type Gateway } from "./gateway.js";
 import type { GraphiQLDefaults } from "./http/graphiql.js";
 
-/** The seeded demo company, its ERP and a read + write bearer token for it. */
+/**
+ * The seeded demo company, its ERP and the bearer token a caller sends: in managed mode the gateway's demo API
+ * key (admin of the demo companies, which are connected through the real Connect flow); in passthrough mode a
+ * read + write Concur company token of the emulator.
+ */
 export interface DemoCompany {
   companyId: string;
   erpId: string;
   token: string;
+  /** The second demo company (in the emulator's second data center), connected too in managed mode. */
+  secondCompanyId: string;
 }
 
 /** Options of {@link startEmbeddedStack}. */
@@ -25,6 +36,8 @@ export interface EmbeddedStackOptions {
   graphiql?: (demo: DemoCompany) => GraphiQLDefaults | undefined;
   /** Subscribe the gateway's webhook URL to the emulator's ESS once the gateway listens. Default true. */
   webhooks?: boolean;
+  /** Managed mode: where connections are stored (default a throw-away SQLite file) and whether to connect the demo companies (default true). */
+  managed?: Partial<ManagedModeConfig> & { connectDemo?: boolean };
 }
 
 /** A started emulator + gateway pair. */
@@ -41,13 +54,44 @@ export interface EmbeddedStack {
 const isRunning = (emulator: EmulatorOptions | RunningEmulator | undefined): emulator is RunningEmulator =>
   emulator !== undefined && typeof (emulator as Partial<RunningEmulator>).stop === "function";
 
-/** Points the config at the emulator: its URL, and its webhook signing key unless one is configured. */
-export function resolveForEmulator(config: Readonly<GatewayConfig>, emulator: RunningEmulator): ResolvedGatewayConfig {
+/**
+ * Points the config at the emulator: its URL, and its webhook signing key unless one is configured. In managed mode,
+ * the emulator's partner app and GLZ host; the store is DATABASE_URL / CONNECTION_ENCRYPTION_KEYS when configured,
+ * else a throw-away SQLite file and key (the emulator forgets its tokens at exit anyway).
+ */
+export function resolveForEmulator(config: Readonly<GatewayConfig>, emulator: RunningEmulator, store?: Partial<ManagedModeConfig>): ResolvedGatewayConfig {
+  const managed: ManagedModeConfig | undefined =
+    config.authMode === "managed"
+      ? {
+          clientId: EMULATOR_CLIENT_ID,
+          clientSecret: EMULATOR_CLIENT_SECRET,
+          tokenUrl: emulator.tokenUrl,
+          connectPath: "/concur/connect",
+          encryptionKeys: `demo:${randomBytes(32).toString("base64")}`,
+          databaseUrl: `sqlite:${join(tmpdir(), `concur-graph-demo-${process.pid}-${randomBytes(4).toString("hex")}.db`)}`,
+          ...config.managed,
+          ...store,
+        }
+      : undefined;
   return Object.freeze({
     ...config,
     concurBaseUrl: emulator.url,
+    managed,
     webhook: Object.freeze({ ...config.webhook, publicKeyPem: config.webhook.publicKeyPem ?? emulator.publicKeyPem }),
   });
+}
+
+/**
+ * Connects a demo company the way a customer does: the emulator issues a request token (the App Center's part),
+ * and the gateway's landing route exchanges it, called by an admin of the gateway.
+ */
+export async function connectThroughLanding(gateway: Gateway, config: ResolvedGatewayConfig, emulator: RunningEmulator, companyId: string, adminKey: string): Promise<void> {
+  const { requestToken } = emulator.issueRequestToken(companyId);
+  const url = new URL(config.managed!.connectPath, gateway.origin);
+  url.search = new URLSearchParams({ id: companyId, requestToken, userId: "00000000-0000-4000-8000-00000000ad01" }).toString();
+  const res = await request(url, { headers: { authorization: `Bearer ${adminKey}` } });
+  const body = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`connecting demo company ${companyId} failed: HTTP ${res.statusCode} ${body}`);
 }
 
 /**
@@ -58,10 +102,25 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const shared = isRunning(options.emulator) ? options.emulator : undefined;
   const emulator = shared ?? (await createEmulator({ port: options.config.emulatorPort, seed: "demo", ...(options.emulator as EmulatorOptions | undefined) }));
   try {
-    const config = resolveForEmulator(options.config, emulator);
-    const demo: DemoCompany = { companyId: DEMO.companyId, erpId: DEMO.erpId, token: emulator.issueToken(DEMO.companyId) };
-    const gateway = await createGateway({ config, graphiql: options.graphiql?.(demo) });
-    await gateway.start();
+    const { connectDemo = true, ...store } = options.managed ?? {};
+    const config = resolveForEmulator(options.config, emulator, store);
+    const demo: DemoCompany = { companyId: DEMO.companyId, erpId: DEMO.erpId, token: "", secondCompanyId: DEMO.secondCompanyId };
+    let gateway: Gateway;
+    if (config.managed) {
+      // The demo key must exist before GraphiQL is pre-filled with it: the gateway is built, the key created, then started.
+      gateway = await createGateway({ config });
+      const created = await gateway.services.apiKeys!.create({ name: "demo admin", role: "admin", companies: [DEMO.companyId, DEMO.secondCompanyId] });
+      demo.token = created.key;
+      gateway.setGraphiQL(options.graphiql?.(demo) ?? {});
+      await gateway.start();
+      if (connectDemo) {
+        for (const companyId of [DEMO.companyId, DEMO.secondCompanyId]) await connectThroughLanding(gateway, config, emulator, companyId, demo.token);
+      }
+    } else {
+      demo.token = emulator.issueToken(DEMO.companyId);
+      gateway = await createGateway({ config, graphiql: options.graphiql?.(demo) });
+      await gateway.start();
+    }
     if (options.webhooks !== false) emulator.setWebhookUrls([`${gateway.origin}${config.webhook.path}`]);
     return {
       emulator,
@@ -71,6 +130,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       async stop() {
         await gateway.stop();
         if (!shared) await emulator.stop();
+        // The throw-away demo store goes with the demo (a configured DATABASE_URL stays).
+        if (config.managed && !store.databaseUrl && !options.config.managed?.databaseUrl) {
+          const file = config.managed.databaseUrl.replace(/^sqlite:/, "");
+          await Promise.all(["", "-wal", "-shm"].map((suffix) => rm(`${file}${suffix}`, { force: true })));
+        }
       },
     };
   } catch (error) {

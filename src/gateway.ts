@@ -13,6 +13,7 @@ import { createErrorFormatter, errorBody, ErrorCode } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
+import { connectLandingHandler } from "./http/connect-landing.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
 import { buildGatewaySchema } from "./schema/build.js";
 import { createContext, type GatewayContext } from "./context.js";
@@ -36,6 +37,8 @@ export interface Gateway {
   /** `http://host:port` once started. */
   readonly origin: string;
   readonly services: Services;
+  /** Replaces what GraphiQL opens with (the embedded demo fills in its API key once it exists). */
+  setGraphiQL(defaults: GraphiQLDefaults): void;
   start(): Promise<void>;
   /** Graceful: stop taking operations, send queued writes, answer waiting callers, close sockets. */
   stop(): Promise<void>;
@@ -119,8 +122,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // The webhook reads its raw body itself (the signature covers the exact bytes): no body parser before it.
   // Every method reaches the handler, which answers 405 to anything but POST (express would answer 404).
   app.all(config.webhook.path, services.webhookHandler);
+  if (config.managed) app.get(config.managed.connectPath, connectLandingHandler(services, logger));
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
-  const page = graphiqlPage(GRAPHQL_PATH, options.graphiql ?? {});
+  let page = graphiqlPage(GRAPHQL_PATH, options.graphiql ?? {});
   app.get(GRAPHQL_PATH, (req, res, next) => (wantsGraphiQL(req) ? page(req, res) : next()));
 
   async function start(): Promise<void> {
@@ -180,6 +184,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return origin();
     },
     services,
+    setGraphiQL(defaults) {
+      page = graphiqlPage(GRAPHQL_PATH, defaults);
+    },
     start,
     stop,
   };

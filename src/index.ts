@@ -28,11 +28,14 @@ async function main(): Promise<void> {
     const { companyId, erpId, token } = embedded.demo;
     gateway = embedded.gateway;
     stop = embedded.stop;
+    const managed = embedded.config.managed !== undefined;
     banner = [
       `Embedded Concur emulator: ${embedded.emulator.url} (demo data; set CONCUR_BASE_URL to use the real Concur)`,
-      `Demo company id: ${companyId}`,
+      `Demo company id: ${companyId}${managed ? ` (connected through Quick Connect; second company ${embedded.demo.secondCompanyId} in data center ${embedded.emulator.dataCenters[1]?.name ?? "?"})` : ""}`,
       `Demo ERP id:     ${erpId}`,
-      `Bearer token:    ${token}`,
+      managed
+        ? `Bearer token:    ${token}   (the gateway's demo API key, admin of the demo companies; send it as Authorization: Bearer …)`
+        : `Bearer token:    ${token}`,
     ];
   } else {
     const started = await createGateway({ config: config as ResolvedGatewayConfig, graphiql: {} });

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from "type-graphql";
+import { ConnectionResolver } from "./connection.resolver.js";
 import { DataResolver } from "./data.resolver.js";
 import { ErpResolver } from "./erp.resolver.js";
 import { RegistrationResolver } from "./registration.resolver.js";
@@ -6,4 +7,4 @@ import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
 
 /** Every resolver class of the schema. */
-export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver];
+export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver];

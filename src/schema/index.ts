@@ -16,3 +16,4 @@ export * from "./request.type.js";
 export * from "./connection.js";
 export * from "./events.type.js";
 export * from "./write-result.type.js";
+export * from "./company-connection.type.js";

@@ -58,7 +58,7 @@ const TEST_EMULATOR: EmulatorOptions = { port: 0, seed: "demo", processingDelayM
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const embedded = await startEmbeddedStack({
-    config: loadConfig({ PORT: "0", LOG_LEVEL: "silent", ...options.env }),
+    config: loadConfig({ PORT: "0", LOG_LEVEL: "silent", CONCUR_AUTH_MODE: "passthrough", ...options.env }),
     emulator: options.sharedEmulator ?? { ...TEST_EMULATOR, ...options.emulator },
     graphiql: options.graphiql,
     webhooks: options.webhooks,
