@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { createClient, type Client } from "graphql-ws";
 import { request } from "undici";
 import WebSocket from "ws";
-import { signBody } from "../src/emulator/webhooks.js";
+import { signBody } from "../src/emulator/index.js";
 import { createPrivateKey } from "node:crypto";
 import { startEmulator, startGateway } from "./lib/procs.js";
 import { fmt, percentile, table } from "./lib/stats.js";
