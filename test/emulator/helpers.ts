@@ -11,16 +11,8 @@ export function testKeyPem(): string {
   return sharedKeyPem;
 }
 
-/** Polls until `condition` returns a truthy value; fails with `what` after `timeoutMs`. No fixed sleeps. */
-export async function waitFor<T>(condition: () => T | Promise<T>, timeoutMs = 5_000, what = "condition"): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from "../helpers/wait.js";
+export { waitForFinal } from "../helpers/requests.js";
 
 /** A controllable clock for rate limits and retention. */
 export function fakeClock(start = Date.parse("2026-01-15T10:00:00.000Z")) {
@@ -73,14 +65,6 @@ export async function startWithErp(options: EmulatorOptions = {}) {
   const token = emu.issueToken(companyId);
   const base = `/accountingintegration/v4/companies/${companyId}/erps/${erpId}`;
   return { emu, companyId, erpId, token, base };
-}
-
-/** Reads a request's status until it is final. */
-export async function waitForFinal(emu: RunningEmulator, token: string, base: string, requestId: string) {
-  return waitFor(async () => {
-    const r = await call(emu.url, "GET", `${base}/requests/${requestId}`, { token });
-    return r.json?.status !== "PROCESSING" ? r.json : undefined;
-  }, 5_000, `request ${requestId} final`);
 }
 
 export interface ReceivedHook {

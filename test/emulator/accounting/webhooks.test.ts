@@ -1,6 +1,7 @@
 import { constants, verify } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../../src/emulator/index.js";
+import { elapse } from "../../helpers/wait.js";
 import { call, fakeClock, startReceiver, startWithErp, waitFor, waitForFinal } from "../helpers.js";
 
 const clock = fakeClock();
@@ -93,8 +94,8 @@ describe("ESS webhook delivery", () => {
     const requestId = await patchLists();
     await waitForFinal(emu, token, base, requestId);
     await waitFor(async () => (await deliveries()).some((d) => d.outcome === "rejected"), 5_000, "rejected delivery");
-    // Give a would-be retry (base 20 ms) ample opportunity to happen.
-    await new Promise((r) => setTimeout(r, 150));
+    // Proves a retry does NOT happen: a bounded wait giving a would-be retry (base 20 ms) ample opportunity.
+    await elapse(150);
     expect(rejecting.received).toHaveLength(1);
   });
 
@@ -105,7 +106,8 @@ describe("ESS webhook delivery", () => {
     clock.advance(72 * 3_600_000);
     await waitFor(async () => (await deliveries()).some((d) => d.outcome === "expired"), 5_000, "expired delivery");
     const count = hooks.received.length;
-    await new Promise((r) => setTimeout(r, 100));
+    // Proves no further delivery happens after expiry: a bounded wait of several retry periods.
+    await elapse(100);
     expect(hooks.received.length).toBe(count);
 
     emu.setWebhookUrls(["http://127.0.0.1:9/unreachable"]);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, DEMO, type RunningEmulator } from "../../../src/emulator/index.js";
+import { elapse } from "../../helpers/wait.js";
 import { call, fakeClock, waitForFinal, testKeyPem } from "../helpers.js";
 
 const clock = fakeClock();
@@ -84,7 +85,8 @@ describe("admin API", () => {
     await call(emu.url, "PUT", "/_emulator/config", { body: { processingPaused: true } });
     clock.advance(1_000);
     const r = await call(emu.url, "PATCH", `${base}/lists`, { token, body: { data: [{ id: "P", name: "p" }] } });
-    await new Promise((res) => setTimeout(res, 30));
+    // Proves processing does NOT happen while paused: a bounded wait longer than the processing delay.
+    await elapse(30);
     expect((await call(emu.url, "GET", `${base}/requests/${r.json.requestId}`, { token })).json.status).toBe("PROCESSING");
     const cfg = await call(emu.url, "PUT", "/_emulator/config", { body: { processingPaused: false } });
     expect(cfg.json.processingPaused).toBe(false);
