@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { request as undiciRequest, type Dispatcher } from "undici";
 import pRetry from "p-retry";
+import { parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import { CodedError, ErrorCode } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { Caller } from "./caller.js";
@@ -69,6 +70,12 @@ export interface ConcurCall {
   throwOnError?: boolean;
   /** The scope a 403 message names. */
   scopeHint?: string;
+  /**
+   * `"lossless"`: JSON numbers keep every digit, both ways (lossless-json): the answer's numbers arrive as
+   * `LosslessNumber`s and `LosslessNumber`s in `body` are written as the numbers they hold (FIS amounts have up to
+   * 23 digits). Default `"json"`: plain `JSON.parse` / `JSON.stringify`.
+   */
+  parse?: "json" | "lossless";
 }
 
 export interface ConcurResponse<T> {
@@ -130,7 +137,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
       payload = new URLSearchParams(call.form).toString();
       headers["content-type"] = "application/x-www-form-urlencoded";
     } else if (call.body !== undefined) {
-      payload = JSON.stringify(call.body);
+      payload = call.parse === "lossless" ? stringifyLossless(call.body) : JSON.stringify(call.body);
       headers["content-type"] = "application/json";
     }
     const started = performance.now();
@@ -149,7 +156,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
     let body: unknown;
     if (text.length > 0) {
       try {
-        body = JSON.parse(text);
+        body = call.parse === "lossless" ? parseLossless(text) : JSON.parse(text);
       } catch {
         if (status >= 200 && status < 300) {
           throw new CodedError(ErrorCode.UPSTREAM_ERROR, `Concur answered ${call.method} with a body that is not JSON (HTTP ${status})`, {
