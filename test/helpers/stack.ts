@@ -3,7 +3,8 @@
 import { print, type DocumentNode } from "graphql";
 import { request } from "undici";
 import { loadConfig } from "../../src/config.js";
-import { startEmbeddedStack } from "../../src/embedded.js";
+import type { ResolvedGatewayConfig } from "../../src/config.js";
+import { startEmbeddedStack, type EmbeddedStackOptions } from "../../src/embedded.js";
 import type { Gateway } from "../../src/gateway.js";
 import type { GraphiQLDefaults } from "../../src/http/graphiql.js";
 import type { EmulatorOptions, RunningEmulator } from "../../src/emulator/index.js";
@@ -14,8 +15,12 @@ export interface Stack {
   gateway: Gateway;
   companyId: string;
   erpId: string;
-  /** Read + write token of the demo company. */
+  /** Read + write token of the demo company (managed mode: the demo admin API key of both demo companies). */
   token: string;
+  /** The second demo company (the emulator's second data center); connected too in managed mode. */
+  secondCompanyId: string;
+  /** The configuration the gateway runs with (managed mode: its store URL and encryption keys). */
+  config: ResolvedGatewayConfig;
   /** POST a GraphQL operation (text, or a document such as test/generated/graphql.ts exports) to the gateway over HTTP. */
   graphql<T = any>(query: string | DocumentNode, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: any[] }>;
   /** Upstream call counts by "<METHOD> <route template>" and status, from the emulator's admin API. */
@@ -37,6 +42,11 @@ export interface StackOptions {
   sharedEmulator?: RunningEmulator;
   /** What GraphiQL opens with, as `npm start` passes it (the demo token header, an example query). Default none. */
   graphiql?: (demo: { companyId: string; erpId: string; token: string }) => GraphiQLDefaults;
+  /**
+   * Managed mode (CONCUR_AUTH_MODE=managed): the store (default a throw-away SQLite file and key) and whether the
+   * demo companies are connected through the landing route (default true). Unset: passthrough mode.
+   */
+  managed?: EmbeddedStackOptions["managed"];
 }
 
 export const ROUTES = {
@@ -46,6 +56,10 @@ export const ROUTES = {
   patchLists: "PATCH /accountingintegration/v4/companies/{companyId}/erps/{erpId}/lists",
   request: "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}/requests/{requestId}",
   mappings: "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}/mappings",
+  /** Every /token call (password and refresh grants), at GLZ or a data center. */
+  token: "POST /oauth2/v0/token",
+  /** App-management revocation of a company's tokens. */
+  revokeConnection: "DELETE /app-mgmt/v0/connections",
 } as const;
 
 export function sumCalls(counters: Record<string, Record<string, number>>, route: string, status?: string): number {
@@ -58,12 +72,13 @@ const TEST_EMULATOR: EmulatorOptions = { port: 0, seed: "demo", processingDelayM
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const embedded = await startEmbeddedStack({
-    config: loadConfig({ PORT: "0", LOG_LEVEL: "silent", CONCUR_AUTH_MODE: "passthrough", ...options.env }),
+    config: loadConfig({ PORT: "0", LOG_LEVEL: "silent", CONCUR_AUTH_MODE: options.managed ? "managed" : "passthrough", ...options.env }),
     emulator: options.sharedEmulator ?? { ...TEST_EMULATOR, ...options.emulator },
     graphiql: options.graphiql,
     webhooks: options.webhooks,
+    managed: options.managed,
   });
-  const { emulator, gateway, demo } = embedded;
+  const { emulator, gateway, demo, config } = embedded;
   const { token } = demo;
   const stop = registerCleanup(`the stack at ${gateway.origin}`, () => embedded.stop());
 
@@ -83,6 +98,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     companyId: demo.companyId,
     erpId: demo.erpId,
     token,
+    secondCompanyId: demo.secondCompanyId,
+    config,
     async graphql(query, variables, tokenOverride) {
       const auth = tokenOverride === null ? undefined : `Bearer ${tokenOverride ?? token}`;
       const res = await request(gateway.url, {
@@ -101,4 +118,57 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     admin,
     stop,
   };
+}
+
+// ---- Managed mode (CONCUR_AUTH_MODE=managed): the gateway holds company tokens; callers send its API keys. ----
+
+/** Every field of a company connection GraphQL shows (none is a token). */
+export const CONNECTION_FIELDS =
+  "companyId state geolocation scopes accessTokenExpiresAt refreshTokenExpiresAt lastRefreshAt connectedAt connectedByUserId lastError { code message at }";
+
+export interface ConnectionFields {
+  companyId: string;
+  state: "CONNECTED" | "NEEDS_RECONNECT" | "DISCONNECTED";
+  geolocation: string;
+  scopes: string[];
+  accessTokenExpiresAt: string | null;
+  refreshTokenExpiresAt: string;
+  lastRefreshAt: string | null;
+  connectedAt: string;
+  connectedByUserId: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+}
+
+export const COMPANY_CONNECTION = `query CompanyConnection($companyId: ID!) { companyConnection(companyId: $companyId) { ${CONNECTION_FIELDS} } }`;
+export const COMPANY_CONNECTIONS = `query CompanyConnections { companyConnections { ${CONNECTION_FIELDS} } }`;
+export const CONNECT_COMPANY = `mutation ConnectCompany($companyId: ID!, $requestToken: String!, $userId: ID) { connectCompany(companyId: $companyId, requestToken: $requestToken, userId: $userId) { ${CONNECTION_FIELDS} } }`;
+export const DISCONNECT_COMPANY = `mutation DisconnectCompany($companyId: ID!) { disconnectCompany(companyId: $companyId) }`;
+export const CONNECTION_CHANGED = `subscription ConnectionChanged($companyId: ID!) { companyConnectionChanged(companyId: $companyId) { companyId state reason } }`;
+/** One page of accounts; vary `first` to make each query a distinct upstream call. */
+export const ACCOUNTS = `query Accounts($companyId: ID!, $erpId: ID!, $first: Int) { erpIntegration(companyId: $companyId, erpId: $erpId) { accounts(first: $first) { edges { node { id name } } } } }`;
+
+/** Creates one of the gateway's API keys (managed mode) and returns the key to send as `Bearer`. */
+export async function createApiKey(stack: Stack, role: "read" | "write" | "admin", companies: "*" | string[], name = `test ${role}`): Promise<string> {
+  const created = await stack.gateway.services.apiKeys!.create({ name, role, companies });
+  return created.key;
+}
+
+/** GETs the App Center landing route (`/concur/connect?…`) as a browser redirected by Concur would; `authorization` null = anonymous. */
+export async function getLanding(stack: Stack, params: Record<string, string>, authorization: string | null): Promise<{ status: number; body: any; text: string }> {
+  const url = new URL(stack.config.managed!.connectPath, stack.gateway.origin);
+  url.search = new URLSearchParams(params).toString();
+  const res = await request(url, { headers: authorization === null ? {} : { authorization: `Bearer ${authorization}` } });
+  const text = await res.body.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.statusCode, body, text };
+}
+
+/** How many /token calls (every grant, every status) the emulator counted. */
+export async function tokenCalls(stack: Stack): Promise<number> {
+  return sumCalls(await stack.counters(), ROUTES.token);
 }
