@@ -16,6 +16,13 @@ export interface EventEnvelope<T extends string = string> {
   facts: { companyId: string; erpId: string; partnerId: string; data?: JsonValue };
 }
 
+/** What the sender needs of any event, whatever its API's envelope looks like (e.g. FIS: subtopic, route, facts). */
+export interface SendableEvent {
+  id: string;
+  eventType: string;
+  correlationId: string;
+}
+
 export type DeliveryOutcome = "delivered" | "retrying" | "rejected" | "network-error" | "expired" | "suppressed";
 
 export interface DeliveryLogEntry {
@@ -33,7 +40,7 @@ export interface DeliveryLogEntry {
 }
 
 interface Delivery {
-  event: EventEnvelope;
+  event: SendableEvent;
   body: Buffer;
   signature: string;
   url: string;
@@ -91,6 +98,12 @@ export class WebhookSender {
       timeStamp: new Date(nowMs).toISOString(),
       facts,
     };
+    return this.send(event);
+  }
+
+  /** Signs and delivers an event built by its API (an envelope other than the Accounting one), like `publish`. */
+  send<E extends SendableEvent>(event: E): E {
+    const nowMs = this.deps.now();
     const faults = this.deps.faults();
     const urls = this.deps.urls();
     if (!faults.webhooksEnabled) {
@@ -222,7 +235,7 @@ export class WebhookSender {
     if (handle) this.retryTimers.add(handle);
   }
 
-  private record(entry: Omit<DeliveryLogEntry, "eventId" | "eventType" | "at"> & { event: EventEnvelope }): void {
+  private record(entry: Omit<DeliveryLogEntry, "eventId" | "eventType" | "at"> & { event: SendableEvent }): void {
     const { event, ...rest } = entry;
     this.outcomes[rest.outcome] += 1;
     this.log.push({ eventId: event.id, eventType: event.eventType, ...rest, at: new Date(this.deps.now()).toISOString() });
