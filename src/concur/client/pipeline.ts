@@ -29,6 +29,11 @@ export interface RetryPolicy {
   max429Waits: number;
   /** Longest `Retry-After` honoured per 429, ms (longer values are clipped). Default 120 000. */
   maxRetryAfterMs?: number;
+  /**
+   * A 429 whose `Retry-After` is 0 (List v4 documents `retry-after: 0`) means "back off": wait `firstMs`, doubling per
+   * 429 in a row, at most `maxMs`. Default none: a 0 is taken literally.
+   */
+  zeroRetryAfterBackoff?: { firstMs: number; maxMs: number };
 }
 
 /** GETs: two quick retries of 5xx / network errors; a 429 is answered at once (the caller decides). */
@@ -204,7 +209,9 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
           res.maybeApplied = maybeApplied;
           if (res.status === 429 && waits429 < policy.max429Waits) {
             waits429 += 1;
-            const wait = retryAfterMs(res.headers["retry-after"], policy.maxRetryAfterMs);
+            let wait = retryAfterMs(res.headers["retry-after"], policy.maxRetryAfterMs);
+            const backoff = policy.zeroRetryAfterBackoff;
+            if (wait === 0 && backoff) wait = Math.min(backoff.firstMs * 2 ** (waits429 - 1), backoff.maxMs);
             logger.warn({ method: call.method, path: call.path, waitMs: wait }, "concur answered 429; waiting Retry-After");
             await sleep(wait);
             await call.pacing?.acquire();
