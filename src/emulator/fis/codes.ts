@@ -1,0 +1,36 @@
+/** FIS service codes (spec §4), returned per document inside HTTP 200 bodies, and the messages the emulator uses. */
+export const FisCode = {
+  Ok: 0,
+  SystemIdMismatch: 99,
+  AlreadyAcknowledged: 101,
+  Recalled: 102,
+  NotReady: 103,
+  AckNotFound: 104,
+  AckWrongType: 105,
+  NotAcknowledged: 111,
+  PostingRecalled: 112,
+  AlreadyConfirmed: 113,
+  UnknownState: 114,
+  PostingWrongType: 115,
+  NotFound: 116,
+  InvalidRequest: 198,
+  UnknownError: 199,
+  PaymentAlreadyConfirmed: 213,
+  InvalidPayment: 298,
+} as const;
+
+export const FisMessage = {
+  notFound: "This document does not exist.",
+  recalled: "This document has been recalled.",
+  alreadyAcknowledged: (systemId: string | null) => `This document was previously acknowledged by SystemId: ${systemId}.`,
+  wrongType: (docType: string) => `This document is not of type ${docType}.`,
+  notAcknowledged: "This document has not been acknowledged.",
+  alreadyConfirmed: "A posting confirmation was already posted for this document.",
+  systemIdMismatch: "System ID in request does not match system ID in FI database.",
+  unknownError: "Unknown error, please retry later.",
+  notPostingConfirmed: "The posting of this document has not been confirmed as successful.",
+  paymentAlreadyConfirmed: "A payment confirmation was already posted for this document.",
+  invalid: (detail: string) => `Invalid request - will not work if retried: ${detail}`,
+  invalidPayment: (detail: string) => `Invalid payment request - will not work if retried: ${detail}`,
+  paymentExists: (label: string) => `Payment confirmation already exist ${label}.`,
+} as const;
