@@ -8,3 +8,4 @@ export { createPacer, type Pacer, type PacingSlot } from "./client/pacing.js";
 export { followNextLinks } from "./client/paging.js";
 export * from "./accounting/index.js";
 export * from "./auth/index.js";
+export * from "./lists/index.js";

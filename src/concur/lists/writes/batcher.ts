@@ -1,0 +1,215 @@
+import type { Redis } from "ioredis";
+import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
+import type { ConcurClient } from "../../client/pipeline.js";
+import { CodedError, ErrorCode } from "../../../errors.js";
+import type { Logger } from "../../../logger.js";
+import { MAX_BULK_PARTS } from "../paths.js";
+import type { BulkCreatePart, BulkPatchPart } from "../wire/index.js";
+import { partCode, sendBulk, type BulkKind, type BulkOutcome, type BulkTarget, type PartOf, type PartOutcome } from "./bulk.js";
+
+/** One caller's item write. Parents are named by long code (bulk parts know no parent ids). */
+export type ItemWrite =
+  | { kind: "create"; shortCode: string; value: string; parentCode?: string }
+  | { kind: "update"; code: string; value: string }
+  | { kind: "delete"; code: string };
+
+/** Options of {@link createListItemWriter}. */
+export interface ListItemWriterOptions {
+  client: ConcurClient;
+  logger?: Logger;
+  /** Quiet time that closes the first batching window of an idle list, ms (config `batchWindowMs`). Default 25. */
+  batchWindowMs?: number;
+  /**
+   * Minimum gap between two bulk calls of one company, ms. Default 1 000 (spec Q1 default: ≤1 bulk call/s per
+   * company, one at a time per list). With `redis` it holds across replicas.
+   */
+  intervalMs?: number;
+  redis?: Redis;
+  /** Key prefix of the pacing counters. Default `concur-graph:pace:list`. */
+  keyPrefix?: string;
+  /** Called after each bulk call that changed something (cache invalidation, events). Errors are logged. */
+  onWritten?: (companyId: string, listId: string) => void | Promise<void>;
+}
+
+export interface ListItemWriter {
+  /**
+   * Queues one item write; concurrent writes to one list coalesce into bulk calls of at most 250 parts (creates
+   * apart from updates/deletes; parents before children). Resolves with this write's own part outcome.
+   */
+  enqueue(target: BulkTarget, write: ItemWrite): Promise<PartOutcome>;
+  /** One bulk call in the company's pacing slot (the list sync's chunks), in the same FIFO as `enqueue`. */
+  send<K extends BulkKind>(target: BulkTarget, kind: K, parts: PartOf<K>[]): Promise<BulkOutcome>;
+  drain(): Promise<void>;
+  close(): void;
+  readonly pending: number;
+}
+
+interface Entry {
+  group: BulkKind;
+  code: string;
+  part: BulkCreatePart | BulkPatchPart;
+  resolve: (outcome: PartOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+interface ListQueue {
+  key: string;
+  target: BulkTarget;
+  entries: Entry[];
+  running?: Promise<void>;
+  arrived?: () => void;
+  wake?: () => void;
+}
+
+export function createListItemWriter(options: ListItemWriterOptions): ListItemWriter {
+  const { client, logger } = options;
+  const windowMs = options.batchWindowMs ?? 25;
+  const intervalMs = options.intervalMs ?? 1000;
+  const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:list" });
+  const queues = new Map<string, ListQueue>();
+  let closed = false;
+
+  const paced = async <T>(companyId: string, run: (slot: PacingSlot) => Promise<T>): Promise<T> => {
+    const slot = await heldSlot(pacer, companyId);
+    try {
+      return await run(slot);
+    } finally {
+      await slot.dispose();
+    }
+  };
+
+  const written = async (companyId: string, listId: string) => {
+    try {
+      await options.onWritten?.(companyId, listId);
+    } catch (error) {
+      logger?.warn({ err: error, listId }, "list onWritten hook failed");
+    }
+  };
+
+  function start(queue: ListQueue): void {
+    queue.running = pump(queue)
+      .catch((error: unknown) => {
+        logger?.error({ err: error, key: queue.key }, "list item writer pump failed");
+        for (const entry of queue.entries.splice(0)) entry.reject(error);
+      })
+      .finally(() => {
+        queue.running = queue.arrived = queue.wake = undefined;
+        if (queue.entries.length > 0) start(queue);
+        else queues.delete(queue.key);
+      });
+  }
+
+  async function pump(queue: ListQueue): Promise<void> {
+    // First window: open while writes keep arriving less than `windowMs` apart (at most one pacing interval).
+    await new Promise<void>((resolve) => {
+      const openedAt = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const close = () => {
+        clearTimeout(timer);
+        queue.arrived = queue.wake = undefined;
+        resolve();
+      };
+      queue.wake = close;
+      queue.arrived = () => {
+        clearTimeout(timer);
+        timer = setTimeout(close, Math.max(0, Math.min(windowMs, intervalMs - (Date.now() - openedAt))));
+      };
+      queue.arrived();
+      if (closed) close();
+    });
+    while (queue.entries.length > 0) {
+      // The batch is taken once the slot is held: writes that arrived while waiting for it join this call.
+      await paced(queue.target.companyId, async (slot) => {
+        const batch = takeBatch(queue.entries);
+        const group = batch[0].group;
+        try {
+          const outcome = await sendBulk(client, queue.target, group, batch.map((e) => e.part) as PartOf<typeof group>[], slot);
+          logger?.debug({ key: queue.key, group, parts: batch.length, status: outcome.httpStatus }, "list bulk call");
+          batch.forEach((entry, i) => entry.resolve(outcome.parts[i]));
+          if (outcome.parts.some((p) => p.ok)) await written(queue.target.companyId, queue.target.listId);
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      });
+    }
+  }
+
+  return {
+    enqueue(target, write) {
+      if (closed) return Promise.reject(new CodedError(ErrorCode.SHUTTING_DOWN, "the gateway is shutting down; retry on another instance"));
+      const entry = toEntry(write);
+      return new Promise<PartOutcome>((resolve, reject) => {
+        const key = `${target.companyId}/${target.listId}/${target.caller.key}`;
+        let queue = queues.get(key);
+        if (!queue) queues.set(key, (queue = { key, target, entries: [] }));
+        queue.entries.push({ ...entry, resolve, reject });
+        if (!queue.running) start(queue);
+        else queue.arrived?.();
+      });
+    },
+    async send(target, kind, parts) {
+      const outcome = await paced(target.companyId, (slot) => sendBulk(client, target, kind, parts, slot));
+      if (outcome.parts.some((p) => p.ok)) await written(target.companyId, target.listId);
+      return outcome;
+    },
+    async drain() {
+      for (;;) {
+        const running = [...queues.values()].map((q) => (q.wake?.(), q.running));
+        if (running.length === 0) return;
+        await Promise.all(running);
+      }
+    },
+    close() {
+      closed = true;
+    },
+    get pending() {
+      let n = 0;
+      for (const q of queues.values()) n += q.entries.length;
+      return n;
+    },
+  };
+}
+
+function toEntry(write: ItemWrite): Omit<Entry, "resolve" | "reject"> {
+  switch (write.kind) {
+    case "create": {
+      const part: BulkCreatePart = { shortCode: write.shortCode, value: write.value };
+      if (write.parentCode) part.parentCode = write.parentCode;
+      return { group: "create", code: partCode("create", part), part };
+    }
+    case "update":
+      return { group: "patch", code: write.code, part: { code: write.code, value: write.value } };
+    default:
+      return { group: "patch", code: write.code, part: { code: write.code, deleted: true } };
+  }
+}
+
+/** Depth of a long code (hyphens are refused inside short codes, so they only separate levels). */
+const depth = (code: string) => code.split("-").length;
+const related = (a: string, b: string) => a === b || a.startsWith(`${b}-`) || b.startsWith(`${a}-`);
+
+/**
+ * Takes the next bulk body off the queue (removing its entries): the head's group (creates, or updates+deletes), at
+ * most 250 parts, each long code once, never overtaking a queued write of the other group on the same item or
+ * subtree; creates sorted parents first (stable), since parts run in order.
+ */
+export function takeBatch(entries: Entry[]): Entry[] {
+  const group = entries[0].group;
+  const taken: Entry[] = [];
+  const codes = new Set<string>();
+  const blocked: string[] = [];
+  for (let i = 0; i < entries.length && taken.length < MAX_BULK_PARTS; ) {
+    const entry = entries[i];
+    const waits = entry.group !== group || codes.has(entry.code) || blocked.some((b) => related(b, entry.code));
+    if (waits) {
+      blocked.push(entry.code);
+      i++;
+      continue;
+    }
+    taken.push(entry);
+    codes.add(entry.code);
+    entries.splice(i, 1);
+  }
+  if (group === "create") taken.sort((a, b) => depth(a.code) - depth(b.code));
+  return taken;
+}
