@@ -81,6 +81,18 @@ export interface ConcurCall {
    * 23 digits). Default `"json"`: plain `JSON.parse` / `JSON.stringify`.
    */
   parse?: "json" | "lossless";
+  /**
+   * How the body is read. Default "json" (parsed, see `parse`). "text": the raw text as `body` (XML APIs). "stream":
+   * a 2xx body is left unread and handed back as `body` (a Readable, for file downloads; only the headers are under
+   * the timeout); error bodies are read as usual.
+   */
+  responseType?: "json" | "text" | "stream";
+  /** A body sent as is with its content type (e.g. XML), instead of `body` / `form`. */
+  rawBody?: { contentType: string; data: string | Buffer };
+  /** Statuses (e.g. a documented 500) answered as a response instead of a thrown error. Default none. */
+  returnStatuses?: readonly number[];
+  /** Replaces the scheme of the token source's `Authorization` (`Bearer t` → `OAuth t`), for APIs documented with another one. */
+  authScheme?: string;
 }
 
 export interface ConcurResponse<T> {
@@ -145,11 +157,17 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
       payload = call.parse === "lossless" ? stringifyLossless(call.body) : JSON.stringify(call.body);
       headers["content-type"] = "application/json";
     }
+    let raw: string | Buffer | undefined = payload;
+    if (call.rawBody !== undefined) {
+      raw = call.rawBody.data;
+      headers["content-type"] = call.rawBody.contentType;
+    }
     const started = performance.now();
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      res = await undiciRequest(url, { method: call.method, headers, body: payload, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
+      if (call.responseType === "stream") return await streamed<T>(call, url, headers, raw);
+      res = await undiciRequest(url, { method: call.method, headers, body: raw, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
       text = await res.body.text();
     } catch (error) {
       throw transportError(error, { method: call.method, path: call.path, correlationId: call.caller.correlationId }, timeoutMs, logger);
@@ -159,7 +177,9 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
     const status = res.statusCode;
     logger.debug({ method: call.method, path: call.path, status, ms: Math.round(performance.now() - started), correlationId }, "concur call");
     let body: unknown;
-    if (text.length > 0) {
+    if (call.responseType === "text") {
+      body = text;
+    } else if (text.length > 0) {
       try {
         body = call.parse === "lossless" ? parseLossless(text) : JSON.parse(text);
       } catch {
@@ -175,6 +195,35 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
     return { status, body: body as T, headers: responseHeaders, correlationId, bytes: text.length, maybeApplied: false };
   }
 
+  /**
+   * A download: only the headers are under the timeout (a large file may take longer), and a 2xx body is handed back
+   * unread. Error statuses are read and answered like any other call.
+   */
+  async function streamed<T>(call: ConcurCall, url: string, headers: Record<string, string>, raw: string | Buffer | undefined): Promise<ConcurResponse<T>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await undiciRequest(url, { method: call.method, headers, body: raw, dispatcher, signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+    const responseHeaders = flattenHeaders(res.headers);
+    const correlationId = responseHeaders[CORRELATION] ?? call.caller.correlationId ?? "";
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      logger.debug({ method: call.method, path: call.path, status: res.statusCode, correlationId }, "concur download");
+      return { status: res.statusCode, body: res.body as T, headers: responseHeaders, correlationId, bytes: Number(responseHeaders["content-length"]) || 0, maybeApplied: false };
+    }
+    const text = await res.body.text();
+    let body: unknown;
+    try {
+      body = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: res.statusCode, body: body as T, headers: responseHeaders, correlationId, bytes: text.length, maybeApplied: false };
+  }
+
   const toError = (call: ConcurCall, res: ConcurResponse<unknown>) =>
     errorFromResponse({ method: call.method, status: res.status, body: res.body, headers: res.headers, correlationId: res.correlationId, scopeHint: call.scopeHint });
 
@@ -184,7 +233,10 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
     async request<T>(call: ConcurCall): Promise<ConcurResponse<T>> {
       const policy = call.retry ?? (call.method === "GET" ? readPolicy : NO_RETRY_POLICY);
       const url = resolveHref(call.baseUrl ?? tokens.baseUrlFor(call.companyId), call.path);
-      const authorize = () => (call.authorization !== undefined ? call.authorization : tokens.authorizationFor(call.caller, call.companyId));
+      const tokenAuthorization = () => (call.authorization !== undefined ? call.authorization : tokens.authorizationFor(call.caller, call.companyId));
+      const scheme = call.authScheme;
+      const authorize = scheme === undefined ? tokenAuthorization : async () => withScheme(await tokenAuthorization(), scheme);
+      const returned = (status: number) => call.returnStatuses !== undefined && call.returnStatuses.includes(status);
       const retryable = (error: unknown) =>
         error instanceof CodedError && (error.code === ErrorCode.UPSTREAM_UNAVAILABLE || (policy.retryTimeouts === true && error.code === ErrorCode.UPSTREAM_TIMEOUT));
       let maybeApplied = false;
@@ -226,9 +278,10 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
           if (res.status >= 500) {
             // A 5xx may have been applied before failing; a 412 on the next try then means "accepted".
             maybeApplied = true;
+            if (returned(res.status)) return { ...res, maybeApplied };
             throw toError(call, res);
           }
-          if ((res.status < 200 || res.status >= 300) && call.throwOnError !== false) throw toError(call, res);
+          if ((res.status < 200 || res.status >= 300) && call.throwOnError !== false && !returned(res.status)) throw toError(call, res);
           return res;
         }
       };
@@ -255,6 +308,11 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
 function required(baseUrl: string | undefined): string {
   if (!baseUrl) throw new Error("createConcurClient needs `tokens` or `baseUrl`");
   return baseUrl;
+}
+
+/** `Bearer t` → `<scheme> t`; null (no credentials) stays null. */
+function withScheme(authorization: string | null, scheme: string): string | null {
+  return authorization === null ? null : authorization.replace(/^\S+(?=\s)/, scheme);
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
