@@ -9,10 +9,14 @@ export interface PolledStatus {
   errorsHref?: string;
 }
 
-export interface StatusPollerOptions {
+/**
+ * `C` is whatever a watcher authenticates the poll with: the caller's bearer token in tests, the gateway's `Caller`
+ * (which in managed mode stands for the company's stored token) in the gateway.
+ */
+export interface StatusPollerOptions<C = string> {
   tracker: RequestStatusTracker;
-  /** GET the request's status upstream with the watcher's bearer token. */
-  fetchStatus: (companyId: string, erpId: string, requestId: string, authorization: string) => Promise<PolledStatus>;
+  /** GET the request's status upstream on behalf of the watcher. */
+  fetchStatus: (companyId: string, erpId: string, requestId: string, credential: C) => Promise<PolledStatus>;
   /** Start polling when no final status is known this long after the first watcher came (config `pollFallbackMs`). */
   fallbackAfterMs: number;
   /** First gap between polls, doubling each time. Default `fallbackAfterMs`. */
@@ -22,22 +26,22 @@ export interface StatusPollerOptions {
   logger: Logger;
 }
 
-export interface StatusPoller {
+export interface StatusPoller<C = string> {
   /**
    * Keeps a request polled while watched; returns the unwatch function (idempotent).
-   * All watchers of one request share one poll loop; the newest watcher's token is used.
+   * All watchers of one request share one poll loop; the newest watcher's credential is used.
    */
-  watch(key: RequestKey, authorization: string): () => void;
+  watch(key: RequestKey, credential: C): () => void;
   /** Requests currently watched. */
   readonly size: number;
   /** Stops every poll loop. */
   close(): void;
 }
 
-interface Entry {
+interface Entry<C> {
   key: RequestKey;
-  /** Watcher -> its token; insertion order gives the newest last. */
-  watchers: Map<symbol, string>;
+  /** Watcher -> its credential; insertion order gives the newest last. */
+  watchers: Map<symbol, C>;
   timer?: NodeJS.Timeout;
   intervalMs: number;
   stopped: boolean;
@@ -51,28 +55,28 @@ const codeOf = (error: unknown): string | undefined => {
 };
 
 /** Polling fallback for requests whose `data.statusUpdated` event does not come (ESS not set up, or slow). */
-export function createStatusPoller(options: StatusPollerOptions): StatusPoller {
+export function createStatusPoller<C = string>(options: StatusPollerOptions<C>): StatusPoller<C> {
   const { tracker, fetchStatus, fallbackAfterMs, maxIntervalMs, logger } = options;
   const initialIntervalMs = Math.min(options.initialIntervalMs ?? fallbackAfterMs, maxIntervalMs);
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, Entry<C>>();
   let closed = false;
 
   const idOf = ({ companyId, erpId, requestId }: RequestKey) => `${companyId}:${erpId}:${requestId}`;
 
-  const stop = (entry: Entry) => {
+  const stop = (entry: Entry<C>) => {
     entry.stopped = true;
     if (entry.timer) clearTimeout(entry.timer);
     const id = idOf(entry.key);
     if (entries.get(id) === entry) entries.delete(id);
   };
 
-  const schedule = (entry: Entry, delayMs: number) => {
+  const schedule = (entry: Entry<C>, delayMs: number) => {
     if (entry.stopped) return;
     entry.timer = setTimeout(() => void tick(entry), delayMs);
     entry.timer.unref();
   };
 
-  const tick = async (entry: Entry) => {
+  const tick = async (entry: Entry<C>) => {
     if (entry.stopped) return;
     const { companyId, erpId, requestId } = entry.key;
     const log = logger.child({ companyId, erpId, requestId });
@@ -80,9 +84,9 @@ export function createStatusPoller(options: StatusPollerOptions): StatusPoller {
       // A webhook may have delivered the final status meanwhile: then there is nothing to poll.
       const known = await tracker.latest(companyId, erpId, requestId);
       if (known && isFinalStatus(known.status)) return stop(entry);
-      const authorization = [...entry.watchers.values()].at(-1);
-      if (authorization === undefined || entry.stopped) return stop(entry);
-      const polled = await fetchStatus(companyId, erpId, requestId, authorization);
+      const credential = [...entry.watchers.values()].at(-1);
+      if (credential === undefined || entry.stopped) return stop(entry);
+      const polled = await fetchStatus(companyId, erpId, requestId, credential);
       if (entry.stopped) return;
       if (!REQUEST_STATUS_VALUES.includes(polled.status)) throw new Error(`unexpected status ${JSON.stringify(polled.status)}`);
       await tracker.record(polled.errorsHref === undefined ? { ...entry.key, status: polled.status } : { ...entry.key, status: polled.status, errorsHref: polled.errorsHref });

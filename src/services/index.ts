@@ -5,13 +5,13 @@ import { Agent } from "undici";
 import type { ResolvedGatewayConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import {
-  callerFromAuthorization,
   createConcurClient,
   createConcurReader,
   createPageCache,
   createRegistrar,
   createWriteBatcher,
   passthroughTokens,
+  type Caller,
   type ConcurClient,
   type ConcurReader,
   type PageCache,
@@ -29,7 +29,6 @@ import {
   type StatusPoller,
   type WebhookHandler,
 } from "../events/index.js";
-import { CodedError, ErrorCode } from "../errors.js";
 import { createCallerAuthenticator, createJwtVerifier, openApiKeyStore, type ApiKeyStore, type CallerAuthenticator } from "../callers/index.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
@@ -49,7 +48,8 @@ export interface Services {
   registrar: Registrar;
   pubsub: GatewayPubSub;
   tracker: RequestStatusTracker;
-  poller: StatusPoller;
+  /** Polls a request on behalf of its newest watcher (its Caller: own token, or in managed mode the company's). */
+  poller: StatusPoller<Caller>;
   webhookHandler: WebhookHandler;
   /** Managed mode: company connections (tokens), the gateway's API keys and its caller authentication. */
   connections?: ConnectionManager;
@@ -97,14 +97,12 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const registrar = createRegistrar({ client, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
 
   const tracker = new RequestStatusTracker({ store, pubsub, logger });
-  const poller = createStatusPoller({
+  const poller = createStatusPoller<Caller>({
     tracker,
     fallbackAfterMs: config.pollFallbackMs,
     maxIntervalMs: Math.max(config.pollFallbackMs, 60_000),
     logger,
-    fetchStatus: async (companyId, erpId, requestId, authorization) => {
-      const caller = callerFromAuthorization(authorization);
-      if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, "no bearer token to poll with");
+    fetchStatus: async (companyId, erpId, requestId, caller: Caller) => {
       const status = await reader.getRequest(caller, companyId, erpId, requestId);
       // An unknown status is refused by the poller itself (it checks against the known values).
       return { status: status.status as RequestStatusValue };

@@ -10,7 +10,7 @@ import type { GatewayPubSub, MappingsChangedPayload, RequestStatusPayload, Reque
 export interface SubscriptionDeps {
   reader: ConcurReader;
   tracker: RequestStatusTracker;
-  poller: StatusPoller;
+  poller: StatusPoller<Caller>;
   pubsub: GatewayPubSub;
 }
 
@@ -47,7 +47,7 @@ export async function followRequestStatuses(
       await tracker.record({ companyId, erpId, requestId, status: status.status as RequestStatusPayload["status"] });
     }
     // Where ESS is not set up (or slow), poll; shared by all subscribers of this request.
-    unwatch = poller.watch({ companyId, erpId, requestId }, caller.authorization);
+    unwatch = poller.watch({ companyId, erpId, requestId }, caller);
   }
   const source = tracker.subscribe(companyId, { erpId: erpId ?? undefined, requestId: requestId ?? undefined });
   if (!unwatch) return source;
