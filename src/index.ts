@@ -61,6 +61,11 @@ function announce(url: string, banner: string[], stopAll: () => Promise<void>): 
 }
 
 main().catch((error) => {
+  // Settings checked while building services (encryption keys, DATABASE_URL) fail like the ones loadConfig checks.
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
   console.error("concur-graph failed to start:", error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -62,4 +62,41 @@ describe("loadConfig", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Configuration error: PORT="not-a-port" is invalid');
   });
+
+  describe("auth mode", () => {
+    const REAL = { CONCUR_BASE_URL: "https://us2.api.concursolutions.com" };
+    const MANAGED = { ...REAL, CONCUR_AUTH_MODE: "managed", CONCUR_CLIENT_ID: "app-id", CONCUR_CLIENT_SECRET: "app-secret", CONNECTION_ENCRYPTION_KEYS: "k1:AAAA" };
+
+    it("is managed for the embedded demo and passthrough in front of the real Concur unless configured", () => {
+      expect(loadConfig({}).authMode).toBe("managed");
+      expect(loadConfig({}).managed).toBeUndefined(); // filled in by the embedded wiring from the emulator
+      expect(loadConfig(REAL).authMode).toBe("passthrough");
+      expect(loadConfig({ CONCUR_AUTH_MODE: "passthrough" }).authMode).toBe("passthrough");
+    });
+
+    it("managed mode in front of Concur reads the app, the token host (GLZ by default), the store and the landing path", () => {
+      const config = loadConfig(MANAGED);
+      expect(config.managed).toMatchObject({
+        clientId: "app-id",
+        clientSecret: "app-secret",
+        tokenUrl: "https://glz.api.concursolutions.com",
+        databaseUrl: "sqlite:./data/concur-graph.db",
+        connectPath: "/concur/connect",
+      });
+      expect(config.managed?.jwt).toBeUndefined();
+      const withJwt = loadConfig({ ...MANAGED, JWT_JWKS_URL: "https://idp.example/jwks", CONCUR_TOKEN_URL: "https://us.api.concursolutions.com" });
+      expect(withJwt.managed?.jwt).toEqual({ jwksUrl: "https://idp.example/jwks", issuer: undefined, audience: undefined, companiesClaim: "concur_companies", roleClaim: "concur_role" });
+      expect(withJwt.managed?.tokenUrl).toBe("https://us.api.concursolutions.com");
+    });
+
+    it.each([
+      [{ CONCUR_AUTH_MODE: "sometimes" }, /CONCUR_AUTH_MODE="sometimes" is invalid: expected passthrough or managed/],
+      [{ ...MANAGED, CONCUR_CLIENT_ID: "" }, /CONCUR_CLIENT_ID is required in managed mode/],
+      [{ ...MANAGED, CONCUR_CLIENT_SECRET: undefined }, /CONCUR_CLIENT_SECRET is required in managed mode/],
+      [{ ...MANAGED, CONNECTION_ENCRYPTION_KEYS: undefined }, /CONNECTION_ENCRYPTION_KEYS is required in managed mode.*openssl rand -base64 32/],
+      [{ ...MANAGED, JWT_JWKS_URL: "not a url" }, /JWT_JWKS_URL=.* is not a URL/],
+    ])("refuses %j with what to fix", (env, message) => {
+      expect(messageOf(env as Record<string, string>)).toMatch(message);
+    });
+  });
 });
