@@ -7,5 +7,6 @@ export { createPageCache, type PageCache } from "./client/page-cache.js";
 export { createPacer, type Pacer, type PacingSlot } from "./client/pacing.js";
 export { followNextLinks } from "./client/paging.js";
 export * from "./accounting/index.js";
+export * from "./fis/index.js";
 export * from "./auth/index.js";
 export * from "./lists/index.js";

@@ -1,0 +1,341 @@
+/**
+ * The FIS write side (spec §2.2-2.4, §4): acknowledgements, posting and payment confirmations of many concurrent
+ * callers coalesced into as few POSTs as the batch limit allows (spec Q11: ≤100 items), each caller answered with one
+ * outcome per document, classified by service code: done, already done, retry later, or failed for good.
+ */
+import type { Logger } from "../../logger.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import type { Caller } from "../client/caller.js";
+import type { ConcurClient, RetryPolicy } from "../client/pipeline.js";
+import { FIS_SCOPE, fisPaths, systemIdFor, type FisDocType } from "./paths.js";
+import type { WireOutcomeItem, WirePaymentConfirmation, WirePostingConfirmation } from "./wire.js";
+
+/** The three FIS POSTs. */
+export type FisOperation = "acknowledge" | "postingConfirmation" | "paymentConfirmation";
+
+/** How an outcome may be treated. */
+export type FisOutcomeStatus = "SUCCEEDED" | "ALREADY_DONE" | "RETRY_LATER" | "FAILED";
+
+/** One document's answer to one caller. */
+export interface FisOutcome {
+  docId: string;
+  /** FIS service code (spec §4); null when no answer came (transport failure). */
+  code: number | null;
+  /** FIS result (`SUCCESS`, `FAILURE`, `NOOP`, `WAS_RECALLED`, …), or the gateway's error code when none came. */
+  result: string;
+  message: string;
+  detailMessage: string | null;
+  status: FisOutcomeStatus;
+  /** `paymentRef` FIS echoed (payment confirmations). */
+  paymentRef: string | null;
+  /** POSTs that carried this document (1 unless 199 "retry later" answers were retried). */
+  attempts: number;
+}
+
+/** What one caller asks for one document: the document id and (confirmations) its wire item. */
+export type FisWriteItem =
+  | { docId: string }
+  | { docId: string; posting: WirePostingConfirmation }
+  | { docId: string; payment: WirePaymentConfirmation };
+
+export interface FisWriteTarget {
+  caller: Caller;
+  companyId: string;
+  docType: FisDocType;
+  operation: FisOperation;
+}
+
+/** Options of {@link createFisWriter}. */
+export interface FisWriterOptions {
+  client: ConcurClient;
+  logger?: Logger;
+  /** Quiet time that closes a batching window, ms (config `batchWindowMs`). Default 25. */
+  batchWindowMs?: number;
+  /** Longest a window stays open while items keep arriving, ms. Default 250. */
+  maxBatchWindowMs?: number;
+  /** Items per POST (spec Q11, [INFERRED] 100). */
+  maxItemsPerPost?: number;
+  /** Extra sends of a document answered 199 "unknown error, retry later". Default 2. */
+  unknownErrorRetries?: number;
+  /** Delay before such a re-send, ms; doubles per attempt. Default 200. */
+  unknownErrorDelayMs?: number;
+  /** Retries of a POST answered 5xx / lost on the network (a re-sent item then reports 101/113/213). */
+  retry?: RetryPolicy;
+}
+
+export interface FisWriter {
+  /** Queues one caller's items; resolves with one outcome per item, in item order. */
+  enqueue(target: FisWriteTarget, items: FisWriteItem[]): Promise<FisOutcome[]>;
+  /** Sends everything queued and waits for it. */
+  drain(): Promise<void>;
+  /** From now on `enqueue` rejects with SHUTTING_DOWN. */
+  close(): void;
+  readonly pending: number;
+}
+
+/** 5xx and network errors are retried (spec §4: HTTP 500 may succeed later); 429s waited out. */
+const FIS_WRITE_POLICY: RetryPolicy = { retries: 3, minTimeoutMs: 200, maxTimeoutMs: 5_000, max429Waits: 10 };
+
+interface Slot {
+  item: FisWriteItem;
+  attempts: number;
+  done?: FisOutcome;
+  /** Not before (ms epoch): a 199 re-send waits. */
+  notBefore: number;
+}
+
+interface Entry {
+  slots: Slot[];
+  resolve: (outcomes: FisOutcome[]) => void;
+  reject: (error: unknown) => void;
+}
+
+interface KeyQueue {
+  key: string;
+  target: FisWriteTarget;
+  entries: Entry[];
+  running?: Promise<void>;
+  wake?: () => void;
+  arrived?: () => void;
+}
+
+/** Result field per operation. */
+const RESULT_FIELD: Record<FisOperation, keyof WireOutcomeItem> = {
+  acknowledge: "acknowledgeResult",
+  postingConfirmation: "postingConfirmationResult",
+  paymentConfirmation: "paymentConfirmationResult",
+};
+
+/**
+ * Classifies one answered item (spec §4 and its [INFERRED] retry policy): 0 done; 199 retry later; 101 / 113 / 213 /
+ * 298-NOOP already done — and done by this call when an earlier attempt of the same POST may have been applied
+ * (5xx, timeout) and, for an acknowledgement, FIS names this connection's systemId; everything else failed for this
+ * document (a retry cannot help).
+ */
+export function classifyOutcome(operation: FisOperation, code: number | null, result: string, message: string, context: { maybeApplied: boolean; systemId: string }): FisOutcomeStatus {
+  if (code === 0) return "SUCCEEDED";
+  if (code === 199 || code === null) return "RETRY_LATER";
+  const already =
+    (operation === "acknowledge" && code === 101) ||
+    (operation === "postingConfirmation" && code === 113) ||
+    (operation === "paymentConfirmation" && (code === 213 || (code === 298 && result.toUpperCase() === "NOOP")));
+  if (!already) return "FAILED";
+  if (!context.maybeApplied) return "ALREADY_DONE";
+  if (operation === "acknowledge") return message.includes(`SystemId: ${context.systemId}`) ? "SUCCEEDED" : "ALREADY_DONE";
+  return "SUCCEEDED";
+}
+
+const codeOf = (value: unknown): number | null => {
+  const n = Number(value === null || value === undefined ? Number.NaN : String(value));
+  return Number.isInteger(n) ? n : null;
+};
+
+export function createFisWriter(options: FisWriterOptions): FisWriter {
+  const { client, logger } = options;
+  const windowMs = options.batchWindowMs ?? 25;
+  const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? 250);
+  const maxItems = options.maxItemsPerPost ?? 100;
+  const retries199 = options.unknownErrorRetries ?? 2;
+  const delay199 = options.unknownErrorDelayMs ?? 200;
+  const policy = options.retry ?? FIS_WRITE_POLICY;
+  const queues = new Map<string, KeyQueue>();
+  let closed = false;
+
+  function enqueue(target: FisWriteTarget, items: FisWriteItem[]): Promise<FisOutcome[]> {
+    if (closed) return Promise.reject(new CodedError(ErrorCode.SHUTTING_DOWN, "the gateway is shutting down; retry on another instance"));
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const entry: Entry = { slots: items.map((item) => ({ item, attempts: 0, notBefore: 0 })), resolve, reject };
+      // One queue per (company, doc type, operation, token): only one token's calls share a POST.
+      const key = `${target.companyId.toLowerCase()}|${target.docType}|${target.operation}|${target.caller.key}`;
+      let queue = queues.get(key);
+      if (!queue) queues.set(key, (queue = { key, target, entries: [] }));
+      queue.entries.push(entry);
+      if (!queue.running) start(queue);
+      else queue.arrived?.();
+    });
+  }
+
+  function start(queue: KeyQueue): void {
+    queue.running = pump(queue)
+      .catch((error: unknown) => {
+        logger?.error({ err: error, key: queue.key }, "FIS writer pump failed");
+        for (const entry of queue.entries.splice(0)) entry.reject(error);
+      })
+      .finally(() => {
+        queue.running = undefined;
+        queue.wake = queue.arrived = undefined;
+        if (queue.entries.length > 0) start(queue);
+        else queues.delete(queue.key);
+      });
+  }
+
+  /** Open while items keep arriving less than `windowMs` apart (at most `maxWindowMs`), or until a POST is full. */
+  function window(queue: KeyQueue): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const openedAt = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const close = () => {
+        clearTimeout(timer);
+        queue.wake = queue.arrived = undefined;
+        resolve();
+      };
+      queue.wake = close;
+      queue.arrived = () => {
+        clearTimeout(timer);
+        if (waitingItems(queue) >= maxItems) return close();
+        timer = setTimeout(close, Math.max(0, Math.min(windowMs, maxWindowMs - (Date.now() - openedAt))));
+      };
+      queue.arrived();
+      if (closed) close();
+    });
+  }
+
+  async function pump(queue: KeyQueue): Promise<void> {
+    await window(queue);
+    // One POST at a time per key (spec Q5: FIS calls serialised); what arrives meanwhile joins the next one.
+    while (queue.entries.length > 0) {
+      const now = Date.now();
+      const batch = planBody(queue, now);
+      if (batch.length === 0) {
+        // Only 199 re-sends are waiting: sleep until the first may go.
+        const next = Math.min(...queue.entries.flatMap((e) => e.slots.filter((s) => !s.done).map((s) => s.notBefore)));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, next - now)));
+        continue;
+      }
+      await send(queue, batch);
+      for (const entry of [...queue.entries]) {
+        if (entry.slots.every((s) => s.done)) {
+          queue.entries.splice(queue.entries.indexOf(entry), 1);
+          entry.resolve(entry.slots.map((s) => s.done!));
+        }
+      }
+    }
+  }
+
+  function waitingItems(queue: KeyQueue): number {
+    let n = 0;
+    for (const e of queue.entries) for (const s of e.slots) if (!s.done) n++;
+    return n;
+  }
+
+  /**
+   * The next body: pending items in arrival order, at most `maxItems`, each document at most once — a second
+   * request for the same document (another caller) goes in a later POST, so FIS answers it 101/113 and only one
+   * caller is ever told it acknowledged the document.
+   */
+  function planBody(queue: KeyQueue, now: number): Slot[] {
+    const out: Slot[] = [];
+    const ids = new Set<string>();
+    for (const entry of queue.entries) {
+      for (const slot of entry.slots) {
+        if (slot.done || slot.notBefore > now || ids.has(slot.item.docId)) continue;
+        ids.add(slot.item.docId);
+        out.push(slot);
+        if (out.length >= maxItems) return out;
+      }
+    }
+    return out;
+  }
+
+  async function send(queue: KeyQueue, batch: Slot[]): Promise<void> {
+    const { caller, companyId, docType, operation } = queue.target;
+    const systemId = systemIdFor(companyId);
+    const path =
+      operation === "acknowledge" ? fisPaths.acknowledgements(docType) : operation === "postingConfirmation" ? fisPaths.postingConfirmations(docType) : fisPaths.paymentConfirmations(docType);
+    const body =
+      operation === "acknowledge"
+        ? { ids: batch.map((s) => s.item.docId), systemId }
+        : operation === "postingConfirmation"
+          ? { systemId, postingConfirmations: batch.map((s) => (s.item as { posting: WirePostingConfirmation }).posting) }
+          : { systemId, processingConfirmation: batch.map((s) => (s.item as { payment: WirePaymentConfirmation }).payment) };
+    for (const slot of batch) slot.attempts += 1;
+    logger?.debug({ key: queue.key, items: batch.length }, "sending FIS POST");
+    let answer: { items: WireOutcomeItem[]; maybeApplied: boolean };
+    try {
+      const res = await client.request<unknown>({ method: "POST", path, caller, companyId, body, retry: policy, parse: "lossless", scopeHint: FIS_SCOPE });
+      if (!Array.isArray(res.body)) throw new CodedError(ErrorCode.UPSTREAM_ERROR, `Concur answered the ${operation} POST without an array of results`, { correlationId: res.correlationId });
+      answer = { items: res.body as WireOutcomeItem[], maybeApplied: res.maybeApplied };
+    } catch (error) {
+      const coded = error instanceof CodedError ? error : new CodedError(ErrorCode.UPSTREAM_ERROR, "the FIS call failed");
+      // The caller's token or input is wrong: the whole operation fails with that error.
+      if (coded.code === ErrorCode.UNAUTHENTICATED || coded.code === ErrorCode.FORBIDDEN || coded.code === ErrorCode.BAD_USER_INPUT || coded.code === ErrorCode.NEEDS_RECONNECT) {
+        failEntries(queue, batch, coded);
+        return;
+      }
+      // Concur unreachable after retries: this document's answer is unknown; the caller may send it again.
+      for (const slot of batch) {
+        slot.done = {
+          docId: slot.item.docId,
+          code: null,
+          result: coded.code,
+          message: `${coded.message}. It may have been applied: send it again (an "already done" answer then confirms it).`,
+          detailMessage: null,
+          status: "RETRY_LATER",
+          paymentRef: null,
+          attempts: slot.attempts,
+        };
+      }
+      return;
+    }
+    batch.forEach((slot, i) => {
+      // Answers come in request order; match by docId where FIS says which document it means.
+      const item = answer.items[i]?.docId === slot.item.docId ? answer.items[i] : (answer.items.find((it) => it?.docId === slot.item.docId) ?? answer.items[i]);
+      if (!item) {
+        slot.done = { docId: slot.item.docId, code: null, result: ErrorCode.UPSTREAM_ERROR, message: "Concur's answer did not mention this document", detailMessage: null, status: "RETRY_LATER", paymentRef: null, attempts: slot.attempts };
+        return;
+      }
+      const code = codeOf(item.code);
+      const result = String(item[RESULT_FIELD[operation]] ?? (code === 0 ? "SUCCESS" : "FAILURE"));
+      const message = item.errorMessage ? String(item.errorMessage) : "";
+      const status = classifyOutcome(operation, code, result, message, { maybeApplied: answer.maybeApplied, systemId });
+      if (code === 199 && slot.attempts <= retries199) {
+        slot.notBefore = Date.now() + delay199 * 2 ** (slot.attempts - 1);
+        return;
+      }
+      slot.done = {
+        docId: slot.item.docId,
+        code,
+        result,
+        message,
+        detailMessage: item.detailMessage ? String(item.detailMessage) : null,
+        status,
+        paymentRef: item.paymentRef ? String(item.paymentRef) : null,
+        attempts: slot.attempts,
+      };
+    });
+  }
+
+  function failEntries(queue: KeyQueue, batch: Slot[], error: CodedError): void {
+    const hit = new Set(batch);
+    for (const entry of [...queue.entries]) {
+      if (!entry.slots.some((s) => hit.has(s))) continue;
+      queue.entries.splice(queue.entries.indexOf(entry), 1);
+      entry.reject(error);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const running = [...queues.values()].map((q) => {
+        q.wake?.();
+        return q.running;
+      });
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
+  }
+
+  return {
+    enqueue,
+    drain,
+    close() {
+      closed = true;
+    },
+    get pending() {
+      let n = 0;
+      for (const q of queues.values()) n += waitingItems(q);
+      return n;
+    },
+  };
+}
