@@ -10,3 +10,4 @@ export * from "./accounting/index.js";
 export * from "./fis/index.js";
 export * from "./auth/index.js";
 export * from "./lists/index.js";
+export * from "./extracts/index.js";
