@@ -51,6 +51,8 @@ export interface GatewayConfig {
   authMode: "passthrough" | "managed";
   /** Managed mode only; undefined in passthrough mode (and in the embedded demo until the emulator is up). */
   managed?: ManagedModeConfig;
+  /** Posting by file: edition detection, Extracts, Payment Batches and file downloads (docs/posting-by-file.md). */
+  files: FilesConfig;
 }
 
 /** What managed mode needs; every field is validated at start. */
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     pollFallbackMs: integer(env, "POLL_FALLBACK_MS", 5_000, 10, 3_600_000),
     logLevel: env.LOG_LEVEL || "info",
     authMode: "passthrough",
+    files: filesConfig(env),
   };
   config.authMode = authMode(env, config.concurBaseUrl === undefined);
   // Embedded (no CONCUR_BASE_URL): the demo fills managed mode in with the emulator's app and a throw-away store.
@@ -186,4 +189,66 @@ function managedMode(env: NodeJS.ProcessEnv): ManagedModeConfig {
       : undefined,
     connectPath: env.CONNECT_PATH || "/concur/connect",
   };
+}
+
+/** Posting by file (docs/posting-by-file.md); every value validated at start. */
+export interface FilesConfig {
+  /**
+   * Authorization scheme of the XML APIs (Extracts, Payment Batches; spec Q1). Env `CONCUR_XML_AUTH_SCHEME`:
+   * `bearer`, `oauth` (as the old docs show) or `bearer-then-oauth` (Bearer; on a 401 once more with OAuth), the default.
+   */
+  xmlAuthScheme: "bearer" | "oauth" | "bearer-then-oauth";
+  /**
+   * Ask the deprecated Profile v1 company resource for the edition when the Accounting mappings do not tell it.
+   * Env `CONCUR_PROFILE_V1` (`true`/`false`), default true.
+   */
+  profileV1: boolean;
+  /** How long a detected edition is kept before it is checked again, ms. Env `EDITION_RECHECK_HOURS`, default 168 (weekly). */
+  editionRecheckMs: number;
+  /** Companies on the Financial Integration Service (their posting channel is FIS). Env `FIS_COMPANIES`: UUIDs, comma-separated, or `*`. Default none. */
+  fisCompanies: readonly string[];
+  /** First poll of a followed extract job, ms; doubles per poll up to the max. Env `EXTRACT_POLL_MIN_MS`, default 2000. */
+  extractPollMinMs: number;
+  /** Longest pause between polls, ms (spec Q3: 15 s). Env `EXTRACT_POLL_MAX_MS`, default 15000. */
+  extractPollMaxMs: number;
+  /** A followed job not final after this long ends as TIMED_OUT, ms (spec Q3: 30 min). Env `EXTRACT_FOLLOW_TIMEOUT_MS`, default 1800000. */
+  extractFollowTimeoutMs: number;
+  /** Lifetime of a download URL, seconds. Env `FILE_URL_TTL_SECONDS`, default 300. */
+  downloadTtlSeconds: number;
+  /**
+   * HMAC key of download URLs, shared by every replica. Env `FILE_URL_SECRET` (at least 32 characters); default a
+   * random key per instance (a URL then works only on the replica that made it).
+   */
+  downloadSecret?: string;
+  /** Origin download URLs are built on (behind a proxy). Env `PUBLIC_URL`; default the gateway's own origin. */
+  publicUrl?: string;
+}
+
+function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
+  const scheme = env.CONCUR_XML_AUTH_SCHEME || "bearer-then-oauth";
+  if (scheme !== "bearer" && scheme !== "oauth" && scheme !== "bearer-then-oauth") {
+    throw new ConfigError(`CONCUR_XML_AUTH_SCHEME=${JSON.stringify(scheme)} is invalid: expected bearer, oauth or bearer-then-oauth.`);
+  }
+  const profile = env.CONCUR_PROFILE_V1 || "true";
+  if (!/^(true|false)$/i.test(profile)) throw new ConfigError(`CONCUR_PROFILE_V1=${JSON.stringify(profile)} is invalid: expected true or false.`);
+  const fis = (env.FIS_COMPANIES ?? "").split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  const bad = fis.find((s) => s !== "*" && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s));
+  if (bad !== undefined) throw new ConfigError(`FIS_COMPANIES contains ${JSON.stringify(bad)}: expected company UUIDs separated by commas, or *.`);
+  const secret = env.FILE_URL_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) throw new ConfigError("FILE_URL_SECRET must be at least 32 characters (e.g. $(openssl rand -base64 32)).");
+  const pollMin = integer(env, "EXTRACT_POLL_MIN_MS", 2_000, 10, 600_000);
+  const pollMax = integer(env, "EXTRACT_POLL_MAX_MS", 15_000, 10, 3_600_000);
+  if (pollMax < pollMin) throw new ConfigError(`EXTRACT_POLL_MAX_MS (${pollMax}) must be at least EXTRACT_POLL_MIN_MS (${pollMin}).`);
+  return Object.freeze({
+    xmlAuthScheme: scheme,
+    profileV1: profile.toLowerCase() === "true",
+    editionRecheckMs: integer(env, "EDITION_RECHECK_HOURS", 168, 0, 24 * 365) * 3_600_000,
+    fisCompanies: Object.freeze(fis),
+    extractPollMinMs: pollMin,
+    extractPollMaxMs: pollMax,
+    extractFollowTimeoutMs: integer(env, "EXTRACT_FOLLOW_TIMEOUT_MS", 1_800_000, 100, 86_400_000),
+    downloadTtlSeconds: integer(env, "FILE_URL_TTL_SECONDS", 300, 1, 3_600),
+    downloadSecret: secret,
+    publicUrl: url(env, "PUBLIC_URL", ["https:", "http:"]),
+  });
 }
