@@ -38,11 +38,26 @@ export interface ConnectionChangedPayload {
   reason: string;
 }
 
+/** A followed extract job was polled (src/services/extract-jobs.ts); `final` on COMPLETED, FAILED or TIMED_OUT. */
+export interface ExtractJobPayload {
+  companyId: string;
+  definitionId: string;
+  jobId: string;
+  /** ExtractJobState, or TIMED_OUT when the gateway stopped following. */
+  state: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED" | "UNKNOWN" | "TIMED_OUT";
+  upstreamStatus: string;
+  startTime: string | null;
+  stopTime: string | null;
+  hasFile: boolean;
+  final: boolean;
+}
+
 export interface TopicPayloads {
   CONNECTION_CHANGED: ConnectionChangedPayload;
   REQUEST_STATUS: RequestStatusPayload;
   MAPPINGS_CHANGED: MappingsChangedPayload;
   RESET_REQUESTED: ResetRequestedPayload;
+  EXTRACT_JOB: ExtractJobPayload;
 }
 export type Topic = keyof TopicPayloads;
 
