@@ -38,6 +38,16 @@ export interface ConnectionChangedPayload {
   reason: string;
 }
 
+/** Progress of a list sync (src/services/list-sync.ts): done of total in the current phase. */
+export interface ListSyncProgressPayload {
+  companyId: string;
+  listId: string;
+  syncId: string;
+  phase: "READ" | "CREATE" | "UPDATE" | "DELETE" | "DONE";
+  done: number;
+  total: number;
+}
+
 /** A followed extract job was polled (src/services/extract-jobs.ts); `final` on COMPLETED, FAILED or TIMED_OUT. */
 export interface ExtractJobPayload {
   companyId: string;
@@ -53,6 +63,7 @@ export interface ExtractJobPayload {
 }
 
 export interface TopicPayloads {
+  LIST_SYNC_PROGRESS: ListSyncProgressPayload;
   CONNECTION_CHANGED: ConnectionChangedPayload;
   REQUEST_STATUS: RequestStatusPayload;
   MAPPINGS_CHANGED: MappingsChangedPayload;

@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from "type-graphql";
 import { ConnectionResolver } from "./connection.resolver.js";
+import { ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListResolver, ConcurListSyncResolver, ListNameConcurListResolver } from "./concur-list.resolver.js";
 import { DataResolver } from "./data.resolver.js";
 import { ErpResolver } from "./erp.resolver.js";
 import { RegistrationResolver } from "./registration.resolver.js";
@@ -7,4 +8,5 @@ import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
 
 /** Every resolver class of the schema. */
-export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver];
+export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver,
+  ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver];

@@ -17,3 +17,5 @@ export * from "./connection.js";
 export * from "./events.type.js";
 export * from "./write-result.type.js";
 export * from "./company-connection.type.js";
+export * from "./concur-list.type.js";
+export * from "./concur-list-sync.type.js";

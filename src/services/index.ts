@@ -33,6 +33,8 @@ import { createCallerAuthenticator, createJwtVerifier, openApiKeyStore, type Api
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
 import { createTokenClient, type TokenSource } from "../concur/index.js";
+import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../concur/index.js";
+import { createListSync, type ListSync } from "./list-sync.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
@@ -51,6 +53,10 @@ export interface Services {
   /** Polls a request on behalf of its newest watcher (its Caller: own token, or in managed mode the company's). */
   poller: StatusPoller<Caller>;
   webhookHandler: WebhookHandler;
+  /** Concur lists (List v4 / List Item v4): reader over the 1-based pages, coalescing bulk writer, list sync. */
+  listReader: ListReader;
+  listWriter: ListItemWriter;
+  listSync: ListSync;
   /** Managed mode: company connections (tokens), the gateway's API keys and its caller authentication. */
   connections?: ConnectionManager;
   apiKeys?: ApiKeyStore;
@@ -96,6 +102,11 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   });
   const registrar = createRegistrar({ client, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
 
+  const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
+  // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
+  const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis });
+  const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
+
   const tracker = new RequestStatusTracker({ store, pubsub, logger });
   const poller = createStatusPoller<Caller>({
     tracker,
@@ -132,10 +143,14 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     tracker,
     poller,
     webhookHandler,
+    listReader,
+    listWriter,
+    listSync,
     ...managed,
     async drain() {
       writer.close();
-      await Promise.all([writer.drain(), registrar.drain(), webhookHandler.close()]);
+      listWriter.close();
+      await Promise.all([writer.drain(), listWriter.drain(), registrar.drain(), webhookHandler.close()]);
     },
     async close() {
       for (const close of closers.reverse()) {

@@ -3,9 +3,10 @@ import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
 import type { ConcurClient } from "../../client/pipeline.js";
 import { CodedError, ErrorCode } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
-import { MAX_BULK_PARTS } from "../paths.js";
+import { listErrorFromResponse } from "../errors.js";
+import { LIST_SCOPES, listPaths, MAX_BULK_PARTS } from "../paths.js";
 import type { BulkCreatePart, BulkPatchPart } from "../wire/index.js";
-import { partCode, sendBulk, type BulkKind, type BulkOutcome, type BulkTarget, type PartOf, type PartOutcome } from "./bulk.js";
+import { BULK_POLICY, partCode, sendBulk, type BulkKind, type BulkOutcome, type BulkTarget, type PartOf, type PartOutcome } from "./bulk.js";
 
 /** One caller's item write. Parents are named by long code (bulk parts know no parent ids). */
 export type ItemWrite =
@@ -39,6 +40,8 @@ export interface ListItemWriter {
   enqueue(target: BulkTarget, write: ItemWrite): Promise<PartOutcome>;
   /** One bulk call in the company's pacing slot (the list sync's chunks), in the same FIFO as `enqueue`. */
   send<K extends BulkKind>(target: BulkTarget, kind: K, parts: PartOf<K>[]): Promise<BulkOutcome>;
+  /** I5: removes one item (and its children) from this list only; other lists keep it. Paced like the bulk calls. */
+  removeFromList(target: BulkTarget, itemId: string): Promise<void>;
   drain(): Promise<void>;
   close(): void;
   readonly pending: number;
@@ -151,6 +154,14 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
       const outcome = await paced(target.companyId, (slot) => sendBulk(client, target, kind, parts, slot));
       if (outcome.parts.some((p) => p.ok)) await written(target.companyId, target.listId);
       return outcome;
+    },
+    async removeFromList(target, itemId) {
+      const path = listPaths.itemInList(target.listId, itemId);
+      const res = await paced(target.companyId, (slot) =>
+        client.request({ method: "DELETE", path, caller: target.caller, companyId: target.companyId, pacing: slot, retry: BULK_POLICY, throwOnError: false, scopeHint: LIST_SCOPES.itemDelete }),
+      );
+      if (res.status < 200 || res.status >= 300) throw listErrorFromResponse(res, { method: "DELETE", what: `item ${itemId} of list ${target.listId}`, scope: LIST_SCOPES.itemDelete });
+      await written(target.companyId, target.listId);
     },
     async drain() {
       for (;;) {

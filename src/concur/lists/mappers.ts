@@ -1,0 +1,39 @@
+/* Pure conversions from the List v4 wire shapes to the GraphQL shapes (src/schema). No I/O. */
+import type { ConcurList, ConcurListItem } from "../../schema/concur-list.type.js";
+import type { ListItem, ListResponse } from "./wire/index.js";
+
+export function toConcurList(companyId: string, list: ListResponse): ConcurList {
+  return {
+    companyId,
+    id: list.id,
+    name: list.value,
+    levelCount: list.levelCount ?? 1,
+    searchCriteria: list.searchCriteria ?? null,
+    displayFormat: list.displayFormat ?? null,
+    category: list.category ? { id: list.category.id, type: list.category.type } : null,
+    isReadOnly: list.isReadOnly === true,
+    isDeleted: list.isDeleted === true,
+    isManaged: typeof list.managedBy === "string" && list.managedBy.length > 0,
+    managedBy: list.managedBy ?? null,
+    externalThreshold: list.externalThreshold ?? null,
+  };
+}
+
+/** `listId`: the list the item was read through (path parameters win over the body). */
+export function toConcurListItem(companyId: string, listId: string | undefined, item: ListItem): ConcurListItem {
+  const lists = (item.lists ?? []).map((m) => ({ listId: m.id, hasChildren: m.hasChildren === true }));
+  const through = listId ?? item.listId ?? lists[0]?.listId ?? "";
+  return {
+    companyId,
+    listId: through,
+    id: item.id,
+    code: item.code,
+    shortCode: item.shortCode,
+    value: item.value,
+    level: item.level,
+    parentId: item.parentId ?? null,
+    isDeleted: item.isDeleted === true,
+    hasChildren: lists.find((m) => m.listId === through)?.hasChildren ?? false,
+    lists,
+  };
+}

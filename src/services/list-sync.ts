@@ -1,0 +1,341 @@
+// The list sync: the ERP's full tree of one list -> validate (no hyphens, parents present, depth) before any call ->
+// resolve the Concur list (by id or through the ERP's list mappings) -> walk the Concur tree -> diff by long code ->
+// apply with the fewest bulk calls (creates of all levels in order, parents first, 250 per call; then updates and
+// deletes of subtree roots, deepest first, 250 per call), one sync per list at a time -> progress events -> summary.
+import { randomUUID } from "node:crypto";
+import {
+  checkSegment,
+  listProblemsToError,
+  MAX_BULK_PARTS,
+  type BulkCreatePart,
+  type BulkPatchPart,
+  type Caller,
+  type ConcurReader,
+  type ListItemWriter,
+  type ListProblem,
+  type ListReader,
+  type WireConcurListItem,
+} from "../concur/index.js";
+import { badInput, CodedError, ErrorCode } from "../errors.js";
+import type { GatewayPubSub, ListSyncProgressPayload } from "../events/pubsub.js";
+import type { Logger } from "../logger.js";
+
+/** One item of the ERP's tree. */
+export interface ErpTreeItem {
+  path: string[];
+  value: string;
+}
+
+export interface ListSyncInput {
+  companyId: string;
+  target: { concurListId?: string | null; erpId?: string | null; erpListId?: string | null };
+  items: ErpTreeItem[];
+  dryRun?: boolean | null;
+  /** Caller-chosen id (UUID) so a progress subscription can be opened before the sync starts. */
+  syncId?: string | null;
+}
+
+export type SyncOperation = "CREATE" | "UPDATE" | "DELETE";
+
+export interface SyncChange {
+  operation: SyncOperation;
+  code: string;
+  level: number;
+  value: string | null;
+  previousValue: string | null;
+  items: number;
+}
+
+export interface SyncPlan {
+  creates: number;
+  createsByLevel: number[];
+  updates: number;
+  deletes: number;
+  deletedItems: number;
+  unchanged: number;
+  bulkCalls: number;
+  perLevelBulkCalls: number;
+  changes: SyncChange[];
+}
+
+export interface SyncError {
+  operation: SyncOperation;
+  code: string;
+  errorId: string;
+  message: string;
+}
+
+export interface ListSyncResult {
+  syncId: string;
+  companyId: string;
+  listId: string;
+  dryRun: boolean;
+  plan: SyncPlan;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  failed: number;
+  errors: SyncError[];
+  bulkCalls: number;
+  pagesRead: number;
+}
+
+export interface ListSyncDeps {
+  reader: ConcurReader;
+  listReader: ListReader;
+  listWriter: ListItemWriter;
+  pubsub: GatewayPubSub;
+  logger?: Logger;
+}
+
+export interface ListSync {
+  sync(caller: Caller, input: ListSyncInput): Promise<ListSyncResult>;
+  /** The Concur list a target names (resolving ERP list ids through the mappings). */
+  resolveListId(caller: Caller, companyId: string, target: ListSyncInput["target"]): Promise<string>;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Built once (createServices): holds the one-sync-per-list locks of this process. */
+export function createListSync(deps: ListSyncDeps): ListSync {
+  const running = new Map<string, Promise<unknown>>();
+
+  async function resolveListId(caller: Caller, companyId: string, target: ListSyncInput["target"]): Promise<string> {
+    if (target.concurListId) {
+      if (target.erpListId) throw badInput("target: give concurListId, or erpId with erpListId, not both", { field: "target" });
+      return target.concurListId;
+    }
+    if (!target.erpId || !target.erpListId) throw badInput("target: give concurListId, or erpId with erpListId", { field: "target" });
+    const mappings = await deps.reader.getMappings(caller, companyId, target.erpId);
+    for (const file of mappings.files ?? []) {
+      const found = (file.listMappings ?? []).find((m) => m.erpListId === target.erpListId);
+      if (found?.concurListId) return found.concurListId;
+    }
+    throw new CodedError(ErrorCode.NOT_FOUND, `target.erpListId: ERP ${target.erpId} maps no Concur list to ERP list ${target.erpListId}; map it in Concur or pass concurListId`, { field: "target.erpListId" });
+  }
+
+  async function sync(caller: Caller, input: ListSyncInput): Promise<ListSyncResult> {
+    const { companyId } = input;
+    const syncId = input.syncId ?? randomUUID();
+    if (!UUID_RE.test(syncId)) throw badInput(`syncId: ${JSON.stringify(syncId.slice(0, 60))} is not a UUID`, { field: "syncId" });
+    const wanted = validateTree(input.items);
+    const listId = await resolveListId(caller, companyId, input.target);
+    const list = await deps.listReader.getList(caller, companyId, listId);
+    const tooDeep = [...wanted.values()].filter((w) => w.level > list.levelCount);
+    if (tooDeep.length > 0) {
+      throw listProblemsToError(tooDeep.map((w) => ({ field: `items[${w.index}].path`, message: `items[${w.index}].path: level ${w.level} is deeper than list ${listId}'s ${list.levelCount} level(s) (${w.code})` })))!;
+    }
+    const key = `${companyId}/${listId}`;
+    const previous = running.get(key) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => run(caller, input, syncId, listId, wanted));
+    running.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (running.get(key) === mine) running.delete(key);
+    }
+  }
+
+  async function run(caller: Caller, input: ListSyncInput, syncId: string, listId: string, wanted: Map<string, Wanted>): Promise<ListSyncResult> {
+    const { companyId } = input;
+    const dryRun = input.dryRun === true;
+    const progress = (phase: ListSyncProgressPayload["phase"], done: number, total: number) =>
+      deps.pubsub.publish("LIST_SYNC_PROGRESS", { companyId, listId, syncId, phase, done, total });
+
+    let read = 0;
+    let pagesRead = 0;
+    const current = await deps.listReader.walkTree(caller, companyId, listId, (items) => {
+      read += items.length;
+      pagesRead += 1;
+      progress("READ", read, read);
+    });
+    const plan = planSync(wanted, current);
+    const target = { caller, companyId, listId };
+    const result: ListSyncResult = {
+      syncId, companyId, listId, dryRun, plan: { ...plan.summary, changes: dryRun ? plan.changes : [] },
+      created: 0, updated: 0, deleted: 0, unchanged: plan.summary.unchanged, failed: 0, errors: [], bulkCalls: 0, pagesRead,
+    };
+    if (dryRun) {
+      progress("DONE", 0, 0);
+      return result;
+    }
+    const fail = (operation: SyncOperation, code: string, errorId: string, message: string) => {
+      result.failed += 1;
+      result.errors.push({ operation, code, errorId, message });
+    };
+
+    // Creates: every level in one ordered stream (parts run in order, so parents precede their children even inside
+    // one call); children of a create that failed in an earlier call are not sent.
+    const failedCodes = new Set<string>();
+    const reserved: Array<{ code: string; value: string }> = [];
+    let done = 0;
+    progress("CREATE", 0, plan.creates.length);
+    for (const chunk of chunks(plan.creates, MAX_BULK_PARTS)) {
+      const parts: BulkCreatePart[] = [];
+      for (const c of chunk) {
+        if (c.parentCode && failedCodes.has(c.parentCode)) {
+          failedCodes.add(c.code);
+          fail("CREATE", c.code, "item.parent.not.created", `not sent: its parent ${c.parentCode} could not be created`);
+          continue;
+        }
+        parts.push(c.parentCode ? { shortCode: c.shortCode, value: c.value, parentCode: c.parentCode } : { shortCode: c.shortCode, value: c.value });
+      }
+      if (parts.length > 0) {
+        result.bulkCalls += 1;
+        const outcome = await deps.listWriter.send(target, "create", parts);
+        for (const part of outcome.parts) {
+          if (part.ok) result.created += 1;
+          else if (part.error?.id === "item.duplicate.code.deleted") reserved.push({ code: part.code, value: wanted.get(part.code)!.value });
+          else {
+            failedCodes.add(part.code);
+            fail("CREATE", part.code, part.error?.id ?? "unknown", part.error?.message ?? "");
+          }
+        }
+      }
+      done += chunk.length;
+      progress("CREATE", done, plan.creates.length);
+    }
+    // A code reserved by a deleted item: try to reactivate it (spec Q3); if Concur refuses, report a conflict.
+    for (const chunk of chunks(reserved, MAX_BULK_PARTS)) {
+      result.bulkCalls += 1;
+      const outcome = await deps.listWriter.send(target, "patch", chunk.map((r) => ({ code: r.code, value: r.value, deleted: false })));
+      for (const part of outcome.parts) {
+        if (part.ok) result.created += 1;
+        else {
+          failedCodes.add(part.code);
+          fail("CREATE", part.code, "item.duplicate.code.deleted", `the code belongs to an item deleted in Concur and Concur refused to reactivate it (${part.error?.id ?? "unknown"}); restore or rename it in Concur`);
+        }
+      }
+    }
+
+    // Updates and deletes share B2 calls: updates first, then subtree roots deepest first.
+    const patches = [...plan.updates.map((u) => ({ op: "UPDATE" as const, ...u })), ...plan.deletes.map((d) => ({ op: "DELETE" as const, ...d }))];
+    let updatesDone = 0;
+    let deletesDone = 0;
+    if (plan.updates.length > 0) progress("UPDATE", 0, plan.updates.length);
+    if (plan.deletes.length > 0) progress("DELETE", 0, plan.deletes.length);
+    for (const chunk of chunks(patches, MAX_BULK_PARTS)) {
+      result.bulkCalls += 1;
+      const parts: BulkPatchPart[] = chunk.map((p) => (p.op === "UPDATE" ? { code: p.code, value: p.value } : { code: p.code, deleted: true }));
+      const outcome = await deps.listWriter.send(target, "patch", parts);
+      outcome.parts.forEach((part, i) => {
+        const change = chunk[i];
+        if (part.ok) {
+          if (change.op === "UPDATE") result.updated += 1;
+          else result.deleted += change.items;
+        } else fail(change.op, part.code, part.error?.id ?? "unknown", part.error?.message ?? "");
+        if (change.op === "UPDATE") updatesDone += 1;
+        else deletesDone += 1;
+      });
+      if (chunk.some((c) => c.op === "UPDATE")) progress("UPDATE", updatesDone, plan.updates.length);
+      if (chunk.some((c) => c.op === "DELETE")) progress("DELETE", deletesDone, plan.deletes.length);
+    }
+    progress("DONE", result.created + result.updated + plan.deletes.length - result.errors.filter((e) => e.operation === "DELETE").length, plan.summary.creates + plan.summary.updates + plan.summary.deletes);
+    deps.logger?.info({ syncId, listId, created: result.created, updated: result.updated, deleted: result.deleted, failed: result.failed, bulkCalls: result.bulkCalls }, "list sync finished");
+    return result;
+  }
+
+  return { sync, resolveListId };
+}
+
+interface Wanted {
+  index: number;
+  code: string;
+  shortCode: string;
+  parentCode?: string;
+  level: number;
+  value: string;
+}
+
+/** The ERP tree by long code; every problem refused at once, before any call. */
+export function validateTree(items: ErpTreeItem[]): Map<string, Wanted> {
+  const problems: ListProblem[] = [];
+  const wanted = new Map<string, Wanted>();
+  items.forEach((item, index) => {
+    const before = problems.length;
+    if (!Array.isArray(item.path) || item.path.length === 0) problems.push({ field: `items[${index}].path`, message: `items[${index}].path: give at least the level-1 short code` });
+    else item.path.forEach((code, k) => problems.push(...checkSegment(`items[${index}].path[${k}]`, code, "code")));
+    problems.push(...checkSegment(`items[${index}].value`, item.value, "value"));
+    if (problems.length > before) return;
+    const code = item.path.join("-");
+    if (wanted.has(code)) {
+      problems.push({ field: `items[${index}].path`, message: `items[${index}].path: ${code} appears twice (also items[${wanted.get(code)!.index}])` });
+      return;
+    }
+    const parentCode = item.path.length > 1 ? item.path.slice(0, -1).join("-") : undefined;
+    wanted.set(code, { index, code, shortCode: item.path.at(-1)!, parentCode, level: item.path.length, value: item.value });
+  });
+  for (const w of wanted.values()) {
+    if (w.parentCode && !wanted.has(w.parentCode)) problems.push({ field: `items[${w.index}].path`, message: `items[${w.index}].path: parent ${w.parentCode} of ${w.code} is not in the tree; send every level` });
+  }
+  const error = listProblemsToError(problems);
+  if (error) throw error;
+  return wanted;
+}
+
+interface Planned {
+  summary: Omit<SyncPlan, "changes">;
+  changes: SyncChange[];
+  creates: Wanted[];
+  updates: Array<{ code: string; value: string }>;
+  deletes: Array<{ code: string; items: number }>;
+}
+
+/** The difference between the ERP tree and the Concur tree, and the bulk calls it takes. Pure. */
+export function planSync(wanted: Map<string, Wanted>, current: WireConcurListItem[]): Planned {
+  const byCode = new Map(current.map((item) => [item.code, item]));
+  const creates = [...wanted.values()].filter((w) => !byCode.has(w.code)).sort((a, b) => a.level - b.level || a.index - b.index);
+  const updates: Planned["updates"] = [];
+  let unchanged = 0;
+  for (const w of wanted.values()) {
+    const have = byCode.get(w.code);
+    if (!have) continue;
+    if (have.value !== w.value) updates.push({ code: w.code, value: w.value });
+    else unchanged += 1;
+  }
+  // Only subtree roots are deleted: Concur deletes a parent's children with it. A short-code rename is a delete of
+  // the old code and a create of the new one (spec Q5).
+  const gone = current.filter((item) => !wanted.has(item.code));
+  const goneCodes = new Set(gone.map((g) => g.code));
+  const parentOf = (code: string) => (code.includes("-") ? code.slice(0, code.lastIndexOf("-")) : undefined);
+  const roots = gone.filter((g) => {
+    const parent = parentOf(g.code);
+    return parent === undefined || !goneCodes.has(parent);
+  });
+  const sizes = new Map(roots.map((r) => [r.code, 0]));
+  for (const g of gone) {
+    let code: string | undefined = g.code;
+    while (code !== undefined && !sizes.has(code)) code = parentOf(code);
+    if (code !== undefined) sizes.set(code, sizes.get(code)! + 1);
+  }
+  const deletes = roots.sort((a, b) => b.level - a.level).map((r) => ({ code: r.code, items: sizes.get(r.code)! }));
+  const levels = Math.max(0, ...creates.map((c) => c.level));
+  const createsByLevel = Array.from({ length: levels }, (_, l) => creates.filter((c) => c.level === l + 1).length);
+  const patchCalls = Math.ceil((updates.length + deletes.length) / MAX_BULK_PARTS);
+  const changes: SyncChange[] = [
+    ...creates.map((c) => ({ operation: "CREATE" as const, code: c.code, level: c.level, value: c.value, previousValue: null, items: 1 })),
+    ...updates.map((u) => ({ operation: "UPDATE" as const, code: u.code, level: u.code.split("-").length, value: u.value, previousValue: byCode.get(u.code)!.value, items: 1 })),
+    ...deletes.map((d) => ({ operation: "DELETE" as const, code: d.code, level: d.code.split("-").length, value: null, previousValue: byCode.get(d.code)!.value, items: d.items })),
+  ];
+  return {
+    summary: {
+      creates: creates.length,
+      createsByLevel,
+      updates: updates.length,
+      deletes: deletes.length,
+      deletedItems: gone.length,
+      unchanged,
+      bulkCalls: Math.ceil(creates.length / MAX_BULK_PARTS) + patchCalls,
+      perLevelBulkCalls: createsByLevel.reduce((sum, n) => sum + Math.ceil(n / MAX_BULK_PARTS), 0) + patchCalls,
+    },
+    changes,
+    creates,
+    updates,
+    deletes,
+  };
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
