@@ -1,5 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.js";
+import { selectsOnly } from "./selection.js";
 import { toAccount, toErpIntegration, toListName, toMappings, toRequest, toTaxData, toVendor } from "../concur/index.js";
 import {
   AccountConnection,
@@ -27,6 +29,9 @@ async function listPage<K extends ErpDataType, G>(
   return mapConnection(page, (record) => toNode(companyId, erpId, record));
 }
 
+/** Fields of ErpIntegration that are resources of their own upstream (each checks the tenant itself). */
+const CHILD_RESOURCES: ReadonlySet<string> = new Set(["accounts", "vendors", "listNames", "taxData", "mappings", "request"]);
+
 @Resolver(() => ErpIntegration)
 export class ErpResolver {
   @Query(() => [ErpIntegration], { description: "ERP integrations registered for a company." })
@@ -39,8 +44,16 @@ export class ErpResolver {
   }
 
   @Query(() => ErpIntegration, { description: "One ERP integration; its accounts, vendors, list names, tax data and mappings hang off it." })
-  async erpIntegration(@Args(() => ErpArgs) { companyId, erpId }: ErpArgs, @Ctx() { requireCaller, services }: GatewayContext): Promise<ErpIntegration> {
-    return toErpIntegration(companyId, await services.reader.getErp(requireCaller(companyId), companyId, erpId), erpId);
+  async erpIntegration(
+    @Args(() => ErpArgs) { companyId, erpId }: ErpArgs,
+    @Ctx() { requireCaller, services }: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ErpIntegration> {
+    const caller = requireCaller(companyId);
+    // Only child resources selected: their own GETs answer 401/403/404 for a wrong company or ERP, so the ERP
+    // package is not read first (one upstream round trip instead of two in series).
+    if (selectsOnly(info, CHILD_RESOURCES)) return { companyId, erpId } as ErpIntegration;
+    return toErpIntegration(companyId, await services.reader.getErp(caller, companyId, erpId), erpId);
   }
 
   @FieldResolver(() => AccountConnection, { description: "The chart of accounts sent by the ERP, in upstream order." })

@@ -268,7 +268,8 @@ describe("queries over HTTP (typed operations)", () => {
       }
       const counters = await stack.counters();
       expect(sumCalls(counters, ROUTES.accounts)).toBe(1);
-      expect(sumCalls(counters, ERP_ROUTE)).toBe(1);
+      // Only `accounts` is selected under erpIntegration: the ERP package is not read at all (issue 15, item 1).
+      expect(sumCalls(counters, ERP_ROUTE)).toBe(0);
     } finally {
       await stack.admin("PUT", "/faults", { latencyMs: 0 });
     }
@@ -477,4 +478,34 @@ describe("queries over HTTP (typed operations)", () => {
     expect(res.statusCode).toBe(202);
     return answer.requestId;
   }
+
+  describe("one upstream round trip where one is enough (cache off)", () => {
+    let uncached: Stack;
+    beforeAll(async () => {
+      uncached = await startStack({ env: { CACHE_TTL_SECONDS: "0" }, webhooks: false });
+    });
+    afterAll(() => uncached.stop());
+
+    it("an accounts query that selects no ERP field makes exactly one GET, the list's own", async () => {
+      await uncached.resetCounters();
+      const res = await uncached.graphql(AccountsPageDocument, { companyId: uncached.companyId, erpId: uncached.erpId, first: 5 });
+      expect(res.errors).toBeUndefined();
+      const counters = await uncached.counters();
+      expect(sumCalls(counters, ROUTES.accounts)).toBe(1);
+      expect(sumCalls(counters, ERP_ROUTE)).toBe(0);
+      expect(Object.values(counters).flatMap((byStatus) => Object.values(byStatus)).reduce((a, b) => a + b, 0)).toBe(1);
+    });
+
+    it("selecting an ERP field reads the package too (both in parallel); an unknown ERP is still NOT_FOUND through the list's own answer", async () => {
+      await uncached.resetCounters();
+      const both = await uncached.graphql(`query Q($c: ID!, $e: ID!) { erpIntegration(companyId: $c, erpId: $e) { erpName accounts(first: 1) { edges { node { id } } } } }`, { c: uncached.companyId, e: uncached.erpId });
+      expect(both.errors).toBeUndefined();
+      const counters = await uncached.counters();
+      expect(sumCalls(counters, ERP_ROUTE)).toBe(1);
+      expect(sumCalls(counters, ROUTES.accounts)).toBe(1);
+      const missing = await uncached.graphql(AccountsPageDocument, { companyId: uncached.companyId, erpId: "00000000-0000-4000-8000-000000000000", first: 5 });
+      expect(missing.data).toBeNull();
+      expect(missing.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    });
+  });
 });
