@@ -82,6 +82,8 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
   const sweepWindowMs = options.sweepWindowMs ?? 30 * 24 * 60 * 60_000;
   const access = new Map<string, AccessToken>();
   const inFlight = new Map<string, Promise<AccessToken>>();
+  // The access token each caller was last given, so a late 401 for an already replaced token does not refresh again.
+  const handedOut = new WeakMap<Caller, string>();
   // Geolocation and state of every connection, so the pipeline picks a base URL without a database read.
   const known = new Map<string, { geolocation: string; state: ConnectionState; connectedAt: number }>();
   for (const summary of await store.list()) known.set(summary.companyId, { geolocation: summary.geolocation, state: summary.state, connectedAt: summary.connectedAt });
@@ -324,15 +326,33 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     tokenSource(defaultBaseUrl) {
       return {
         baseUrlFor: (companyId) => (companyId ? (known.get(companyId)?.geolocation ?? defaultBaseUrl) : defaultBaseUrl),
-        authorizationFor: async (_caller: Caller, companyId) => {
+        authorizationFor: async (caller: Caller, companyId) => {
           if (!companyId) throw new CodedError(ErrorCode.INTERNAL_SERVER_ERROR, "a managed-mode Concur call without a company");
-          return `Bearer ${await accessToken(companyId)}`;
+          const token = await accessToken(companyId);
+          handedOut.set(caller, token);
+          return `Bearer ${token}`;
         },
-        async renewAfterUnauthorized(_caller, companyId) {
+        async renewAfterUnauthorized(caller, companyId) {
           if (!companyId) return false;
-          // Concur refused the access token before its expiry (revoked, rotated): refresh once, then retry once.
+          // Concur refused the access token before its expiry (revoked, rotated, or the emulator's clock moved on).
+          // A 401 that comes back after another call already refreshed (here or on another replica) must not
+          // refresh again: retry with the current token, which accessToken() gets single-flight if it is gone.
+          const refused = handedOut.get(caller);
+          const held = access.get(companyId);
+          if (refused !== undefined && held?.token !== refused) return true;
           access.delete(companyId);
-          await redis?.del(sharedKey(companyId)).catch(() => undefined);
+          if (redis && refused !== undefined) {
+            const raw = await redis.get(sharedKey(companyId)).catch(() => null);
+            const shared = raw ? await readShared(companyId) : undefined;
+            if (shared && shared.token !== refused) {
+              access.set(companyId, shared);
+              return true;
+            }
+            // Only the refused token is dropped: a newer one another replica shared meanwhile stays.
+            if (raw) await redis.eval(RELEASE_LUA, 1, sharedKey(companyId), raw).catch(() => undefined);
+          } else {
+            await redis?.del(sharedKey(companyId)).catch(() => undefined);
+          }
           await refreshOnce(companyId);
           return true;
         },
