@@ -496,6 +496,20 @@ describe("queries over HTTP (typed operations)", () => {
       expect(Object.values(counters).flatMap((byStatus) => Object.values(byStatus)).reduce((a, b) => a + b, 0)).toBe(1);
     });
 
+    it("every cursor of the demo data is at most 100 characters", async () => {
+      let after: string | null = null;
+      let longest = 0;
+      for (let i = 0; i < 3; i++) {
+        const res = await uncached.graphql(AccountsPageDocument, { companyId: uncached.companyId, erpId: uncached.erpId, first: 1000, after });
+        expect(res.errors).toBeUndefined();
+        const accounts = res.data.erpIntegration.accounts;
+        for (const edge of accounts.edges) longest = Math.max(longest, edge.cursor.length);
+        after = accounts.pageInfo.endCursor;
+      }
+      expect(longest).toBeGreaterThan(0);
+      expect(longest).toBeLessThanOrEqual(100);
+    });
+
     it("selecting an ERP field reads the package too (both in parallel); an unknown ERP is still NOT_FOUND through the list's own answer", async () => {
       await uncached.resetCounters();
       const both = await uncached.graphql(`query Q($c: ID!, $e: ID!) { erpIntegration(companyId: $c, erpId: $e) { erpName accounts(first: 1) { edges { node { id } } } } }`, { c: uncached.companyId, e: uncached.erpId });

@@ -35,7 +35,12 @@ describe("createStatusPoller", () => {
   }
 
   it("shares one poll loop between two watchers, backs off, stops on final and publishes it once", async () => {
-    const { published, calls, poller } = setup([{ status: "PROCESSING" }, { status: "PROCESSING" }, { status: "PROCESSING" }, { status: "ERROR", errorsHref: "/v4/errs" }]);
+    // Gaps of 20, 40 and 80 ms: wide enough apart that a loaded machine's timer jitter cannot reorder them.
+    const { published, calls, poller } = setup([{ status: "PROCESSING" }, { status: "PROCESSING" }, { status: "PROCESSING" }, { status: "ERROR", errorsHref: "/v4/errs" }], {
+      fallbackAfterMs: 20,
+      maxIntervalMs: 160,
+      initialIntervalMs: 20,
+    });
     const started = Date.now();
     const unwatchA = poller.watch(key, "Bearer a");
     const unwatchB = poller.watch(key, "Bearer b");
@@ -45,7 +50,7 @@ describe("createStatusPoller", () => {
     // Nothing before the fallback delay; the newest watcher's token is used.
     expect(calls[0].at - started).toBeGreaterThanOrEqual(15);
     expect(calls[0].args).toEqual(["c1", "e1", "r1", "Bearer b"]);
-    // Gaps grow (5, 10, 20 ms, capped at 40).
+    // Gaps grow (20, 40, 80 ms, capped at 160).
     expect(calls[3].at - calls[2].at).toBeGreaterThanOrEqual(calls[1].at - calls[0].at);
     expect(published.map((p) => p.status)).toEqual(["PROCESSING", "ERROR"]);
     expect(published[1]).toEqual({ ...key, status: "ERROR", errorsHref: "/v4/errs" });

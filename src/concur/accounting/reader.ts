@@ -1,7 +1,7 @@
 import { badInput, CodedError, ErrorCode } from "../../errors.js";
 import type { Caller } from "../client/caller.js";
 import { cursorEncoder, decodeCursor, type CursorPosition } from "../client/cursor.js";
-import { nextHref, resolveHref } from "../client/links.js";
+import { canonicalHref, nextHref, resolveHref } from "../client/links.js";
 import { scopes, type PageCache } from "../client/page-cache.js";
 import { followNextLinks, type CachedPage } from "../client/paging.js";
 import type { ConcurClient } from "../client/pipeline.js";
@@ -118,8 +118,10 @@ export function createConcurReader(options: ConcurReaderOptions): ConcurReader {
         if (!Array.isArray(value.data)) {
           throw new CodedError(ErrorCode.UPSTREAM_ERROR, "Concur answered with a page that has no data array");
         }
-        const next = nextHref(value) ?? null;
-        if (next !== null) resolveHref(client.baseUrlFor(companyId), next); // refuse foreign links before anyone follows or hands them out
+        // One spelling per page (refusing foreign links before anyone follows or hands them out): the next page is
+        // cached under the same key whether it is reached by walking or from a cursor, and cursors stay short.
+        const raw = nextHref(value);
+        const next = raw === undefined ? null : canonicalHref(client.baseUrlFor(companyId), raw);
         return { value: { items: value.data as T[], next }, bytes };
       },
       shouldStore ? { shouldStore } : undefined,

@@ -115,6 +115,16 @@ export function resolveHref(baseUrl: string, href: string): string {
   return parsed.href;
 }
 
+/**
+ * The one spelling of an upstream href the gateway keeps (cache keys, cursors): a path from the host root with its
+ * query, whatever form Concur used (absolute URL on the base's host, `/v4/…`, `/accountingintegration/v4/…`).
+ * Throws like {@link resolveHref} for a foreign link.
+ */
+export function canonicalHref(baseUrl: string, href: string): string {
+  const url = new URL(resolveHref(baseUrl, href));
+  return `${url.pathname}${url.search}`;
+}
+
 /** True when `href` resolves to the base's origin (no throw). */
 export function isSameOriginHref(baseUrl: string, href: string): boolean {
   try {
