@@ -2,7 +2,7 @@ import { createPubSub, filter as filterStream, pipe, type PubSubEventTarget, typ
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
-import type { EssDeletedListMapping, EssListMapping, RequestStatusValue, ResetObjectType } from "../concur/index.js";
+import type { EssDeletedListMapping, EssListMapping, FinancialDocumentRecord, FisDocType, RequestStatusValue, ResetObjectType } from "../concur/index.js";
 
 /** A request's status changed (forward moves only, see RequestStatusTracker). */
 export interface RequestStatusPayload {
@@ -62,7 +62,19 @@ export interface ExtractJobPayload {
   final: boolean;
 }
 
+/** A financial document became READY: an ESS `*.readyForIntegration` event, or found by the FIS poller (with the document). */
+export interface FisDocumentReadyPayload {
+  /** Company UUID, lower case. */
+  companyId: string;
+  docType: FisDocType;
+  documentId: string;
+  source: "event" | "poll";
+  /** The document as the poller read it; events carry only its id. */
+  document?: FinancialDocumentRecord;
+}
+
 export interface TopicPayloads {
+  FIS_DOCUMENT_READY: FisDocumentReadyPayload;
   LIST_SYNC_PROGRESS: ListSyncProgressPayload;
   CONNECTION_CHANGED: ConnectionChangedPayload;
   REQUEST_STATUS: RequestStatusPayload;

@@ -35,6 +35,7 @@ import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, par
 import { createTokenClient, type TokenSource } from "../concur/index.js";
 import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../concur/index.js";
 import { createListSync, type ListSync } from "./list-sync.js";
+import { createPostingByFile, type PostingByFile } from "./extract-posting.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
@@ -57,6 +58,8 @@ export interface Services {
   listReader: ListReader;
   listWriter: ListItemWriter;
   listSync: ListSync;
+  /** Posting by file: edition detection, Extracts, Payment Batches, the job follower and download links. */
+  posting: PostingByFile;
   /** Managed mode: company connections (tokens), the gateway's API keys and its caller authentication. */
   connections?: ConnectionManager;
   apiKeys?: ApiKeyStore;
@@ -101,6 +104,8 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     onWritten: (companyId, erpId, type) => cache.invalidate(companyId, erpId, type),
   });
   const registrar = createRegistrar({ client, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
+  const posting = createPostingByFile({ client, reader, pubsub, config: config.files, logger });
+  closers.push(() => posting.close());
 
   const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
   // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
@@ -146,6 +151,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     listReader,
     listWriter,
     listSync,
+    posting,
     ...managed,
     async drain() {
       writer.close();
