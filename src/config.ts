@@ -53,6 +53,39 @@ export interface GatewayConfig {
   managed?: ManagedModeConfig;
   /** Posting by file: edition detection, Extracts, Payment Batches and file downloads (docs/posting-by-file.md). */
   files: FilesConfig;
+  /** Operation limits, checked once per distinct text before execution (docs/security.md). */
+  limits: OperationLimits;
+  /**
+   * Strip "Did you mean …" suggestions (they describe the schema) from error messages. Env
+   * `HIDE_SCHEMA_SUGGESTIONS` (`true`/`false`), default true when `NODE_ENV=production`.
+   */
+  hideSchemaSuggestions: boolean;
+  /** Budget of the compiled-query cache (graphql-jit), bytes of query text. Env `COMPILED_QUERY_CACHE_BYTES`, default 16 MiB. */
+  compiledQueryCacheBytes: number;
+  /** Path of the Prometheus endpoint on the gateway's port. Env `METRICS_PATH`, default `/metrics`; `off` disables it. */
+  metricsPath?: string;
+  /** How far back readiness looks at upstream calls, seconds. Env `UPSTREAM_HEALTH_WINDOW_SECONDS`, default 60. */
+  upstreamHealthWindowSeconds: number;
+}
+
+/** Operation limits; 0 turns one off. See src/http/limits.ts for how each is counted. */
+export interface OperationLimits {
+  /** Lexical tokens the parser reads before giving up. Env `MAX_TOKENS`, default 5000. */
+  maxTokens: number;
+  /**
+   * Aliased fields per operation (`__typename` not counted). Env `MAX_ALIASES`, default 100 (aliased write fields
+   * of one operation share a PATCH, so mutations alias by design).
+   */
+  maxAliases: number;
+  /** Field nesting depth (introspection not counted). Env `MAX_DEPTH`, default 12. */
+  maxDepth: number;
+  /** Directives per operation. Env `MAX_DIRECTIVES`, default 50. */
+  maxDirectives: number;
+  /**
+   * What an operation may fetch: each field costs 1 plus its children; a connection's children count `first`
+   * times (its default when omitted), `_entities`' children once per representation. Env `MAX_COST`, default 50000.
+   */
+  maxCost: number;
 }
 
 /** What managed mode needs; every field is validated at start. */
@@ -93,6 +126,21 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected a whole number from ${min} to ${max}.`);
   }
   return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected true or false.`);
+}
+
+function metricsPath(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.METRICS_PATH || "/metrics";
+  if (raw === "off") return undefined;
+  if (!raw.startsWith("/") || raw === "/graphql") throw new ConfigError(`METRICS_PATH=${JSON.stringify(raw)} is invalid: expected a path such as /metrics (not /graphql), or off.`);
+  return raw;
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
@@ -151,6 +199,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     logLevel: env.LOG_LEVEL || "info",
     authMode: "passthrough",
     files: filesConfig(env),
+    limits: {
+      maxTokens: integer(env, "MAX_TOKENS", 5000, 0, 1_000_000),
+      maxAliases: integer(env, "MAX_ALIASES", 100, 0, 100_000),
+      maxDepth: integer(env, "MAX_DEPTH", 12, 0, 1000),
+      maxDirectives: integer(env, "MAX_DIRECTIVES", 50, 0, 100_000),
+      maxCost: integer(env, "MAX_COST", 50_000, 0, 1_000_000_000),
+    },
+    hideSchemaSuggestions: boolean(env, "HIDE_SCHEMA_SUGGESTIONS", env.NODE_ENV === "production"),
+    compiledQueryCacheBytes: integer(env, "COMPILED_QUERY_CACHE_BYTES", 16 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
+    metricsPath: metricsPath(env),
+    upstreamHealthWindowSeconds: integer(env, "UPSTREAM_HEALTH_WINDOW_SECONDS", 60, 1, 86_400),
   };
   config.authMode = authMode(env, config.concurBaseUrl === undefined);
   // Embedded (no CONCUR_BASE_URL): the demo fills managed mode in with the emulator's app and a throw-away store.

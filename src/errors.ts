@@ -15,6 +15,8 @@ export enum ErrorCode {
   NEEDS_RECONNECT = "NEEDS_RECONNECT",
   RATE_LIMITED = "RATE_LIMITED",
   PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE",
+  /** An operation over one of the limits (tokens, aliases, depth, directives, cost); `extensions.operationLimit` names it. */
+  OPERATION_LIMIT_EXCEEDED = "OPERATION_LIMIT_EXCEEDED",
   UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT",
   UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE",
   UPSTREAM_ERROR = "UPSTREAM_ERROR",
@@ -61,6 +63,8 @@ const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), "GRAPHQL_VALID
 export function createErrorFormatter(logger: Logger) {
   return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
+    // Apollo re-codes parse and validation errors (GRAPHQL_PARSE_FAILED / _VALIDATION_FAILED); a limit keeps its own.
+    if (typeof formatted.extensions?.operationLimit === "string") formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.OPERATION_LIMIT_EXCEEDED } };
     const code = formatted.extensions?.code;
     if (original instanceof CodedError || (typeof code === "string" && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};

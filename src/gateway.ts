@@ -6,6 +6,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
+import { specifiedRules, validate } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
@@ -13,6 +14,7 @@ import { createErrorFormatter, errorBody, ErrorCode } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
+import { createOperationGuard, withoutSuggestions } from "./http/limits.js";
 import { connectLandingHandler } from "./http/connect-landing.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
 import { buildGatewaySchema } from "./schema/build.js";
@@ -37,6 +39,8 @@ export interface Gateway {
   /** `http://host:port` once started. */
   readonly origin: string;
   readonly services: Services;
+  /** Query texts the compiled fast path holds and their approximate bytes (bounded by `compiledQueryCacheBytes`). */
+  readonly compiledQueries: { readonly texts: number; readonly bytes: number };
   /** Replaces what GraphiQL opens with (the embedded demo fills in its API key once it exists). */
   setGraphiQL(defaults: GraphiQLDefaults): void;
   start(): Promise<void>;
@@ -53,7 +57,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const services = await createServices(config, logger);
   const schema = await buildGatewaySchema();
   const formatError = createErrorFormatter(logger);
-  const compiler = createQueryCompiler(schema, logger);
+  const guard = createOperationGuard(schema, config.limits, { maxPageSize: config.maxPageSize });
+  const compiler = createQueryCompiler(schema, logger, { maxBytes: config.compiledQueryCacheBytes, requestCostError: guard.requestCostError });
   let lifecycle: Lifecycle = { state: "created" };
 
   const app = express();
@@ -75,6 +80,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const wsCleanup = useServer<Record<string, unknown>, { context?: GatewayContext }>(
     {
       schema,
+      // The same operation limits as over HTTP.
+      validate: (wsSchema, document) => {
+        const errors = validate(wsSchema, document, [...specifiedRules, ...guard.validationRules]);
+        return config.hideSchemaSuggestions ? withoutSuggestions(errors) : errors;
+      },
       // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
       context: (ctx) => createContext(services, { authorization: readAuthorization(ctx.connectionParams), apiKey: readParam(ctx.connectionParams, "x-api-key") }),
       onError: (_ctx, _id, _payload, errors) => {
@@ -95,10 +105,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError,
     logger,
     includeStacktraceInErrorResponses: false,
+    parseOptions: guard.parseOptions,
+    validationRules: guard.validationRules,
+    hideSchemaDetailsFromClientErrors: config.hideSchemaSuggestions,
     // The entry point owns SIGINT/SIGTERM: queued writes must be sent before Apollo stops. Apollo's own
     // handlers (on outside tests) raced it and re-raised the signal, and the process never exited.
     stopOnTerminationSignals: false,
     plugins: [
+      guard.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No @cacheControl hints exist and responses are per caller; the default plugin's per-field hook cost ~15%
@@ -184,6 +198,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return origin();
     },
     services,
+    get compiledQueries() {
+      return compiler.cached;
+    },
     setGraphiQL(defaults) {
       page = graphiqlPage(GRAPHQL_PATH, defaults);
     },

@@ -22,15 +22,40 @@ export interface QueryCompiler {
    * A query whose exact text Apollo already parsed, validated and ran, compiled; undefined otherwise.
    * Only such texts are ever answered without Apollo's pipeline.
    */
-  validatedQuery(text: string, operationName: string | undefined): CompiledQuery | undefined;
+  validatedQuery(text: string, operationName: string | undefined, variables?: Record<string, unknown>): CompiledQuery | undefined;
+  /** Texts the fast path knows and their approximate bytes (tests, metrics). */
+  readonly cached: { readonly texts: number; readonly bytes: number };
 }
 
-const MAX_KNOWN_TEXTS = 1000;
+/** Options of {@link createQueryCompiler}. */
+export interface QueryCompilerOptions {
+  /**
+   * Budget of the fast path's compiled queries, approximate bytes: a compiled function and its serializer grow
+   * with the text, so each entry weighs COMPILED_BYTES_PER_TEXT_BYTE × its text length. Config
+   * `compiledQueryCacheBytes`, default 16 MiB.
+   */
+  maxBytes?: number;
+  /** A refusal for this request's variables (the cost limit's variable part); the request then goes through Apollo, which refuses it. */
+  requestCostError?: (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined) => unknown;
+}
 
-export function createQueryCompiler(schema: GraphQLSchema, logger: Logger): QueryCompiler {
+/** Measured: graphql-jit's compiled function, serializer and closures take roughly this many bytes per byte of text. */
+const COMPILED_BYTES_PER_TEXT_BYTE = 40;
+
+interface KnownText {
+  query: CompiledQuery;
+  document: DocumentNode;
+  operationName: string | undefined;
+}
+
+export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, options: QueryCompilerOptions = {}): QueryCompiler {
   // Apollo hands the same DocumentNode for the same query text (its document store), so compile once per document.
   const byDocument = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
-  const byText = new LRUCache<string, CompiledQuery>({ max: MAX_KNOWN_TEXTS });
+  const byText = new LRUCache<string, KnownText>({
+    maxSize: Math.max(1, options.maxBytes ?? 16 * 1024 * 1024),
+    sizeCalculation: (_value, key) => Math.max(1, key.length * COMPILED_BYTES_PER_TEXT_BYTE),
+  });
+  const { requestCostError } = options;
   const textKey = (text: string, operationName: string | undefined) => `${operationName ?? ""}\u0000${text}`;
 
   function compiledFor(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
@@ -56,7 +81,7 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger): Quer
           const query = operation.operation === "query" ? compiledFor(document, operationName ?? undefined) : null;
           if (!query) return execute({ schema, document, contextValue, variableValues, operationName });
           // Apollo validated this exact text: from now on the fast path may answer it.
-          if (source) byText.set(textKey(source, requestContext.request.operationName ?? undefined), query);
+          if (source) byText.set(textKey(source, requestContext.request.operationName ?? undefined), { query, document, operationName: operationName ?? undefined });
           const result = (await query.query(undefined, contextValue, variableValues)) as ExecutionResult;
           // No data: the request failed before execution (variables that do not coerce). graphql-js fails the
           // same way with the standard errors Apollo recognises (400, BAD_USER_INPUT); no resolver has run.
@@ -74,6 +99,14 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger): Quer
 
   return {
     gateway,
-    validatedQuery: (text, operationName) => byText.get(textKey(text, operationName)),
+    validatedQuery(text, operationName, variables) {
+      const known = byText.get(textKey(text, operationName));
+      if (!known) return undefined;
+      if (requestCostError && requestCostError(known.document, known.operationName, variables)) return undefined;
+      return known.query;
+    },
+    get cached() {
+      return { texts: byText.size, bytes: byText.calculatedSize };
+    },
   };
 }

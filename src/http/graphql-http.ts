@@ -79,7 +79,7 @@ async function answerValidatedQuery<TContext>(
   if (variables !== undefined && variables !== null && (typeof variables !== "object" || Array.isArray(variables))) return undefined;
   // Federated trace requests need Apollo's inline-trace plugin.
   if (req.headers["apollo-federation-include-trace"] !== undefined) return undefined;
-  const compiled = compiler.validatedQuery(query, operationName ?? undefined);
+  const compiled = compiler.validatedQuery(query, operationName ?? undefined, (variables ?? undefined) as Record<string, unknown> | undefined);
   if (!compiled) return undefined;
   const result = await compiled.query(undefined, await context(req), (variables ?? {}) as Record<string, unknown>);
   if (!result.errors?.length) return compiled.stringify(result);
