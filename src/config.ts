@@ -41,6 +41,12 @@ export interface GatewayConfig {
   batchWindowMs: number;
   /** Start polling a PROCESSING request when no webhook arrived after this many ms. Env `POLL_FALLBACK_MS`, default 5000. */
   pollFallbackMs: number;
+  /**
+   * FIS poller (where ESS readyForIntegration events are not subscribed): gap between polls of a company's READY
+   * queues while someone subscribes to financialDocumentReady, ms; idle polls back off up to 4x. Env
+   * `FIS_POLL_INTERVAL_MS`, default 900000 (15 min, spec Q14).
+   */
+  fisPollIntervalMs: number;
   /** pino level. Env `LOG_LEVEL`, default `info` (the test helpers pass `silent`). */
   logLevel: string;
   /**
@@ -196,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     maxPageSize: integer(env, "MAX_PAGE_SIZE", 1000, 1, 10_000),
     batchWindowMs: integer(env, "BATCH_WINDOW_MS", 25, 0, 5_000),
     pollFallbackMs: integer(env, "POLL_FALLBACK_MS", 5_000, 10, 3_600_000),
+    fisPollIntervalMs: integer(env, "FIS_POLL_INTERVAL_MS", 900_000, 50, 86_400_000),
     logLevel: env.LOG_LEVEL || "info",
     authMode: "passthrough",
     files: filesConfig(env),

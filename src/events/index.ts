@@ -22,6 +22,7 @@ export {
   type GatewayPubSub,
   type GatewayPubSubOptions,
   type ConnectionChangedPayload,
+  type FisDocumentReadyPayload,
   type MappingsChangedPayload,
   type RequestStatusPayload,
   type ResetRequestedPayload,
@@ -37,6 +38,6 @@ export {
   type RequestStatusSubscription,
   type RequestStatusTrackerOptions,
 } from "./request-status.js";
-export { createWebhookHandler, DEFAULT_DEDUPE_TTL_MS, type WebhookHandler, type WebhookHandlerOptions } from "./webhook.js";
-export { createEventIngest, type EventIngestOptions } from "./ingest.js";
+export { createWebhookHandler, DEFAULT_DEDUPE_TTL_MS, type EventTopic, type ReceivedEvent, type WebhookHandler, type WebhookHandlerOptions } from "./webhook.js";
+export { createEventIngest, createFisEventIngest, type EventIngestOptions } from "./ingest.js";
 export { createStatusPoller, type PolledStatus, type StatusPoller, type StatusPollerOptions } from "./poller.js";

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { EssEvent } from "../concur/index.js";
+import type { EssEvent, FisEvent } from "../concur/index.js";
 import type { GatewayPubSub } from "./pubsub.js";
 import type { RequestStatusTracker } from "./request-status.js";
 
@@ -42,5 +42,18 @@ export function createEventIngest(options: EventIngestOptions): (event: EssEvent
         logger.info({ eventId: event.id, eventType: event.eventType }, "ESS event of unknown type ignored");
         return;
     }
+  };
+}
+
+/** The FIS topic's `onEvent`: a verified, de-duplicated `*.readyForIntegration` event -> FIS_DOCUMENT_READY (the id only;
+ * subscribers read the document through the gateway, by id, on the company's own geolocation — never the event's href). */
+export function createFisEventIngest(options: { pubsub: GatewayPubSub; logger: Logger }): (event: FisEvent) => void {
+  const { pubsub, logger } = options;
+  return (event) => {
+    if (event.kind === "unknown") {
+      logger.info({ eventId: event.id, eventType: event.eventType }, "FIS event of unknown type ignored");
+      return;
+    }
+    pubsub.publish("FIS_DOCUMENT_READY", { companyId: event.companyId, docType: event.docType, documentId: event.documentId, source: "event" });
   };
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Keyv from "keyv";
 import pRetry from "p-retry";
 import type { Logger } from "../logger.js";
-import { EssEventError, parseEssEvent, type EssEvent } from "../concur/index.js";
+import { ACCOUNTING_TOPIC, EssEventError, parseEssEvent, type EssEvent } from "../concur/index.js";
 import { createOnceStore } from "./once-store.js";
 import { createSignatureVerifier, type SignatureVerifier } from "./signature.js";
 
@@ -22,7 +22,27 @@ export interface WebhookHandlerOptions {
   onEvent: (event: EssEvent) => Promise<void> | void;
   /** Retries of a failing `onEvent`. Default 3 (100 ms, doubling). */
   onEventRetries?: number;
+  /**
+   * ESS topics besides Accounting Integration, by topic name: each with its parser and its `onEvent` (e.g. FIS,
+   * `public.concur.financialintegration`). Events of any other topic get the Accounting parser, hence its 400.
+   */
+  topics?: Record<string, EventTopic>;
   logger: Logger;
+}
+
+/** What the receiver needs of any parsed event: the de-duplication key, what to log, and whether to ignore it. */
+export interface ReceivedEvent {
+  id: string;
+  eventType: string;
+  kind: string;
+  companyId: string;
+  erpId?: string;
+}
+
+/** One ESS topic the receiver accepts: its parser (throws EssEventError -> 400) and where its events go. */
+export interface EventTopic<E extends ReceivedEvent = ReceivedEvent> {
+  parse(json: unknown): E;
+  onEvent(event: E): Promise<void> | void;
 }
 
 /** A node-style request handler; mount it before any body parser (it reads the raw body itself). */
@@ -100,6 +120,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const dedupeTtlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
   const retries = options.onEventRetries ?? 3;
   const once = createOnceStore(options.dedupe);
+  // The topic dispatch: one row per ESS topic; unknown topics fall to the Accounting parser (its 400 as before).
+  const topics: Record<string, EventTopic> = { [ACCOUNTING_TOPIC]: { parse: parseEssEvent, onEvent: onEvent as EventTopic["onEvent"] }, ...options.topics };
+  const topicOf = (json: unknown): EventTopic => {
+    const name = json !== null && typeof json === "object" ? (json as { topic?: unknown }).topic : undefined;
+    return (typeof name === "string" && Object.hasOwn(topics, name) ? topics[name] : undefined) ?? topics[ACCOUNTING_TOPIC];
+  };
   // Parse the key once; a bad PEM is a configuration mistake and throws here, at start-up.
   const verify: SignatureVerifier | undefined = options.publicKeyPem ? createSignatureVerifier(options.publicKeyPem) : undefined;
   if (!verify) logger.warn("no Concur webhook public key configured: every ESS event will be refused with 503");
@@ -107,9 +133,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const inFlight = new Set<Promise<void>>();
   let closing = false;
 
-  const processEvent = async (event: EssEvent, log: Logger) => {
+  const processEvent = async (event: ReceivedEvent, route: EventTopic, log: Logger) => {
     try {
-      await pRetry(() => onEvent(event), {
+      await pRetry(() => route.onEvent(event), {
         retries,
         minTimeout: 100,
         factor: 2,
@@ -161,9 +187,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return reply(res, 401, { error: "invalid Concur-Signature" });
     }
 
-    let event: EssEvent;
+    let event: ReceivedEvent;
+    let route: EventTopic;
     try {
-      event = parseEssEvent(JSON.parse(body.toString("utf8")));
+      const json: unknown = JSON.parse(body.toString("utf8"));
+      route = topicOf(json);
+      event = route.parse(json);
     } catch (error) {
       const message = error instanceof EssEventError ? error.message : "body is not valid JSON";
       log.warn({ reason: message }, "ESS event refused: malformed");
@@ -194,7 +223,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     reply(res, 202, { status: "accepted" });
     log.info("ESS event accepted");
     setImmediate(() => {
-      void processEvent(event, log).finally(() => {
+      void processEvent(event, route, log).finally(() => {
         inFlight.delete(tracked);
         done();
       });

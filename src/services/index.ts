@@ -31,6 +31,7 @@ import {
 } from "../events/index.js";
 import { createCallerAuthenticator, createJwtVerifier, openApiKeyStore, type ApiKeyStore, type CallerAuthenticator } from "../callers/index.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
+import { createFisServices, type FisServices } from "./fis.js";
 import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
 import { createTokenClient, type TokenSource } from "../concur/index.js";
 import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../concur/index.js";
@@ -58,6 +59,8 @@ export interface Services {
   listReader: ListReader;
   listWriter: ListItemWriter;
   listSync: ListSync;
+  /** Financial Integration Service: READY-queue reader (shrink-safe walks), coalescing acknowledge/confirm writer, READY poller. */
+  fis: FisServices;
   /** Posting by file: edition detection, Extracts, Payment Batches, the job follower and download links. */
   posting: PostingByFile;
   /** Managed mode: company connections (tokens), the gateway's API keys and its caller authentication. */
@@ -125,11 +128,14 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     },
   });
   closers.push(() => poller.close());
+  const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs });
+  closers.push(() => fis.close());
   const webhookHandler = createWebhookHandler({
     publicKeyPem: config.webhook.publicKeyPem,
     maxBodyBytes: config.webhook.maxBodyBytes,
     dedupe: store,
     logger,
+    topics: fis.topics,
     onEvent: createEventIngest({
       tracker,
       pubsub,
@@ -151,12 +157,13 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     listReader,
     listWriter,
     listSync,
+    fis,
     posting,
     ...managed,
     async drain() {
       writer.close();
       listWriter.close();
-      await Promise.all([writer.drain(), listWriter.drain(), registrar.drain(), webhookHandler.close()]);
+      await Promise.all([writer.drain(), listWriter.drain(), fis.drain(), registrar.drain(), webhookHandler.close()]);
     },
     async close() {
       for (const close of closers.reverse()) {

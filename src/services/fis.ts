@@ -1,0 +1,48 @@
+// The long-lived FIS services (built once in createServices): reader (walk snapshots in the shared store), the
+// coalescing writer, the READY poller, and the webhook's row for the FIS topic.
+import type Keyv from "keyv";
+import { createFisReader, createFisWriter, FIS_TOPIC, parseFisEvent, type ConcurClient, type FisReader, type FisWriter } from "../concur/index.js";
+import { createFisEventIngest, type EventTopic, type GatewayPubSub } from "../events/index.js";
+import type { Logger } from "../logger.js";
+import { createFisPoller, type FisPoller } from "./fis-poller.js";
+
+export interface FisServices {
+  reader: FisReader;
+  writer: FisWriter;
+  poller: FisPoller;
+  /** The webhook receiver's rows for the FIS topic. */
+  topics: Record<string, EventTopic>;
+  drain(): Promise<void>;
+  close(): void;
+}
+
+export interface FisServicesOptions {
+  client: ConcurClient;
+  store: Keyv;
+  pubsub: GatewayPubSub;
+  logger: Logger;
+  /** Config `fisPollIntervalMs`. */
+  pollIntervalMs: number;
+  /** Config `batchWindowMs`. */
+  batchWindowMs: number;
+}
+
+export function createFisServices(options: FisServicesOptions): FisServices {
+  const { client, store, pubsub, logger } = options;
+  const reader = createFisReader({ client, store });
+  const writer = createFisWriter({ client, logger, batchWindowMs: options.batchWindowMs });
+  const poller = createFisPoller({ reader, pubsub, intervalMs: options.pollIntervalMs, logger });
+  return {
+    reader,
+    writer,
+    poller,
+    topics: { [FIS_TOPIC]: { parse: parseFisEvent, onEvent: createFisEventIngest({ pubsub, logger }) } as EventTopic },
+    async drain() {
+      writer.close();
+      await writer.drain();
+    },
+    close() {
+      poller.close();
+    },
+  };
+}
