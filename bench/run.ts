@@ -6,8 +6,8 @@ import { runReads } from "./reads.js";
 import { runSubs } from "./subs.js";
 import { runWrites } from "./writes.js";
 
-type Part = "reads" | "writes" | "subs";
-const PARTS: Part[] = ["reads", "subs", "writes"];
+type Part = "reads" | "writes" | "subs" | "limits";
+const PARTS: Part[] = ["reads", "subs", "writes", "limits"];
 
 function parseArgs(argv: string[]): { only?: Part; quick: boolean } {
   let only: Part | undefined;
@@ -27,7 +27,7 @@ function parseArgs(argv: string[]): { only?: Part; quick: boolean } {
 
 function usage(error?: string): never {
   if (error) console.error(error);
-  console.error("usage: npm run bench -- [--only reads|writes|subs] [--quick]");
+  console.error("usage: npm run bench -- [--only reads|writes|subs|limits] [--quick]");
   process.exit(error ? 2 : 0);
 }
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     if (only && only !== part) continue;
     const t0 = Date.now();
     console.log(`\n## ${part}\n`);
-    const text = part === "reads" ? await runReads({ quick }) : part === "subs" ? await runSubs({ quick }) : await runWrites({ quick });
+    const text = part === "reads" ? await runReads({ quick }) : part === "subs" ? await runSubs({ quick }) : part === "limits" ? await (await import("./limits.js")).runLimits({ quick }) : await runWrites({ quick });
     console.log(text);
     console.log(`(${part}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
