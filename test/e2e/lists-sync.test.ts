@@ -217,9 +217,12 @@ describe("Concur lists over HTTP", () => {
     const answers = await Promise.all([...codes, "W00"].map((s) => stack.graphql(CREATE, { c: stack.companyId, l: listId, s, v: `Concurrent ${s}` })));
     const elapsedS = (Date.now() - started) / 1000;
     const counters = await stack.counters();
-    expect(sumCalls(counters, B1)).toBe(1);
+    // On an idle machine all 101 arrive within the wait for the company's next slot: exactly 1 call (206). Under CPU
+    // load the last arrivals may miss it and go one pacing interval later; never more than one call per second.
+    const calls = sumCalls(counters, B1);
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThanOrEqual(Math.max(1, Math.floor(elapsedS)));
     expect(sumCalls(counters, B1, "206")).toBe(1);
-    expect(sumCalls(counters, B1)).toBeLessThanOrEqual(Math.ceil(elapsedS));
     answers.slice(0, 100).forEach((a, i) => expect(a.data.createConcurListItem).toEqual({ code: codes[i], succeeded: true, error: null }));
     expect(answers[100].data.createConcurListItem).toMatchObject({ code: "W00", succeeded: false, error: { id: "item.duplicate.code" } });
   });
