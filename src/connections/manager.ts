@@ -73,6 +73,7 @@ interface AccessToken {
 }
 
 const LOCK_TTL_MS = 30_000;
+const CHANGES_CHANNEL = "concur-graph:connections:changed";
 const RELEASE_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export async function createConnectionManager(options: ConnectionManagerOptions): Promise<ConnectionManager> {
@@ -84,9 +85,35 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
   const inFlight = new Map<string, Promise<AccessToken>>();
   // The access token each caller was last given, so a late 401 for an already replaced token does not refresh again.
   const handedOut = new WeakMap<Caller, string>();
+  // The last access token Concur refused per company: never taken from Redis again.
+  const refusedTokens = new Map<string, string>();
   // Geolocation and state of every connection, so the pipeline picks a base URL without a database read.
   const known = new Map<string, { geolocation: string; state: ConnectionState; connectedAt: number }>();
   for (const summary of await store.list()) known.set(summary.companyId, { geolocation: summary.geolocation, state: summary.state, connectedAt: summary.connectedAt });
+
+  // Replicas tell each other when a connection changes (connected, refreshed, needs reconnect, disconnected), so
+  // every replica's geolocation, state and cache epoch follow at once, and none keeps serving the old connection.
+  const replicaId = randomUUID();
+  const changes = redis?.duplicate();
+  if (changes) {
+    changes.on("error", (err: Error) => logger.warn({ err }, "connection changes channel error"));
+    changes.on("message", (_channel: string, raw: string) => {
+      try {
+        const message = JSON.parse(raw) as { from: string; companyId: string; known: { geolocation: string; state: ConnectionState; connectedAt: number } | null };
+        if (message.from === replicaId) return;
+        if (message.known) known.set(message.companyId, message.known);
+        else known.delete(message.companyId);
+        // The new access token (if any) is shared in Redis; this replica's copy may be revoked or replaced.
+        access.delete(message.companyId);
+      } catch (err) {
+        logger.warn({ err }, "unreadable connection change from another replica");
+      }
+    });
+    await changes.subscribe(CHANGES_CHANNEL).catch((err: unknown) => logger.warn({ err }, "could not subscribe to connection changes"));
+  }
+  const announce = async (companyId: string) => {
+    await redis?.publish(CHANGES_CHANNEL, JSON.stringify({ from: replicaId, companyId, known: known.get(companyId) ?? null })).catch((err: unknown) => logger.warn({ err, companyId }, "could not announce a connection change"));
+  };
 
   const sharedKey = (companyId: string) => `concur-graph:access:${companyId}`;
   const lockKey = (companyId: string) => `concur-graph:lock:refresh:${companyId}`;
@@ -121,7 +148,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       const raw = await redis.get(sharedKey(companyId));
       if (!raw) return undefined;
       const parsed = JSON.parse(keyRing.open(raw, `${companyId}#access`)) as AccessToken;
-      return fresh(parsed) ? parsed : undefined;
+      return fresh(parsed) && parsed.token !== refusedTokens.get(companyId) ? parsed : undefined;
     } catch (err) {
       logger.warn({ err, companyId }, "shared access token unreadable");
       return undefined;
@@ -164,6 +191,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     }
     known.set(record.companyId, { geolocation: record.geolocation, state: "NEEDS_RECONNECT", connectedAt: record.connectedAt });
     access.delete(record.companyId);
+    await announce(record.companyId);
     await notify({ companyId: record.companyId, state: "NEEDS_RECONNECT", reason: `Concur refused the refresh token (code ${lastError.code})` });
   }
 
@@ -191,6 +219,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     const token = { token: grant.accessToken, expiresAt: grant.accessExpiresAt };
     access.set(companyId, token);
     await writeShared(companyId, token);
+    await announce(companyId);
     return record;
   }
 
@@ -290,6 +319,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       known.delete(companyId);
       access.delete(companyId);
       await redis?.del(sharedKey(companyId)).catch(() => undefined);
+      await announce(companyId);
       await notify({ companyId, state: "DISCONNECTED", reason: "disconnected" });
       return true;
     },
@@ -338,20 +368,26 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
           // A 401 that comes back after another call already refreshed (here or on another replica) must not
           // refresh again: retry with the current token, which accessToken() gets single-flight if it is gone.
           const refused = handedOut.get(caller);
+          if (refused === undefined) {
+            access.delete(companyId);
+            await redis?.del(sharedKey(companyId)).catch(() => undefined);
+            await refreshOnce(companyId);
+            return true;
+          }
+          // Never adopt the refused token again (another call may still be reading it from Redis).
+          refusedTokens.set(companyId, refused);
           const held = access.get(companyId);
-          if (refused !== undefined && held?.token !== refused) return true;
-          access.delete(companyId);
-          if (redis && refused !== undefined) {
+          if (held?.token === refused) access.delete(companyId);
+          else return true;
+          if (redis) {
             const raw = await redis.get(sharedKey(companyId)).catch(() => null);
             const shared = raw ? await readShared(companyId) : undefined;
-            if (shared && shared.token !== refused) {
+            if (shared) {
               access.set(companyId, shared);
               return true;
             }
             // Only the refused token is dropped: a newer one another replica shared meanwhile stays.
             if (raw) await redis.eval(RELEASE_LUA, 1, sharedKey(companyId), raw).catch(() => undefined);
-          } else {
-            await redis?.del(sharedKey(companyId)).catch(() => undefined);
           }
           await refreshOnce(companyId);
           return true;
@@ -362,6 +398,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     async close() {
       if (sweepTimer) clearInterval(sweepTimer);
       await Promise.allSettled([...inFlight.values()]);
+      await changes?.quit().catch(() => undefined);
     },
   };
   return manager;
