@@ -16,6 +16,7 @@ import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
 import { createOperationGuard, withoutSuggestions } from "./http/limits.js";
 import { connectLandingHandler } from "./http/connect-landing.js";
+import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
 import { buildGatewaySchema } from "./schema/build.js";
 import { createContext, type GatewayContext } from "./context.js";
@@ -137,6 +138,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Every method reaches the handler, which answers 405 to anything but POST (express would answer 404).
   app.all(config.webhook.path, services.webhookHandler);
   if (config.managed) app.get(config.managed.connectPath, connectLandingHandler(services, logger));
+  // Extract and payment-batch files: GET /files/<signed reference> (docs/posting-by-file.md).
+  mountFileDownloads(app, services, () => (lifecycle.state === "started" ? lifecycle.origin : undefined), logger);
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
   let page = graphiqlPage(GRAPHQL_PATH, options.graphiql ?? {});
   app.get(GRAPHQL_PATH, (req, res, next) => (wantsGraphiQL(req) ? page(req, res) : next()));

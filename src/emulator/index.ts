@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } fr
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { accountingApi, ACCOUNTING_LIMITS } from "./accounting/index.js";
+import { extractsApi } from "./extracts/index.js";
 import { fisApi, FIS_LIMITS } from "./fis/index.js";
 import { listsApi, LISTS_LIMITS } from "./lists/index.js";
 import { addCoreAdminRoutes } from "./core/admin.js";
@@ -22,6 +23,7 @@ import { DEFAULT_DATA_CENTERS, GLZ, type Site } from "./core/sites.js";
 
 export { DEMO, SCOPE_READ, SCOPE_WRITE, EVENT_TOPIC, type EventEnvelope, type EventType } from "./accounting/index.js";
 export { DEFAULT_FAULTS, type Faults } from "./core/faults.js";
+export { FILES_DEMO, EXTRACTS_SCOPES, EMPTY_BATCH_MESSAGE, type ExtractsSettings } from "./extracts/index.js";
 export { FIS_AMOUNTS, FIS_DEMO_COUNTS, FIS_EVENT_TOPIC, FIS_ROUTES, FisCode, SCOPE_FIS, type FisDocType, type FisDocStatus, type FisEventEnvelope } from "./fis/index.js";
 export { DEMO_LISTS, LIST_SCOPES, LIST_API } from "./lists/index.js";
 export { EMULATOR_CLIENT_ID } from "./core/auth.js";
@@ -99,6 +101,7 @@ export interface RunningEmulator {
 function emulatedApis(options: EmulatorOptions): EmulatedApi[] {
   return [
     accountingApi({ pageBytes: options.pageBytes, processingDelayMs: options.processingDelayMs, seed: options.seed }),
+    extractsApi({ seed: options.seed }),
     fisApi({ seed: options.seed }),
     listsApi({ seed: options.seed }),
   ];

@@ -3,10 +3,14 @@ import { ConnectionResolver } from "./connection.resolver.js";
 import { ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListResolver, ConcurListSyncResolver, ListNameConcurListResolver } from "./concur-list.resolver.js";
 import { DataResolver } from "./data.resolver.js";
 import { ErpResolver } from "./erp.resolver.js";
+import { ExtractBatchResolver } from "./extract-batch.resolver.js";
+import { ExtractEditionResolver } from "./extract-edition.resolver.js";
+import { ExtractResolver } from "./extract.resolver.js";
 import { RegistrationResolver } from "./registration.resolver.js";
 import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
 
 /** Every resolver class of the schema. */
 export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver,
-  ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver];
+  ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver,
+  ExtractEditionResolver, ExtractResolver, ExtractBatchResolver];

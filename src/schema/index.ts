@@ -24,3 +24,6 @@ export * from "./financial-outcome.type.js";
 export * from "./fis.input.js";
 export * from "./concur-list.type.js";
 export * from "./concur-list-sync.type.js";
+export * from "./edition.type.js";
+export * from "./extract.type.js";
+export * from "./payment-batch.type.js";
