@@ -26,6 +26,8 @@ export interface RequestCredentials {
   authorization?: string;
   apiKey?: string;
   correlationId?: string | string[];
+  /** Called once this mutation's writes are queued (the batcher then stops waiting for it). */
+  writesQueued?: () => void;
 }
 
 const MISSING_TOKEN =
@@ -38,7 +40,7 @@ const MISSING_CREDENTIALS =
 export async function createContext(services: Services, credentials: RequestCredentials): Promise<GatewayContext> {
   const correlationId = typeof credentials.correlationId === "string" ? credentials.correlationId : undefined;
   const loaders = new Map<string, RequestLoaders>();
-  const base = { services, operationWrites: {} as OperationWrites };
+  const base = { services, operationWrites: { onQueued: credentials.writesQueued } as OperationWrites };
   const { connections, callers } = services;
 
   if (!connections || !callers) {

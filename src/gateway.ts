@@ -147,13 +147,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   async function start(): Promise<void> {
     if (lifecycle.state !== "created") throw new Error(`gateway cannot start from state ${lifecycle.state}`);
     await apollo.start();
-    const contextOf = (req: IncomingMessage) =>
+    const contextOf = (req: IncomingMessage, writesQueued?: () => void) =>
       createContext(services, {
         authorization: req.headers.authorization,
         apiKey: typeof req.headers["x-api-key"] === "string" ? req.headers["x-api-key"] : undefined,
         correlationId: req.headers["concur-correlationid"],
+        writesQueued,
       });
-    postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError);
+    postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError, services.writeArrivals);
     // GET /graphql?query=… (queries only; Apollo refuses GET mutations). A GET has no body, but the express
     // integration insists on `req.body` being set.
     app.get(

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 import { errorBody, ErrorCode } from "../errors.js";
+import { looksLikeMutation, type WriteArrivals } from "../services/write-arrivals.js";
 import type { QueryCompiler } from "./executor.js";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -20,9 +21,10 @@ export const MAX_GRAPHQL_BODY_BYTES = 8 * 1024 * 1024;
  */
 export function graphqlPostHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: (req: IncomingMessage) => Promise<TContext>,
+  context: (req: IncomingMessage, writesQueued?: () => void) => Promise<TContext>,
   compiler: QueryCompiler,
   formatError: FormatError,
+  arrivals?: WriteArrivals,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: unknown;
@@ -44,24 +46,40 @@ export function graphqlPostHandler<TContext extends BaseContext>(
       res.end(fast);
       return;
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    // A mutation on its way to the write queue holds the batcher's first window open (see write-arrivals.ts).
+    const writesQueued = arrivals && looksLikeMutation(body) ? arrivals.expect() : undefined;
+    try {
+      await answerThroughApollo(apollo, req, res, body, (r) => context(r, writesQueued));
+    } finally {
+      writesQueued?.();
     }
-    const queryAt = req.url?.indexOf("?") ?? -1;
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: "POST", headers, search: queryAt >= 0 ? req.url!.slice(queryAt) : "", body },
-      context: () => context(req),
-    });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === "complete") {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
   };
+}
+
+async function answerThroughApollo<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  context: (req: IncomingMessage) => Promise<TContext>,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const queryAt = req.url?.indexOf("?") ?? -1;
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: "POST", headers, search: queryAt >= 0 ? req.url!.slice(queryAt) : "", body },
+    context: () => context(req),
+  });
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === "complete") {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
 }
 
 /** The serialized response when the fast path applies, else undefined (the request then goes through Apollo). */

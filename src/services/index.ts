@@ -30,6 +30,7 @@ import {
   type WebhookHandler,
 } from "../events/index.js";
 import { createCallerAuthenticator, createJwtVerifier, openApiKeyStore, type ApiKeyStore, type CallerAuthenticator } from "../callers/index.js";
+import { createWriteArrivals, type WriteArrivals } from "./write-arrivals.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { createFisServices, type FisServices } from "./fis.js";
 import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
@@ -49,6 +50,8 @@ export interface Services {
   cache: PageCache;
   reader: ConcurReader;
   writer: WriteBatcher;
+  /** Mutations received but not yet queued: the HTTP edge counts them, the batcher waits for them. */
+  writeArrivals: WriteArrivals;
   registrar: Registrar;
   pubsub: GatewayPubSub;
   tracker: RequestStatusTracker;
@@ -98,10 +101,12 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger });
   const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger });
   const reader = createConcurReader({ client, cache, maxPageSize: config.maxPageSize });
+  const writeArrivals = createWriteArrivals();
   const writer = createWriteBatcher({
     client,
     logger,
     batchWindowMs: config.batchWindowMs,
+    pendingArrivals: () => writeArrivals.pending,
     redis,
     // A write makes that object type's cached pages stale for every caller.
     onWritten: (companyId, erpId, type) => cache.invalidate(companyId, erpId, type),
@@ -149,6 +154,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     cache,
     reader,
     writer,
+    writeArrivals,
     registrar,
     pubsub,
     tracker,

@@ -500,9 +500,9 @@ describe("queries over HTTP (typed operations)", () => {
       let after: string | null = null;
       let longest = 0;
       for (let i = 0; i < 3; i++) {
-        const res = await uncached.graphql(AccountsPageDocument, { companyId: uncached.companyId, erpId: uncached.erpId, first: 1000, after });
+        const res: GqlResult<import("../generated/graphql.js").AccountsPageQuery> = await uncached.graphql(AccountsPageDocument, { companyId: uncached.companyId, erpId: uncached.erpId, first: 1000, after });
         expect(res.errors).toBeUndefined();
-        const accounts = res.data.erpIntegration.accounts;
+        const accounts = res.data!.erpIntegration.accounts;
         for (const edge of accounts.edges) longest = Math.max(longest, edge.cursor.length);
         after = accounts.pageInfo.endCursor;
       }

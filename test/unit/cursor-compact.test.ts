@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { callerFromAuthorization } from "../../src/concur/client/caller.js";
 import { createPageCache } from "../../src/concur/client/page-cache.js";
 import type { ConcurCall, ConcurClient, ConcurResponse } from "../../src/concur/client/pipeline.js";
-import { createConcurReader } from "../../src/concur/accounting/reader.js";
+import { createConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
 
 const BASE = "https://us2.api.concursolutions.com";
 const COMPANY = "5e0a1c1e-7d1b-4c3a-9f00-00000000c0de";
@@ -47,7 +47,7 @@ describe.each(Object.entries(FORMS))("cursors over %s links", (_name, form) => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page = await reader.connection(caller, list, { first: 7, after });
+      const page: Connection<unknown> = await reader.connection(caller, list, { first: 7, after });
       for (const edge of page.edges) {
         expect(edge.cursor.length).toBeLessThanOrEqual(100);
         seen.push((edge.node as { id: string }).id);

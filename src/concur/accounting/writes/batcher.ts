@@ -21,6 +21,13 @@ export interface WriteBatcherOptions {
   batchWindowMs?: number;
   /** Longest the first window stays open during a steady stream of writes, ms. Default: the pacing interval. */
   maxBatchWindowMs?: number;
+  /**
+   * Writes this process has received but not queued yet (mutations still being parsed or validated): while there
+   * are any, the first window stays open past `maxBatchWindowMs`, up to `maxHeldWindowMs`. Default none.
+   */
+  pendingArrivals?: () => number;
+  /** Hard bound of the first window while writes are still arriving, ms. Default 5 pacing intervals. */
+  maxHeldWindowMs?: number;
   /** Minimum gap between two writes of one (company, ERP, type), ms. Default PATCH_INTERVAL_MS + PACING_MARGIN_MS. */
   intervalMs?: number;
   /**
@@ -94,8 +101,9 @@ interface KeyQueue {
  * when its own PATCH is accepted), and writes arriving while a key waits for its next 1-second slot must join
  * that next PATCH. So each batching key has a plain FIFO queue and one pump:
  *
- *   first write of an idle key -> wait until writes stop arriving for `batchWindowMs` (at most the pacing
- *   interval) -> wait for a pacing slot of (company, ERP, type)
+ *   first write of an idle key -> wait until writes stop arriving (see the rule in pump(): quiet for
+ *   `batchWindowMs`, one more I/O poll without a write, no received mutation still on its way; at most the
+ *   pacing interval, or 5 while mutations are still on their way) -> wait for a pacing slot of (company, ERP, type)
  *   -> take everything queued -> plan -> send the FIRST planned body -> answer the callers it finished
  *   -> leave the rest queued -> next slot … until the queue is empty.
  *
@@ -107,6 +115,8 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
   const windowMs = options.batchWindowMs ?? 25;
   const intervalMs = options.intervalMs ?? PATCH_INTERVAL_MS + PACING_MARGIN_MS;
   const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? intervalMs);
+  const maxHeldWindowMs = Math.max(maxWindowMs, options.maxHeldWindowMs ?? 5 * intervalMs);
+  const pendingArrivals = options.pendingArrivals ?? (() => 0);
   const maxPatchBytes = options.maxPatchBytes ?? MAX_PATCH_BYTES;
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:write" });
@@ -181,10 +191,31 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
         queue.wake = queue.arrived = undefined;
         resolve();
       };
+      let arrivals = 0;
       queue.wake = close;
+      // Quiet for `windowMs` is not enough on a busy machine: the loop may have been running other requests' work
+      // while more mutations sat unread in socket buffers, or were being parsed. So the window closes when
+      //   no write arrived for `windowMs`, AND one more I/O poll of the event loop brought none (setImmediate runs
+      //   after it), AND no mutation this process already received is still on its way to the queue,
+      // or at the latest after `maxWindowMs` (`maxHeldWindowMs` while received mutations are still on their way).
+      // The rule counts the network's quiet, not the CPU's backlog, so the number of PATCHes does not depend on load.
+      const check = (seen: number) => {
+        if (arrivals !== seen) return; // a newer arrival re-armed the timer
+        const open = Date.now() - openedAt;
+        if (pendingArrivals() > 0 && open < maxHeldWindowMs) {
+          timer = setTimeout(() => setImmediate(() => check(seen)), Math.min(windowMs, maxHeldWindowMs - open));
+          return;
+        }
+        close();
+      };
       queue.arrived = () => {
+        arrivals += 1;
         clearTimeout(timer);
-        timer = setTimeout(close, Math.max(0, Math.min(windowMs, maxWindowMs - (Date.now() - openedAt))));
+        const open = Date.now() - openedAt;
+        const limit = pendingArrivals() > 0 ? maxHeldWindowMs : maxWindowMs;
+        if (open >= limit) return close();
+        const seen = arrivals;
+        timer = setTimeout(() => setImmediate(() => check(seen)), Math.min(windowMs, limit - open));
       };
       queue.arrived();
       if (closed) close(); // draining: no point waiting for company
