@@ -194,3 +194,34 @@ describe("posting by file (e2e, passthrough)", () => {
     expect((await fetchBytes(url, pro)).status).toBe(200);
   });
 });
+
+describe("posting by file (e2e): auth scheme fallback and follow timeout", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { EXTRACT_POLL_MIN_MS: "20", EXTRACT_POLL_MAX_MS: "40", EXTRACT_FOLLOW_TIMEOUT_MS: "300" } });
+  });
+  afterAll(() => stack.stop());
+
+  it("sends Bearer and, when Concur answers 401, the documented `OAuth <token>` once (spec Q1)", async () => {
+    await stack.admin("PUT", "/config", { xmlAuthSchemes: ["OAuth"] });
+    await stack.resetCounters();
+    const res = await stack.graphql(DEFINITIONS, { companyId: FILES_DEMO.professionalCompanyId, name: FILES_DEMO.saeName });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.extractDefinitions).toHaveLength(1);
+    const counters = await stack.counters();
+    expect(counters["GET /api/expense/extract/v1.0"]).toEqual({ "401": 1, "200": 1 });
+    await stack.admin("PUT", "/config", { xmlAuthSchemes: ["Bearer", "OAuth"] });
+  });
+
+  it("ends a job that never finishes as TIMED_OUT, then completes the subscription", async () => {
+    await stack.admin("PUT", "/config", { extractJobQueuedMs: 0, extractJobOutcome: "Never" });
+    const defs = await stack.graphql(DEFINITIONS, { companyId: FILES_DEMO.professionalCompanyId, name: FILES_DEMO.saeName });
+    const definitionId = defs.data.extractDefinitions[0].id;
+    const job = (await stack.graphql(START, { companyId: FILES_DEMO.professionalCompanyId, definitionId })).data.startExtractJob;
+    const sub = subscribe(stack.gateway.wsUrl, stack.token, FOLLOW, { companyId: FILES_DEMO.professionalCompanyId, definitionId, jobId: job.id });
+    await sub.done;
+    expect(sub.completed).toBe(true);
+    expect(sub.events.map((e: any) => e.extractJobChanged.status)).toEqual(["RUNNING", "TIMED_OUT"]);
+    expect(stack.gateway.services.posting.jobs.watching()).toBe(0);
+  });
+});
