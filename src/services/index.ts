@@ -13,6 +13,7 @@ import {
   passthroughTokens,
   type Caller,
   type ConcurClient,
+  type ConcurClientOptions,
   type ConcurReader,
   type PageCache,
   type Registrar,
@@ -70,13 +71,25 @@ export interface Services {
   connections?: ConnectionManager;
   apiKeys?: ApiKeyStore;
   callers?: CallerAuthenticator;
+  /** Whether the shared Redis connection is up (readiness); undefined without REDIS_URL. */
+  redisReady?: () => boolean;
   /** Stop taking writes and events, send queued writes, finish acknowledged events. */
   drain(): Promise<void>;
   /** Release connections (after drain). */
   close(): Promise<void>;
 }
 
-export async function createServices(config: ResolvedGatewayConfig, logger: Logger): Promise<Services> {
+/** Observation hooks the composition root passes in (metrics, upstream health); each must not throw. */
+export interface ServiceHooks {
+  /** After every upstream HTTP exchange (the client pipeline's `onExchange`). */
+  onExchange?: ConcurClientOptions["onExchange"];
+  /** Every page-cache read: where it was answered from. */
+  onCacheLookup?: (result: "local" | "shared" | "joined" | "miss") => void;
+  /** Each processing attempt of an accepted ESS event. */
+  onEventProcessed?: (eventType: string, outcome: "processed" | "failed") => void;
+}
+
+export async function createServices(config: ResolvedGatewayConfig, logger: Logger, hooks: ServiceHooks = {}): Promise<Services> {
   const closers: Array<() => Promise<unknown> | unknown> = [];
 
   // One keep-alive connection pool to Concur for all callers.
@@ -96,10 +109,10 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
 
   const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger });
   closers.push(() => pubsub.close());
-  const managed = config.managed ? await createManagedMode(config, { dispatcher, redis, logger, pubsub, closers }) : undefined;
+  const managed = config.managed ? await createManagedMode(config, { dispatcher, redis, logger, pubsub, closers, onExchange: hooks.onExchange }) : undefined;
   const tokens = managed?.connections.tokenSource(config.concurBaseUrl) ?? passthroughTokens(config.concurBaseUrl);
-  const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger });
-  const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger });
+  const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger, onExchange: hooks.onExchange });
+  const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger, onLookup: hooks.onCacheLookup });
   const reader = createConcurReader({ client, cache, maxPageSize: config.maxPageSize });
   const writeArrivals = createWriteArrivals();
   const writer = createWriteBatcher({
@@ -117,7 +130,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
 
   const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
   // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
-  const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis });
+  const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis, pendingArrivals: () => writeArrivals.pending });
   const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
 
   const tracker = new RequestStatusTracker({ store, pubsub, logger });
@@ -141,12 +154,15 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     dedupe: store,
     logger,
     topics: fis.topics,
-    onEvent: createEventIngest({
-      tracker,
-      pubsub,
-      logger,
-      onMappingsChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "mappings"),
-    }),
+    onEvent: observedEvents(
+      createEventIngest({
+        tracker,
+        pubsub,
+        logger,
+        onMappingsChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "mappings"),
+      }),
+      hooks.onEventProcessed,
+    ),
   });
 
   return {
@@ -166,6 +182,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     fis,
     posting,
     ...managed,
+    redisReady: redis ? () => redis?.status === "ready" : undefined,
     async drain() {
       writer.close();
       listWriter.close();
@@ -190,7 +207,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
  */
 async function createManagedMode(
   config: ResolvedGatewayConfig,
-  deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown> },
+  deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown>; onExchange?: ConcurClientOptions["onExchange"] },
 ): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator }> {
   const managed = config.managed!;
   const keys = parseEncryptionKeys(managed.encryptionKeys);
@@ -199,7 +216,7 @@ async function createManagedMode(
   const store = await openConnectionStore({ database, keys });
   const apiKeys = await openApiKeyStore({ database });
   const jwt = managed.jwt ? createJwtVerifier(managed.jwt) : undefined;
-  const tokenHttp = createConcurClient({ baseUrl: managed.tokenUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher: deps.dispatcher, logger: deps.logger });
+  const tokenHttp = createConcurClient({ baseUrl: managed.tokenUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher: deps.dispatcher, logger: deps.logger, onExchange: deps.onExchange });
   const tokens = createTokenClient({ client: tokenHttp, clientId: managed.clientId, clientSecret: managed.clientSecret, tokenUrl: managed.tokenUrl, appGeolocation: managed.appGeolocation });
   const connections = await createConnectionManager({
     store,
@@ -211,4 +228,18 @@ async function createManagedMode(
   });
   deps.closers.push(() => connections.close());
   return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }) };
+}
+
+/** The ingest with each processing attempt reported by event type (metrics). */
+function observedEvents<E extends { eventType: string }>(ingest: (event: E) => Promise<void> | void, report: ServiceHooks["onEventProcessed"]) {
+  if (!report) return ingest;
+  return async (event: E): Promise<void> => {
+    try {
+      await ingest(event);
+      report(event.eventType, "processed");
+    } catch (error) {
+      report(event.eventType, "failed");
+      throw error;
+    }
+  };
 }

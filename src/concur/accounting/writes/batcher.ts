@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { openBatchWindow } from "../../client/batch-window.js";
 import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
 import { CodedError, ErrorCode, badInput } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
@@ -101,9 +102,9 @@ interface KeyQueue {
  * when its own PATCH is accepted), and writes arriving while a key waits for its next 1-second slot must join
  * that next PATCH. So each batching key has a plain FIFO queue and one pump:
  *
- *   first write of an idle key -> wait until writes stop arriving (see the rule in pump(): quiet for
- *   `batchWindowMs`, one more I/O poll without a write, no received mutation still on its way; at most the
- *   pacing interval, or 5 while mutations are still on their way) -> wait for a pacing slot of (company, ERP, type)
+ *   first write of an idle key -> wait until writes stop arriving (openBatchWindow: quiet for `batchWindowMs`,
+ *   one more I/O poll without a write, no received mutation still on its way; at most the pacing interval, or 5
+ *   while mutations are still on their way) -> wait for a pacing slot of (company, ERP, type)
  *   -> take everything queued -> plan -> send the FIRST planned body -> answer the callers it finished
  *   -> leave the rest queued -> next slot … until the queue is empty.
  *
@@ -181,45 +182,14 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
   }
 
   async function pump(queue: KeyQueue): Promise<void> {
-    // First window: open until writes stop arriving for `windowMs` (at most `maxWindowMs`), so a burst of
-    // concurrent mutations goes out in one PATCH instead of "what came in the first 25 ms" plus the rest.
-    await new Promise<void>((resolve) => {
-      const openedAt = Date.now();
-      let timer: NodeJS.Timeout | undefined;
-      const close = () => {
-        clearTimeout(timer);
-        queue.wake = queue.arrived = undefined;
-        resolve();
-      };
-      let arrivals = 0;
-      queue.wake = close;
-      // Quiet for `windowMs` is not enough on a busy machine: the loop may have been running other requests' work
-      // while more mutations sat unread in socket buffers, or were being parsed. So the window closes when
-      //   no write arrived for `windowMs`, AND one more I/O poll of the event loop brought none (setImmediate runs
-      //   after it), AND no mutation this process already received is still on its way to the queue,
-      // or at the latest after `maxWindowMs` (`maxHeldWindowMs` while received mutations are still on their way).
-      // The rule counts the network's quiet, not the CPU's backlog, so the number of PATCHes does not depend on load.
-      const check = (seen: number) => {
-        if (arrivals !== seen) return; // a newer arrival re-armed the timer
-        const open = Date.now() - openedAt;
-        if (pendingArrivals() > 0 && open < maxHeldWindowMs) {
-          timer = setTimeout(() => setImmediate(() => check(seen)), Math.min(windowMs, maxHeldWindowMs - open));
-          return;
-        }
-        close();
-      };
-      queue.arrived = () => {
-        arrivals += 1;
-        clearTimeout(timer);
-        const open = Date.now() - openedAt;
-        const limit = pendingArrivals() > 0 ? maxHeldWindowMs : maxWindowMs;
-        if (open >= limit) return close();
-        const seen = arrivals;
-        timer = setTimeout(() => setImmediate(() => check(seen)), Math.min(windowMs, limit - open));
-      };
-      queue.arrived();
-      if (closed) close(); // draining: no point waiting for company
-    });
+    // First window (rule in client/batch-window.ts): a burst of concurrent mutations goes out in one PATCH
+    // instead of "what came in the first 25 ms" plus the rest, whatever the machine's load.
+    const window = openBatchWindow({ windowMs, maxWindowMs, maxHeldWindowMs, pendingArrivals });
+    queue.wake = window.close;
+    queue.arrived = window.arrived;
+    if (closed) window.close(); // draining: no point waiting for company
+    await window.closed;
+    queue.wake = queue.arrived = undefined;
     while (queue.entries.length > 0) {
       const slot = await heldSlot(pacer, queue.paceKey);
       try {

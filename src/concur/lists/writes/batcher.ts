@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { openBatchWindow } from "../../client/batch-window.js";
 import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
 import type { ConcurClient } from "../../client/pipeline.js";
 import { CodedError, ErrorCode } from "../../../errors.js";
@@ -30,6 +31,8 @@ export interface ListItemWriterOptions {
   keyPrefix?: string;
   /** Called after each bulk call that changed something (cache invalidation, events). Errors are logged. */
   onWritten?: (companyId: string, listId: string) => void | Promise<void>;
+  /** Writes received but not queued yet: the first window waits for them (see client/batch-window.ts). */
+  pendingArrivals?: () => number;
 }
 
 export interface ListItemWriter {
@@ -103,23 +106,13 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
   }
 
   async function pump(queue: ListQueue): Promise<void> {
-    // First window: open while writes keep arriving less than `windowMs` apart (at most one pacing interval).
-    await new Promise<void>((resolve) => {
-      const openedAt = Date.now();
-      let timer: NodeJS.Timeout | undefined;
-      const close = () => {
-        clearTimeout(timer);
-        queue.arrived = queue.wake = undefined;
-        resolve();
-      };
-      queue.wake = close;
-      queue.arrived = () => {
-        clearTimeout(timer);
-        timer = setTimeout(close, Math.max(0, Math.min(windowMs, intervalMs - (Date.now() - openedAt))));
-      };
-      queue.arrived();
-      if (closed) close();
-    });
+    // First window (rule in client/batch-window.ts): concurrent item writes share a bulk call whatever the load.
+    const window = openBatchWindow({ windowMs, maxWindowMs: intervalMs, maxHeldWindowMs: 5 * intervalMs, pendingArrivals: options.pendingArrivals });
+    queue.wake = window.close;
+    queue.arrived = window.arrived;
+    if (closed) window.close();
+    await window.closed;
+    queue.arrived = queue.wake = undefined;
     while (queue.entries.length > 0) {
       // The batch is taken once the slot is held: writes that arrived while waiting for it join this call.
       await paced(queue.target.companyId, async (slot) => {
