@@ -27,6 +27,8 @@ export interface PageCacheOptions {
   /** How long a scope's generation read from the shared store is trusted locally, ms. Default 1000. */
   generationTtlMs?: number;
   logger?: Logger;
+  /** Called once per read: `local` / `shared` hit, `joined` an identical read in flight, `miss` loaded from Concur (metrics). */
+  onLookup?: (result: "local" | "shared" | "joined" | "miss") => void;
 }
 
 /** A value the loader produced, with the raw body length used to size it. */
@@ -68,7 +70,7 @@ const INITIAL_GENERATION = "0";
 
 /** Two-tier cache: per-process LRU of parsed pages in front of a shared Keyv; keys carry caller identity and scope generation. */
 export function createPageCache(options: PageCacheOptions): PageCache {
-  const { store, logger } = options;
+  const { store, logger, onLookup } = options;
   const ttlMs = Math.max(0, options.ttlSeconds) * 1000;
   const generationTtlMs = options.generationTtlMs ?? 1000;
   const local = new LRUCache<string, LocalEntry>({
@@ -127,6 +129,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       try {
         const shared = await store.get<SharedEntry>(key);
         if (shared && typeof shared === "object" && "v" in shared) {
+          onLookup?.("shared");
           local.set(key, { value: shared.v, bytes: shared.b });
           return shared.v as T;
         }
@@ -134,6 +137,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
         logger?.warn({ err: error }, "shared cache read failed; loading from Concur");
       }
     }
+    onLookup?.("miss");
     const loaded = await load();
     if (ttlMs > 0 && (options?.shouldStore?.(loaded.value) ?? true)) {
       local.set(key, { value: loaded.value, bytes: loaded.bytes });
@@ -149,9 +153,13 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     async read<T>(caller: Caller, scope: string, href: string, load: () => Promise<Loaded<T>>, options?: ReadOptions<T>): Promise<T> {
       const key = keyOf(caller, scope, localGeneration(scope) ?? (await generation(scope)), href);
       const hit = local.get(key);
-      if (hit) return hit.value as T;
+      if (hit) {
+        onLookup?.("local");
+        return hit.value as T;
+      }
       let pending = inFlight.get(key) as Promise<T> | undefined;
-      if (!pending) {
+      if (pending) onLookup?.("joined");
+      else {
         pending = loadThrough(key, load, options).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }

@@ -123,6 +123,21 @@ export interface ConcurClientOptions {
   getRetries?: number;
   /** Overrides READ_POLICY's first backoff delay (tests). */
   retryMinTimeoutMs?: number;
+  /** Called after every HTTP exchange, answered or failed in transport (metrics, upstream health). Must not throw. */
+  onExchange?: (exchange: UpstreamExchange) => void;
+}
+
+/** What {@link ConcurClientOptions.onExchange} sees of one exchange. */
+export interface UpstreamExchange {
+  method: HttpMethod;
+  url: string;
+  /** Undefined when the exchange failed in transport (then `errorCode` says how). */
+  status?: number;
+  errorCode?: string;
+  seconds: number;
+  requestBytes: number;
+  body?: unknown;
+  form?: Record<string, string>;
 }
 
 /** The one request pipeline every Concur call goes through. */
@@ -136,7 +151,7 @@ const CORRELATION = "concur-correlationid";
 
 /** Builds the pipeline: token + base URL per company, timeout, retry policy per call, 429 waits, pacing, coded errors. */
 export function createConcurClient(options: ConcurClientOptions): ConcurClient {
-  const { timeoutMs, dispatcher, logger } = options;
+  const { timeoutMs, dispatcher, logger, onExchange } = options;
   const tokens = options.tokens ?? passthroughTokens(required(options.baseUrl));
   const readPolicy: RetryPolicy = {
     ...READ_POLICY,
@@ -170,8 +185,11 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
       res = await undiciRequest(url, { method: call.method, headers, body: raw, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
       text = await res.body.text();
     } catch (error) {
-      throw transportError(error, { method: call.method, path: call.path, correlationId: call.caller.correlationId }, timeoutMs, logger);
+      const coded = transportError(error, { method: call.method, path: call.path, correlationId: call.caller.correlationId }, timeoutMs, logger);
+      onExchange?.({ method: call.method, url, errorCode: coded.code, seconds: (performance.now() - started) / 1000, requestBytes: payload === undefined ? 0 : Buffer.byteLength(payload), body: call.body, form: call.form });
+      throw coded;
     }
+    onExchange?.({ method: call.method, url, status: res.statusCode, seconds: (performance.now() - started) / 1000, requestBytes: payload === undefined ? 0 : Buffer.byteLength(payload), body: call.body, form: call.form });
     const responseHeaders = flattenHeaders(res.headers);
     const correlationId = responseHeaders[CORRELATION] ?? call.caller.correlationId ?? "";
     const status = res.statusCode;
