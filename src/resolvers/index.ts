@@ -3,6 +3,7 @@ import { ConnectionResolver } from "./connection.resolver.js";
 import { ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListResolver, ConcurListSyncResolver, ListNameConcurListResolver } from "./concur-list.resolver.js";
 import { DataResolver } from "./data.resolver.js";
 import { ErpResolver } from "./erp.resolver.js";
+import { FinancialResolver } from "./financial.resolver.js";
 import { ExtractBatchResolver } from "./extract-batch.resolver.js";
 import { ExtractEditionResolver } from "./extract-edition.resolver.js";
 import { ExtractResolver } from "./extract.resolver.js";
@@ -11,6 +12,6 @@ import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
 
 /** Every resolver class of the schema. */
-export const resolvers: NonEmptyArray<Function> = [ErpResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver,
+export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver,
   ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver,
   ExtractEditionResolver, ExtractResolver, ExtractBatchResolver];

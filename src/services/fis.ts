@@ -10,6 +10,7 @@ export interface FisServices {
   reader: FisReader;
   writer: FisWriter;
   poller: FisPoller;
+  logger: Logger;
   /** The webhook receiver's rows for the FIS topic. */
   topics: Record<string, EventTopic>;
   drain(): Promise<void>;
@@ -23,19 +24,20 @@ export interface FisServicesOptions {
   logger: Logger;
   /** Config `fisPollIntervalMs`. */
   pollIntervalMs: number;
-  /** Config `batchWindowMs`. */
+  /** Config `batchWindowMs`; FIS waits at least 100 ms of quiet (see FisWriterOptions.batchWindowMs). */
   batchWindowMs: number;
 }
 
 export function createFisServices(options: FisServicesOptions): FisServices {
   const { client, store, pubsub, logger } = options;
   const reader = createFisReader({ client, store });
-  const writer = createFisWriter({ client, logger, batchWindowMs: options.batchWindowMs });
+  const writer = createFisWriter({ client, logger, batchWindowMs: Math.max(options.batchWindowMs, 100) });
   const poller = createFisPoller({ reader, pubsub, intervalMs: options.pollIntervalMs, logger });
   return {
     reader,
     writer,
     poller,
+    logger,
     topics: { [FIS_TOPIC]: { parse: parseFisEvent, onEvent: createFisEventIngest({ pubsub, logger }) } as EventTopic },
     async drain() {
       writer.close();

@@ -49,9 +49,12 @@ export interface FisWriteTarget {
 export interface FisWriterOptions {
   client: ConcurClient;
   logger?: Logger;
-  /** Quiet time that closes a batching window, ms (config `batchWindowMs`). Default 25. */
+  /**
+   * Quiet time that closes a batching window, ms. Default 100: a posting loop is not latency-bound, and under a burst
+   * of mutations the gateway's own request handling spaces their arrivals by tens of ms.
+   */
   batchWindowMs?: number;
-  /** Longest a window stays open while items keep arriving, ms. Default 250. */
+  /** Longest a window stays open while items keep arriving, ms. Default 1000. */
   maxBatchWindowMs?: number;
   /** Items per POST (spec Q11, [INFERRED] 100). */
   maxItemsPerPost?: number;
@@ -132,8 +135,8 @@ const codeOf = (value: unknown): number | null => {
 
 export function createFisWriter(options: FisWriterOptions): FisWriter {
   const { client, logger } = options;
-  const windowMs = options.batchWindowMs ?? 25;
-  const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? 250);
+  const windowMs = options.batchWindowMs ?? 100;
+  const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? 1000);
   const maxItems = options.maxItemsPerPost ?? 100;
   const retries199 = options.unknownErrorRetries ?? 2;
   const delay199 = options.unknownErrorDelayMs ?? 200;
@@ -193,8 +196,12 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
 
   async function pump(queue: KeyQueue): Promise<void> {
     await window(queue);
-    // One POST at a time per key (spec Q5: FIS calls serialised); what arrives meanwhile joins the next one.
+    // One POST at a time per key (spec Q5: FIS calls serialised); what arrives meanwhile joins the next one, after a
+    // window of its own unless a full POST is already waiting.
+    let first = true;
     while (queue.entries.length > 0) {
+      if (!first && waitingItems(queue) < maxItems) await window(queue);
+      first = false;
       const now = Date.now();
       const batch = planBody(queue, now);
       if (batch.length === 0) {
