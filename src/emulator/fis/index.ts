@@ -14,7 +14,7 @@ export { SCOPE_FIS, FIS_SCOPES } from "./scopes.js";
 export { FIS_EVENT_TOPIC, FIS_EVENT_HREF_HOST, type FisEventEnvelope } from "./events.js";
 export { FIS_BASE, FIS_ROUTES } from "./routes.js";
 export { FIS_AMOUNTS } from "./documents.js";
-export { FIS_DEMO_COUNTS } from "./seed.js";
+export { FIS_DEMO_COUNTS, FIS_DEMO_COMPANIES } from "./seed.js";
 export { FisCode } from "./codes.js";
 export type { DocType as FisDocType, DocStatus as FisDocStatus } from "./types.js";
 

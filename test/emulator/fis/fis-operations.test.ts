@@ -174,3 +174,10 @@ describe("FIS emulation over HTTP", () => {
     expect(counters[`POST ${BASE}/{docType}/transactions/acknowledgements`]["200"]).toBeGreaterThan(0);
   });
 });
+
+describe("FIS demo seed", () => {
+  it("seeds the Accounting demo companies (the ids are repeated in src/emulator/fis/seed.ts)", async () => {
+    const { FIS_DEMO_COMPANIES } = await import("../../../src/emulator/fis/index.js");
+    expect([...FIS_DEMO_COMPANIES]).toEqual([DEMO.companyId, DEMO.secondCompanyId]);
+  });
+});
