@@ -15,6 +15,10 @@ import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
 import { createOperationGuard, withoutSuggestions } from "./http/limits.js";
+import { observedWebhook, operationMetricsPlugin, subscriptionGauge } from "./http/metrics.js";
+import { livenessHandler, readinessHandler } from "./http/health.js";
+import { createMetrics, type GatewayMetrics } from "./observability/metrics.js";
+import { createUpstreamHealth } from "./observability/upstream-health.js";
 import { connectLandingHandler } from "./http/connect-landing.js";
 import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
@@ -40,6 +44,8 @@ export interface Gateway {
   /** `http://host:port` once started. */
   readonly origin: string;
   readonly services: Services;
+  /** Prometheus metrics of this gateway (served at `config.metricsPath`). */
+  readonly metrics: GatewayMetrics;
   /** Query texts the compiled fast path holds and their approximate bytes (bounded by `compiledQueryCacheBytes`). */
   readonly compiledQueries: { readonly texts: number; readonly bytes: number };
   /** Replaces what GraphiQL opens with (the embedded demo fills in its API key once it exists). */
@@ -55,11 +61,25 @@ type Lifecycle = { state: "created" } | { state: "started"; origin: string } | {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const services = await createServices(config, logger);
+  // Built once per gateway and injected: nothing observes through module-level state.
+  const metrics = createMetrics();
+  const upstreamHealth = createUpstreamHealth({ windowMs: config.upstreamHealthWindowSeconds * 1000 });
+  const services = await createServices(config, logger, {
+    onExchange: (exchange) => {
+      metrics.upstreamCall(exchange);
+      upstreamHealth.record(exchange);
+    },
+    onCacheLookup: (result) => metrics.cacheLookup(result),
+    onEventProcessed: (eventType, outcome) => metrics.webhookEvent(eventType, outcome),
+  });
+  metrics.watch("write_queue_depth", "Writes queued or in flight in this replica's write batcher.", () => services.writer.pending);
   const schema = await buildGatewaySchema();
   const formatError = createErrorFormatter(logger);
   const guard = createOperationGuard(schema, config.limits, { maxPageSize: config.maxPageSize });
   const compiler = createQueryCompiler(schema, logger, { maxBytes: config.compiledQueryCacheBytes, requestCostError: guard.requestCostError });
+  metrics.watch("compiled_queries", "Query texts the compiled fast path holds.", () => compiler.cached.texts);
+  metrics.watch("compiled_queries_bytes", "Approximate bytes of the compiled fast path's queries (bounded by COMPILED_QUERY_CACHE_BYTES).", () => compiler.cached.bytes);
+  const subscriptionsRunning = subscriptionGauge(metrics);
   let lifecycle: Lifecycle = { state: "created" };
 
   const app = express();
@@ -91,6 +111,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors: errors.map((e) => e.message) }, "subscription error");
       },
+      onOperation: (ctx, id, _payload, _args, result) => subscriptionsRunning.onOperation(ctx, id, result),
+      onComplete: (ctx, id) => subscriptionsRunning.onComplete(ctx, id),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if ("errors" in result && result.errors) {
           return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as unknown as typeof result;
@@ -114,6 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
     plugins: [
       guard.plugin,
+      operationMetricsPlugin(metrics),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No @cacheControl hints exist and responses are per caller; the default plugin's per-field hook cost ~15%
@@ -131,12 +154,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: lifecycle.state === "started" ? "ok" : lifecycle.state });
-  });
+  app.get("/healthz", livenessHandler(() => lifecycle.state));
+  app.get(
+    "/readyz",
+    readinessHandler({ lifecycle: () => lifecycle.state, webhookKeyPresent: Boolean(config.webhook.publicKeyPem), redisReady: services.redisReady, upstream: upstreamHealth }),
+  );
+  if (config.metricsPath) app.get(config.metricsPath, metrics.handler);
   // The webhook reads its raw body itself (the signature covers the exact bytes): no body parser before it.
   // Every method reaches the handler, which answers 405 to anything but POST (express would answer 404).
-  app.all(config.webhook.path, services.webhookHandler);
+  app.all(config.webhook.path, observedWebhook(services.webhookHandler, metrics));
   if (config.managed) app.get(config.managed.connectPath, connectLandingHandler(services, logger));
   // Extract and payment-batch files: GET /files/<signed reference> (docs/posting-by-file.md).
   mountFileDownloads(app, services, () => (lifecycle.state === "started" ? lifecycle.origin : undefined), logger);
@@ -154,7 +180,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         correlationId: req.headers["concur-correlationid"],
         writesQueued,
       });
-    postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError, services.writeArrivals);
+    postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError, services.writeArrivals, (name, hadErrors, seconds) =>
+      metrics.operation(name, "query", hadErrors ? "partial" : "ok", seconds),
+    );
     // GET /graphql?query=… (queries only; Apollo refuses GET mutations). A GET has no body, but the express
     // integration insists on `req.body` being set.
     app.get(
@@ -202,6 +230,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return origin();
     },
     services,
+    metrics,
     get compiledQueries() {
       return compiler.cached;
     },

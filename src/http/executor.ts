@@ -23,6 +23,8 @@ export interface QueryCompiler {
    * Only such texts are ever answered without Apollo's pipeline.
    */
   validatedQuery(text: string, operationName: string | undefined, variables?: Record<string, unknown>): CompiledQuery | undefined;
+  /** The resolved operation name of a text the fast path knows (metrics label the same name Apollo resolved). */
+  operationNameOf(text: string, operationName: string | undefined): string | undefined;
   /** Texts the fast path knows and their approximate bytes (tests, metrics). */
   readonly cached: { readonly texts: number; readonly bytes: number };
 }
@@ -105,6 +107,7 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, optio
       if (requestCostError && requestCostError(known.document, known.operationName, variables)) return undefined;
       return known.query;
     },
+    operationNameOf: (text, operationName) => byText.peek(textKey(text, operationName))?.operationName,
     get cached() {
       return { texts: byText.size, bytes: byText.calculatedSize };
     },

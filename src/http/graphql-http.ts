@@ -7,6 +7,9 @@ import type { QueryCompiler } from "./executor.js";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
+/** Reports one query answered by the fast path (Apollo's answers are reported by a plugin): name, whether it had errors, seconds. */
+export type FastPathObserver = (operationName: string | undefined, hadErrors: boolean, seconds: number) => void;
+
 /** Largest GraphQL request body accepted (bulk mutations carry records). */
 export const MAX_GRAPHQL_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -25,8 +28,10 @@ export function graphqlPostHandler<TContext extends BaseContext>(
   compiler: QueryCompiler,
   formatError: FormatError,
   arrivals?: WriteArrivals,
+  observe?: FastPathObserver,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
     let body: unknown;
     try {
       body = await readJsonBody(req);
@@ -43,7 +48,8 @@ export function graphqlPostHandler<TContext extends BaseContext>(
       res.writeHead(200, {
         "content-type": accept.includes("application/graphql-response+json") ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8",
       });
-      res.end(fast);
+      res.end(fast.body);
+      observe?.(fast.operationName, fast.hadErrors, (performance.now() - started) / 1000);
       return;
     }
     // A mutation on its way to the write queue holds the batcher's first window open (see write-arrivals.ts).
@@ -89,7 +95,7 @@ async function answerValidatedQuery<TContext>(
   context: (req: IncomingMessage) => Promise<TContext>,
   compiler: QueryCompiler,
   formatError: FormatError,
-): Promise<string | undefined> {
+): Promise<{ body: string; operationName: string | undefined; hadErrors: boolean } | undefined> {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
   const { query, operationName, variables, extensions } = body as Record<string, unknown>;
   if (typeof query !== "string" || extensions !== undefined) return undefined;
@@ -100,10 +106,11 @@ async function answerValidatedQuery<TContext>(
   const compiled = compiler.validatedQuery(query, operationName ?? undefined, (variables ?? undefined) as Record<string, unknown> | undefined);
   if (!compiled) return undefined;
   const result = await compiled.query(undefined, await context(req), (variables ?? {}) as Record<string, unknown>);
-  if (!result.errors?.length) return compiled.stringify(result);
+  const name = compiler.operationNameOf(query, operationName ?? undefined);
+  if (!result.errors?.length) return { body: compiled.stringify(result), operationName: name, hadErrors: false };
   // Variables that do not coerce: nothing ran; let Apollo answer it with its status codes.
   if (!("data" in result) || result.data === undefined) return undefined;
-  return JSON.stringify({ errors: result.errors.map((error) => formatError(error.toJSON(), error)), data: result.data });
+  return { body: JSON.stringify({ errors: result.errors.map((error) => formatError(error.toJSON(), error)), data: result.data }), operationName: name, hadErrors: true };
 }
 
 class BodyError extends Error {

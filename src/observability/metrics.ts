@@ -143,7 +143,7 @@ function boundedLabel(max: number): (value: string) => string {
 /**
  * `https://host/accountingintegration/v4/companies/5e0a…/erps/e7b1…/accounts?limit=…` ->
  * api `accountingintegration`, route `/accountingintegration/v4/companies/{id}/erps/{id}/accounts`. A segment stays
- * only when it is a lowercase word (`companies`, `list-items`) or a version (`v4`); anything with a digit, an
+ * only when it is a lowercase word, perhaps with one trailing digit (`companies`, `list-items`, `oauth2`), or a version (`v4`); anything with a digit, an
  * upper-case letter or other characters (ids, tokens, names) becomes `{id}`. No query string.
  */
 export function routeTemplate(url: string): { api: string; route: string } {
@@ -153,6 +153,6 @@ export function routeTemplate(url: string): { api: string; route: string } {
   } catch {
     path = url.split("?")[0] ?? "";
   }
-  const segments = path.split("/").filter((s) => s !== "").map((s) => (/^[a-z][a-z_-]{0,39}$/.test(s) || /^v\d{1,2}(\.\d{1,2})?$/.test(s) ? s : "{id}"));
+  const segments = path.split("/").filter((s) => s !== "").map((s) => (/^[a-z][a-z_-]{0,39}[0-9]?$/.test(s) || /^v\d{1,2}(\.\d{1,2})?$/.test(s) ? s : "{id}"));
   return { api: segments[0] ?? "-", route: `/${segments.join("/")}` };
 }

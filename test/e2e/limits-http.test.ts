@@ -168,13 +168,13 @@ describe("field suggestions", () => {
 
     const typo = `{ erpIntegratio(companyId: "x", erpId: "y") { erpName } }`;
     const shown = await stack.graphql(typo);
-    expect(shown.errors[0].message).toMatch(/Did you mean "erpIntegration/);
+    expect(shown.errors![0].message).toMatch(/Did you mean "erpIntegration/);
 
     const hidden = await startStack({ env: { HIDE_SCHEMA_SUGGESTIONS: "true" } });
     try {
       const res = await hidden.graphql(typo);
-      expect(res.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
-      expect(res.errors[0].message).toBe('Cannot query field "erpIntegratio" on type "Query".');
+      expect(res.errors![0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(res.errors![0].message).toBe('Cannot query field "erpIntegratio" on type "Query".');
       const client = createClient({ url: hidden.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${hidden.token}` }, retryAttempts: 0 });
       try {
         const errors = await new Promise<any>((resolve) => {
