@@ -193,7 +193,8 @@ describe("the success body and token lifetimes", () => {
     expect(body).toMatchObject({
       expires_in: "3600",
       token_type: "Bearer",
-      scope: "spend.accountingintegration.read spend.accountingintegration.write",
+      // Default grants carry every emulated API's scopes (Accounting first), space-delimited.
+      scope: expect.stringMatching(/^spend\.accountingintegration\.read spend\.accountingintegration\.write( \S+)*$/),
       geolocation: emu.url,
     });
     expect(body.refresh_token).toMatch(/^[0-9a-f-]{36}$/);
@@ -239,7 +240,7 @@ describe("the success body and token lifetimes", () => {
     expect((await refresh(emu.url, body.refresh_token, otherApp)).json).toMatchObject({ code: 105, error: "invalid_grant" });
     const narrowed = await call(emu.url, "POST", TOKEN, form({ ...app, grant_type: "refresh_token", refresh_token: body.refresh_token, scope: "spend.accountingintegration.read" }));
     expect(narrowed.json.scope).toBe("spend.accountingintegration.read");
-    const widened = await call(emu.url, "POST", TOKEN, form({ ...app, grant_type: "refresh_token", refresh_token: body.refresh_token, scope: "spend.accountingintegration.read FISVC" }));
+    const widened = await call(emu.url, "POST", TOKEN, form({ ...app, grant_type: "refresh_token", refresh_token: body.refresh_token, scope: "spend.accountingintegration.read INVPO" }));
     expect(widened.json).toMatchObject({ code: 54, error: "invalid_scope" });
   });
 
