@@ -41,8 +41,11 @@ export interface QueryCompilerOptions {
   requestCostError?: (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined) => unknown;
 }
 
-/** Measured: graphql-jit's compiled function, serializer and closures take roughly this many bytes per byte of text. */
-const COMPILED_BYTES_PER_TEXT_BYTE = 40;
+/**
+ * graphql-jit's compiled function, serializer and closures per byte of query text. Measured on heap after GC:
+ * 400 compiled accounts + vendors queries of 286 characters took ~12.5 KB each, ~43 bytes per character.
+ */
+const COMPILED_BYTES_PER_TEXT_BYTE = 44;
 
 interface KnownText {
   query: CompiledQuery;
