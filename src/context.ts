@@ -19,6 +19,8 @@ export interface GatewayContext {
   loaders(companyId: string): RequestLoaders;
   /** The write fields of this operation already queued (see services/operation-writes.ts). */
   operationWrites: OperationWrites;
+  /** Called when execution starts (see services/write-arrivals.ts): the mutation is no longer "on its way". */
+  executionStarted?: () => void;
 }
 
 /** What arrived with a request: the Authorization header (or graphql-ws connectionParams) and headers. */
@@ -26,7 +28,7 @@ export interface RequestCredentials {
   authorization?: string;
   apiKey?: string;
   correlationId?: string | string[];
-  /** Called once this mutation's writes are queued (the batcher then stops waiting for it). */
+  /** Called when this mutation starts executing (the batcher then stops waiting for it). */
   writesQueued?: () => void;
 }
 
@@ -40,7 +42,7 @@ const MISSING_CREDENTIALS =
 export async function createContext(services: Services, credentials: RequestCredentials): Promise<GatewayContext> {
   const correlationId = typeof credentials.correlationId === "string" ? credentials.correlationId : undefined;
   const loaders = new Map<string, RequestLoaders>();
-  const base = { services, operationWrites: { onQueued: credentials.writesQueued } as OperationWrites };
+  const base = { services, operationWrites: {} as OperationWrites, executionStarted: credentials.writesQueued };
   const { connections, callers } = services;
 
   if (!connections || !callers) {

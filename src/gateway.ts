@@ -151,6 +151,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           };
         },
       },
+      {
+        // A mutation counted as "on its way" by the HTTP edge stops holding the write windows once it executes.
+        async requestDidStart() {
+          return {
+            async executionDidStart({ contextValue }) {
+              contextValue.executionStarted?.();
+            },
+          };
+        },
+      },
     ],
   });
 

@@ -26,12 +26,14 @@ export interface FisServicesOptions {
   pollIntervalMs: number;
   /** Config `batchWindowMs`; FIS waits at least 100 ms of quiet (see FisWriterOptions.batchWindowMs). */
   batchWindowMs: number;
+  /** Mutations received but not yet queued (services/write-arrivals.ts). */
+  pendingArrivals?: () => number;
 }
 
 export function createFisServices(options: FisServicesOptions): FisServices {
   const { client, store, pubsub, logger } = options;
   const reader = createFisReader({ client, store });
-  const writer = createFisWriter({ client, logger, batchWindowMs: Math.max(options.batchWindowMs, 100) });
+  const writer = createFisWriter({ client, logger, batchWindowMs: Math.max(options.batchWindowMs, 100), pendingArrivals: options.pendingArrivals });
   const poller = createFisPoller({ reader, pubsub, intervalMs: options.pollIntervalMs, logger });
   return {
     reader,

@@ -146,7 +146,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     },
   });
   closers.push(() => poller.close());
-  const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs });
+  const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending });
   closers.push(() => fis.close());
   const webhookHandler = createWebhookHandler({
     publicKeyPem: config.webhook.publicKeyPem,

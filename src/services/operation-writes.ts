@@ -19,8 +19,6 @@ export type WriteStarter<C> = (ctx: C, args: Record<string, unknown>) => Promise
 /** Per-operation state: the write fields already started, by response key. Lives on the operation's context. */
 export interface OperationWrites {
   started?: Map<string, Promise<unknown>>;
-  /** Told once every write field of the operation has been handed to the batcher (see write-arrivals.ts). */
-  onQueued?: () => void;
 }
 
 /**
@@ -28,7 +26,7 @@ export interface OperationWrites {
  * time any of them runs. `starters` maps mutation field names to how they start.
  */
 export function operationWrite<C extends { operationWrites: OperationWrites }>(info: GraphQLResolveInfo, ctx: C, starters: Record<string, WriteStarter<C>>): Promise<unknown> {
-  const writes = (ctx.operationWrites.started ??= startAll(info, ctx, starters, ctx.operationWrites.onQueued));
+  const writes = (ctx.operationWrites.started ??= startAll(info, ctx, starters));
   const key = info.path.key as string;
   const pending = writes.get(key);
   if (pending) return pending;
@@ -37,7 +35,7 @@ export function operationWrite<C extends { operationWrites: OperationWrites }>(i
   return starters[info.fieldName](ctx, getArgumentValues(field, info.fieldNodes[0], info.variableValues));
 }
 
-function startAll<C>(info: GraphQLResolveInfo, ctx: C, starters: Record<string, WriteStarter<C>>, onQueued?: () => void): Map<string, Promise<unknown>> {
+function startAll<C>(info: GraphQLResolveInfo, ctx: C, starters: Record<string, WriteStarter<C>>): Map<string, Promise<unknown>> {
   const writes = new Map<string, Promise<unknown>>();
   const fields = info.parentType.getFields();
   for (const node of rootFields(info.operation.selectionSet, info)) {
@@ -56,9 +54,6 @@ function startAll<C>(info: GraphQLResolveInfo, ctx: C, starters: Record<string, 
     pending.catch(() => undefined); // reported by the field that awaits it
     writes.set(key, pending);
   }
-  // Each starter queues its records synchronously before it awaits anything, so once the starters' own
-  // microtasks have run, every write of the operation is in the batcher.
-  if (onQueued) void Promise.resolve().then(() => Promise.resolve()).then(onQueued);
   return writes;
 }
 

@@ -1,11 +1,13 @@
 /**
- * Mutations this process has received whose writes are not queued yet (still being parsed, validated, executed).
- * The write batcher keeps its first window open for them: on a busy machine they can take longer than the quiet
- * window to reach the queue, and closing without them would cost a second PATCH a second later.
+ * Mutations this process has received that have not started executing yet (their bodies are read; they are being
+ * parsed and validated). The write batchers keep their first window open for them: on a busy machine they can take
+ * longer than the quiet window to reach the queue, and closing without them would cost a second PATCH a second
+ * later. Counted from the HTTP edge to Apollo's `executionDidStart`: from there a resolver queues its writes within
+ * the same chain of microtasks, before any window check (a timer) can run.
  */
 export interface WriteArrivals {
   readonly pending: number;
-  /** Counts one arriving mutation; the returned `done` (idempotent) says its writes are queued or it ended. */
+  /** Counts one arriving mutation; the returned `done` (idempotent) says it started executing or it ended. */
   expect(): () => void;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Logger } from "../../logger.js";
 import { CodedError, ErrorCode } from "../../errors.js";
+import { openBatchWindow } from "../client/batch-window.js";
 import type { Caller } from "../client/caller.js";
 import type { ConcurClient, RetryPolicy } from "../client/pipeline.js";
 import { FIS_SCOPE, fisPaths, systemIdFor, type FisDocType } from "./paths.js";
@@ -64,6 +65,8 @@ export interface FisWriterOptions {
   unknownErrorDelayMs?: number;
   /** Retries of a POST answered 5xx / lost on the network (a re-sent item then reports 101/113/213). */
   retry?: RetryPolicy;
+  /** Writes received but not queued yet: windows wait for them (see client/batch-window.ts). */
+  pendingArrivals?: () => number;
 }
 
 export interface FisWriter {
@@ -173,25 +176,14 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
       });
   }
 
-  /** Open while items keep arriving less than `windowMs` apart (at most `maxWindowMs`), or until a POST is full. */
-  function window(queue: KeyQueue): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const openedAt = Date.now();
-      let timer: NodeJS.Timeout | undefined;
-      const close = () => {
-        clearTimeout(timer);
-        queue.wake = queue.arrived = undefined;
-        resolve();
-      };
-      queue.wake = close;
-      queue.arrived = () => {
-        clearTimeout(timer);
-        if (waitingItems(queue) >= maxItems) return close();
-        timer = setTimeout(close, Math.max(0, Math.min(windowMs, maxWindowMs - (Date.now() - openedAt))));
-      };
-      queue.arrived();
-      if (closed) close();
-    });
+  /** The shared batching window (client/batch-window.ts), closed early once a POST is full. */
+  async function window(queue: KeyQueue): Promise<void> {
+    const open = openBatchWindow({ windowMs, maxWindowMs, maxHeldWindowMs: 5 * maxWindowMs, pendingArrivals: options.pendingArrivals });
+    queue.wake = open.close;
+    queue.arrived = () => (waitingItems(queue) >= maxItems ? open.close() : open.arrived());
+    if (closed || waitingItems(queue) >= maxItems) open.close();
+    await open.closed;
+    queue.wake = queue.arrived = undefined;
   }
 
   async function pump(queue: KeyQueue): Promise<void> {
