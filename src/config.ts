@@ -59,7 +59,7 @@ export interface GatewayConfig {
   managed?: ManagedModeConfig;
   /** Posting by file: edition detection, Extracts, Payment Batches and file downloads (docs/posting-by-file.md). */
   files: FilesConfig;
-  /** Operation limits, checked once per distinct text before execution (docs/security.md). */
+  /** Operation limits, checked once per distinct text before execution (README, Security). */
   limits: OperationLimits;
   /**
    * Strip "Did you mean …" suggestions (they describe the schema) from error messages. Env
