@@ -6,6 +6,7 @@
 import type { Logger } from "../../logger.js";
 import { CodedError, ErrorCode } from "../../errors.js";
 import { openBatchWindow } from "../client/batch-window.js";
+import { createPumpedQueues, type PumpedQueue } from "../client/pumped-queues.js";
 import type { Caller } from "../client/caller.js";
 import type { ConcurClient, RetryPolicy } from "../client/pipeline.js";
 import { FIS_SCOPE, fisPaths, systemIdFor, type FisDocType } from "./paths.js";
@@ -96,13 +97,8 @@ interface Entry {
   reject: (error: unknown) => void;
 }
 
-interface KeyQueue {
-  key: string;
+interface KeyQueue extends PumpedQueue<Entry> {
   target: FisWriteTarget;
-  entries: Entry[];
-  running?: Promise<void>;
-  wake?: () => void;
-  arrived?: () => void;
 }
 
 /** Result field per operation. */
@@ -144,7 +140,7 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
   const retries199 = options.unknownErrorRetries ?? 2;
   const delay199 = options.unknownErrorDelayMs ?? 200;
   const policy = options.retry ?? FIS_WRITE_POLICY;
-  const queues = new Map<string, KeyQueue>();
+  const queues = createPumpedQueues<Entry, KeyQueue>({ pump: (queue) => pump(queue), name: "FIS writer", logger });
   let closed = false;
 
   function enqueue(target: FisWriteTarget, items: FisWriteItem[]): Promise<FisOutcome[]> {
@@ -154,27 +150,10 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
       const entry: Entry = { slots: items.map((item) => ({ item, attempts: 0, notBefore: 0 })), resolve, reject };
       // One queue per (company, doc type, operation, token): only one token's calls share a POST.
       const key = `${target.companyId.toLowerCase()}|${target.docType}|${target.operation}|${target.caller.key}`;
-      let queue = queues.get(key);
-      if (!queue) queues.set(key, (queue = { key, target, entries: [] }));
-      queue.entries.push(entry);
-      if (!queue.running) start(queue);
-      else queue.arrived?.();
+      queues.push(key, () => ({ key, target, entries: [] }), entry);
     });
   }
 
-  function start(queue: KeyQueue): void {
-    queue.running = pump(queue)
-      .catch((error: unknown) => {
-        logger?.error({ err: error, key: queue.key }, "FIS writer pump failed");
-        for (const entry of queue.entries.splice(0)) entry.reject(error);
-      })
-      .finally(() => {
-        queue.running = undefined;
-        queue.wake = queue.arrived = undefined;
-        if (queue.entries.length > 0) start(queue);
-        else queues.delete(queue.key);
-      });
-  }
 
   /** The shared batching window (client/batch-window.ts), closed early once a POST is full. */
   async function window(queue: KeyQueue): Promise<void> {
@@ -314,27 +293,14 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
     }
   }
 
-  async function drain(): Promise<void> {
-    for (;;) {
-      const running = [...queues.values()].map((q) => {
-        q.wake?.();
-        return q.running;
-      });
-      if (running.length === 0) return;
-      await Promise.all(running);
-    }
-  }
-
   return {
     enqueue,
-    drain,
+    drain: queues.drain,
     close() {
       closed = true;
     },
     get pending() {
-      let n = 0;
-      for (const q of queues.values()) n += waitingItems(q);
-      return n;
+      return queues.count(waitingItems);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { openBatchWindow } from "../../client/batch-window.js";
+import { createPumpedQueues, type PumpedQueue } from "../../client/pumped-queues.js";
 import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
 import { CodedError, ErrorCode, badInput } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
@@ -83,15 +84,8 @@ interface Entry {
 }
 
 /** The queue of one batching key: (company, ERP, type, caller.key). */
-interface KeyQueue {
-  key: string;
+interface KeyQueue extends PumpedQueue<Entry> {
   paceKey: string;
-  entries: Entry[];
-  running?: Promise<void>;
-  /** Ends the batching window early (drain). */
-  wake?: () => void;
-  /** A write arrived: keeps the first window open a little longer (debounce). */
-  arrived?: () => void;
 }
 
 /**
@@ -121,7 +115,7 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
   const maxPatchBytes = options.maxPatchBytes ?? MAX_PATCH_BYTES;
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:write" });
-  const queues = new Map<string, KeyQueue>();
+  const queues = createPumpedQueues<Entry, KeyQueue>({ pump: (queue) => pump(queue), name: "write batcher", logger });
   let closed = false;
 
   function enqueue(target: WriteTarget, op: WriteOp, enqueueOptions: EnqueueOptions = {}): Promise<WriteResult> {
@@ -155,30 +149,8 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
       };
       const paceKey = `${target.companyId}/${target.erpId}/${target.type}`;
       const key = `${paceKey}/${target.caller.key}`;
-      let queue = queues.get(key);
-      if (!queue) {
-        queue = { key, paceKey, entries: [] };
-        queues.set(key, queue);
-      }
-      queue.entries.push(entry);
-      if (!queue.running) start(queue);
-      else queue.arrived?.();
+      queues.push(key, () => ({ key, paceKey, entries: [] }), entry);
     });
-  }
-
-  function start(queue: KeyQueue): void {
-    queue.running = pump(queue)
-      .catch((error: unknown) => {
-        // Only a bug gets here; never leave callers hanging.
-        logger?.error({ err: error, key: queue.key }, "write batcher pump failed");
-        for (const entry of queue.entries.splice(0)) entry.reject(error);
-      })
-      .finally(() => {
-        queue.running = undefined;
-        queue.wake = queue.arrived = undefined;
-        if (queue.entries.length > 0) start(queue);
-        else queues.delete(queue.key);
-      });
   }
 
   async function pump(queue: KeyQueue): Promise<void> {
@@ -257,27 +229,14 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
     }
   }
 
-  async function drain(): Promise<void> {
-    for (;;) {
-      const running = [...queues.values()].map((q) => {
-        q.wake?.();
-        return q.running;
-      });
-      if (running.length === 0) return;
-      await Promise.all(running);
-    }
-  }
-
   return {
     enqueue,
-    drain,
+    drain: queues.drain,
     close() {
       closed = true;
     },
     get pending() {
-      let n = 0;
-      for (const q of queues.values()) n += q.entries.length;
-      return n;
+      return queues.count((q) => q.entries.length);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { openBatchWindow } from "../../client/batch-window.js";
+import { createPumpedQueues, type PumpedQueue } from "../../client/pumped-queues.js";
 import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
 import type { ConcurClient } from "../../client/pipeline.js";
 import { CodedError, ErrorCode } from "../../../errors.js";
@@ -58,13 +59,8 @@ interface Entry {
   reject: (error: unknown) => void;
 }
 
-interface ListQueue {
-  key: string;
+interface ListQueue extends PumpedQueue<Entry> {
   target: BulkTarget;
-  entries: Entry[];
-  running?: Promise<void>;
-  arrived?: () => void;
-  wake?: () => void;
 }
 
 export function createListItemWriter(options: ListItemWriterOptions): ListItemWriter {
@@ -72,7 +68,7 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
   const windowMs = options.batchWindowMs ?? 25;
   const intervalMs = options.intervalMs ?? 1000;
   const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:list" });
-  const queues = new Map<string, ListQueue>();
+  const queues = createPumpedQueues<Entry, ListQueue>({ pump: (queue) => pump(queue), name: "list item writer", logger });
   let closed = false;
 
   const paced = async <T>(companyId: string, run: (slot: PacingSlot) => Promise<T>): Promise<T> => {
@@ -92,18 +88,6 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
     }
   };
 
-  function start(queue: ListQueue): void {
-    queue.running = pump(queue)
-      .catch((error: unknown) => {
-        logger?.error({ err: error, key: queue.key }, "list item writer pump failed");
-        for (const entry of queue.entries.splice(0)) entry.reject(error);
-      })
-      .finally(() => {
-        queue.running = queue.arrived = queue.wake = undefined;
-        if (queue.entries.length > 0) start(queue);
-        else queues.delete(queue.key);
-      });
-  }
 
   async function pump(queue: ListQueue): Promise<void> {
     // First window (rule in client/batch-window.ts): concurrent item writes share a bulk call whatever the load.
@@ -136,11 +120,7 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
       const entry = toEntry(write);
       return new Promise<PartOutcome>((resolve, reject) => {
         const key = `${target.companyId}/${target.listId}/${target.caller.key}`;
-        let queue = queues.get(key);
-        if (!queue) queues.set(key, (queue = { key, target, entries: [] }));
-        queue.entries.push({ ...entry, resolve, reject });
-        if (!queue.running) start(queue);
-        else queue.arrived?.();
+        queues.push(key, () => ({ key, target, entries: [] }), { ...entry, resolve, reject });
       });
     },
     async send(target, kind, parts) {
@@ -156,20 +136,12 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
       if (res.status < 200 || res.status >= 300) throw listErrorFromResponse(res, { method: "DELETE", what: `item ${itemId} of list ${target.listId}`, scope: LIST_SCOPES.itemDelete });
       await written(target.companyId, target.listId);
     },
-    async drain() {
-      for (;;) {
-        const running = [...queues.values()].map((q) => (q.wake?.(), q.running));
-        if (running.length === 0) return;
-        await Promise.all(running);
-      }
-    },
+    drain: queues.drain,
     close() {
       closed = true;
     },
     get pending() {
-      let n = 0;
-      for (const q of queues.values()) n += q.entries.length;
-      return n;
+      return queues.count((q) => q.entries.length);
     },
   };
 }
