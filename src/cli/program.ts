@@ -7,6 +7,7 @@ import { parseEncryptionKeys, SecretDecryptionError } from "../connections/store
 import { DEFAULT_DATABASE_URL, openDatabase, parseDatabaseUrl, type SqlDatabase } from "../connections/store/database.js";
 import type { ConnectionSummary } from "../connections/store/types.js";
 import { CodedError, ErrorCode } from "../errors.js";
+import { registerSyncCommand } from "./sync/command.js";
 
 /** Exit codes of `concur-graph`. */
 export const ExitCode = { OK: 0, FAILED: 1, USAGE: 2 } as const;
@@ -21,13 +22,16 @@ export interface CliIo {
 export interface CliEnvironment {
   databaseUrl?: string;
   encryptionKeys?: string;
+  /** Bearer token of `sync` (`CONCUR_GRAPH_TOKEN`). */
+  graphToken?: string;
 }
 
-/** The one place the CLI reads environment variables (`DATABASE_URL`, `CONNECTION_ENCRYPTION_KEYS`). */
+/** The one place the CLI reads environment variables (`DATABASE_URL`, `CONNECTION_ENCRYPTION_KEYS`, `CONCUR_GRAPH_TOKEN`). */
 export function readCliEnvironment(env: Record<string, string | undefined>): CliEnvironment {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     encryptionKeys: env.CONNECTION_ENCRYPTION_KEYS || undefined,
+    graphToken: env.CONCUR_GRAPH_TOKEN || undefined,
   };
 }
 
@@ -134,6 +138,8 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       io.out(`Re-encrypted ${result.rekeyed} connection(s) with key ${keys[0].id}; ${result.current} already used it; ${result.skipped} changed meanwhile (already current).\n`);
       if (keys.length > 1) io.out(`Once no connection lists an old key id, remove ${keys.slice(1).map((k) => k.id).join(", ")} from CONNECTION_ENCRYPTION_KEYS.\n`);
     });
+
+  registerSyncCommand(program, { out: io.out, err: io.err, token: environment.graphToken, setCode: (c) => (code = c) });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
