@@ -1,22 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { UpstreamExchange } from "../concur/index.js";
 
 /** What the client pipeline reports after each upstream HTTP exchange (a hook: the pipeline knows nothing of metrics). */
-export interface UpstreamCallReport {
-  method: string;
-  /** Absolute URL that was called (ids in it are templated away before they become labels). */
-  url: string;
-  /** HTTP status; undefined when the exchange failed in transport (timeout, connection refused). */
-  status?: number;
-  /** The coded error of a transport failure (UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE). */
-  errorCode?: string;
-  seconds: number;
-  /** Bytes of the request body sent. */
-  requestBytes: number;
-  /** The call's JSON body (write batches: `data` holds the records) and form (token grants). */
-  body?: unknown;
-  form?: Record<string, string>;
-}
+/** One upstream exchange as the client pipeline reports it (its `onExchange` hook). */
+export type UpstreamCallReport = UpstreamExchange;
 
 export type OperationOutcome = "ok" | "partial" | "failed" | "refused";
 
