@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { UpstreamExchange } from "../concur/index.js";
 
-/** What the client pipeline reports after each upstream HTTP exchange (a hook: the pipeline knows nothing of metrics). */
-/** One upstream exchange as the client pipeline reports it (its `onExchange` hook). */
+/** What the client pipeline reports after each upstream HTTP exchange (its `onExchange` hook: the pipeline knows nothing of metrics). */
 export type UpstreamCallReport = UpstreamExchange;
 
 export type OperationOutcome = "ok" | "partial" | "failed" | "refused";
