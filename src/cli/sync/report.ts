@@ -14,6 +14,8 @@ export interface SyncCounts {
   deleted: number;
   unchanged: number;
   rejected: number;
+  /** Records sent in mutations (upserts and deletes; --replace: the whole export). */
+  sent: number;
   /** Planned but never sent (interrupted). */
   notSent: number;
   /** Held by Concur, absent from the input, kept (no --delete). */

@@ -81,7 +81,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
     interrupted: false,
     startedAt,
     finishedAt: startedAt,
-    counts: { input: input.records.length, held: held.length, created: 0, updated: 0, deleted: 0, unchanged: plan.unchanged, rejected: 0, notSent: 0, absentKept: 0 },
+    counts: { input: input.records.length, held: held.length, created: 0, updated: 0, deleted: 0, unchanged: plan.unchanged, rejected: 0, sent: 0, notSent: 0, absentKept: 0 },
     requests: [],
     sample: [...plan.sample, ...(deleting || options.replace ? plan.absent.slice(0, Math.max(0, 10 - plan.sample.length)).map((key) => ({ kind: "delete" as const, key })) : [])],
     rejected,
@@ -171,6 +171,7 @@ export async function runSync(options: SyncOptions, deps: SyncDeps): Promise<Syn
   await Promise.all(inFlight);
   report.interrupted = Boolean(deps.stop?.aborted) && sentRecords < totalRecords;
   counts.notSent = totalRecords - sentRecords;
+  counts.sent = sent.reduce((n, s) => n + s.keys.length, 0);
   progress.finish("send", `${sentRecords} record(s) in ${jobs.length} mutation(s) -> ${keysByRequest.size} request(s)`);
 
   // ---- wait for Concur's processing
