@@ -1,6 +1,6 @@
 // `concur-graph sync` as a child process against a stack this test starts (passthrough: the demo company's Concur
 // token): PATCH counts from the emulator's counters, records read back through the gateway.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromAccountInput, fromVendorInput } from "../../src/concur/index.js";
 import { MAX_PATCH_BYTES } from "../../src/concur/accounting/writes/limits.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
+import { waitFor } from "../helpers/wait.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -169,4 +170,36 @@ describe("concur-graph sync (child process)", () => {
     expect(dry.stdout).toMatch(/create SV-40000 \(line 3\)/);
     expect(await patches(ROUTES.patchVendors)).toBe(0);
   }, 60_000);
+
+  it("Ctrl+C mid-send: no new chunk leaves, what was sent is waited for, and the report matches what Concur holds (exit 130)", async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [`CC-${pad(i)}`, `Interrupted ${i}`, String(300000 + i), "EXPENSE"]);
+    writeFileSync(join(dir, "interrupt.csv"), csv(["id", "name", "number", "type"], rows));
+    const reportDir = join(dir, "report-interrupt");
+    const before = await patches(ROUTES.patchAccounts);
+    // 100 records per mutation, one mutation in flight: each waits for its paced PATCH (1/s), so the run lasts ~30 s.
+    // One process (node --import tsx), so the signal reaches the CLI itself; cwd is the checkout, where tsx resolves.
+    const child = spawn(process.execPath, ["--import", "tsx", cliMain, ...base, "--type", "accounts", "--input", join(dir, "interrupt.csv"), "--report", reportDir, "--chunk-size", "100", "--in-flight-bytes", "1"], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", CONCUR_GRAPH_TOKEN: stack.token },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    await waitFor(async () => (await patches(ROUTES.patchAccounts)) - before >= 2, 60_000, "two PATCHes of the run");
+    child.kill("SIGINT");
+    expect(await exited, stderr.slice(-2000)).toBe(130);
+    expect(stdout).toContain("INTERRUPTED");
+    const report = readReport(reportDir);
+    expect(report.interrupted).toBe(true);
+    const sent = report.counts.sent as number;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(rows.length);
+    expect(sent % 100).toBe(0);
+    const held = [...(await readAll(stack, "accounts", "id")).keys()].filter((id) => id.startsWith("CC-"));
+    expect(held.length).toBe(sent);
+    expect(report.counts.notSent).toBe(rows.length - sent);
+  }, 90_000);
 });

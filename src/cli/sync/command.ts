@@ -37,6 +37,7 @@ interface SyncCliOptions {
   dryRun?: boolean;
   report?: string;
   chunkSize?: string;
+  inFlightBytes?: string;
 }
 
 /** Adds `sync` to the program. */
@@ -57,6 +58,7 @@ export function registerSyncCommand(program: Command, context: SyncCommandContex
     .option("--dry-run", "print the plan (counts and the first differences) and write nothing")
     .option("--report <dir>", "where report.json and rejected.csv go (default ./sync-report-<type>-<time>)")
     .addOption(new Option("--chunk-size <n>", "records per mutation (default 1000)").hideHelp())
+    .addOption(new Option("--in-flight-bytes <n>", "bytes of mutations in flight at once (default 12 MiB)").hideHelp())
     .action(async (options: SyncCliOptions) => {
       context.setCode(await sync(options, context));
     });
@@ -68,6 +70,8 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
   if (options.type === "taxData" && options.delete) throw badInput("taxData has no per-record delete: use --replace to set the full tax data");
   const chunkRecords = options.chunkSize === undefined ? undefined : Number(options.chunkSize);
   if (chunkRecords !== undefined && !(Number.isInteger(chunkRecords) && chunkRecords >= 1 && chunkRecords <= 5000)) throw badInput("--chunk-size: an integer from 1 to 5000");
+  const inFlightBytes = options.inFlightBytes === undefined ? undefined : Number(options.inFlightBytes);
+  if (inFlightBytes !== undefined && !(Number.isInteger(inFlightBytes) && inFlightBytes >= 1)) throw badInput("--in-flight-bytes: a positive integer");
   const columns = await parseColumnMapping(options.columns, options.type);
 
   let url = options.url;
@@ -103,7 +107,7 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
     const client = createGatewayClient({ url: url!, token, companyId, erpId });
     const progress = createProgress({ tty: context.tty ?? Boolean(process.stderr.isTTY), write: context.err, stream: process.stderr });
     try {
-      const report = await runSync({ type: options.type, input: options.input, companyId, erpId, columns, delete: options.delete, replace: options.replace, dryRun: options.dryRun, chunkRecords }, { client, progress, stop: stop.signal });
+      const report = await runSync({ type: options.type, input: options.input, companyId, erpId, columns, delete: options.delete, replace: options.replace, dryRun: options.dryRun, chunkRecords, inFlightBytes }, { client, progress, stop: stop.signal });
       progress.stop();
       context.out(summary(report));
       if (report.dryRun) {
