@@ -6,8 +6,8 @@ import { runReads } from "./reads.js";
 import { runSubs } from "./subs.js";
 import { runWrites } from "./writes.js";
 
-type Part = "reads" | "writes" | "subs" | "limits";
-const PARTS: Part[] = ["reads", "subs", "writes", "limits"];
+type Part = "reads" | "writes" | "subs" | "limits" | "sync";
+const PARTS: Part[] = ["reads", "subs", "writes", "limits", "sync"];
 
 function parseArgs(argv: string[]): { only?: Part; quick: boolean } {
   let only: Part | undefined;
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     if (only && only !== part) continue;
     const t0 = Date.now();
     console.log(`\n## ${part}\n`);
-    const text = part === "reads" ? await runReads({ quick }) : part === "subs" ? await runSubs({ quick }) : part === "limits" ? await (await import("./limits.js")).runLimits({ quick }) : await runWrites({ quick });
+    const text = part === "reads" ? await runReads({ quick }) : part === "subs" ? await runSubs({ quick }) : part === "limits" ? await (await import("./limits.js")).runLimits({ quick }) : part === "sync" ? await (await import("./sync.js")).runSync({ quick }) : await runWrites({ quick });
     console.log(text);
     console.log(`(${part}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
