@@ -171,6 +171,38 @@ describe("concur-graph sync (child process)", () => {
     expect(await patches(ROUTES.patchVendors)).toBe(0);
   }, 60_000);
 
+  it("JSON Lines with --delete: Concur ends with exactly the export (absent list names deleted, counted in the report)", async () => {
+    const jsonl = (ids: string[]) => ids.map((id) => JSON.stringify({ id, name: `List ${id}` })).join("\n") + "\n";
+    writeFileSync(join(dir, "lists-1.jsonl"), jsonl(["LN-1", "LN-2", "LN-3"]));
+    const first = await cli([...base, "--type", "listNames", "--input", "lists-1.jsonl", "--report", "r-l1"], env());
+    expect(first.code, first.stderr).toBe(0);
+    expect(readReport(join(dir, "r-l1")).counts).toMatchObject({ created: 3, deleted: 0 });
+    const heldBefore = [...(await readAll(stack, "listNames", "id")).keys()];
+    expect(heldBefore).toEqual(expect.arrayContaining(["LN-1", "LN-2", "LN-3"]));
+
+    writeFileSync(join(dir, "lists-2.jsonl"), jsonl(["LN-1", "LN-2"]));
+    const second = await cli([...base, "--type", "listNames", "--input", "lists-2.jsonl", "--delete", "--report", "r-l2"], env());
+    expect(second.code, second.stderr).toBe(0);
+    expect(readReport(join(dir, "r-l2")).counts).toMatchObject({ created: 0, unchanged: 2, deleted: heldBefore.length - 2 });
+    expect([...(await readAll(stack, "listNames", "id")).keys()].sort()).toEqual(["LN-1", "LN-2"]);
+  }, 60_000);
+
+  it("a record Concur rejects while processing (a vendor's type cannot change) is reported with its line, stage concur; exit 1", async () => {
+    const header = ["id", "type", "currencyCode", "name", "companyName", "firstName", "lastName", "email", "employeeId"];
+    writeFileSync(join(dir, "v-1.csv"), csv(header, [["SV-60001", "ACCOUNTING", "USD", "Acme", "Acme Ltd", "", "", "", ""], ["SV-60002", "ACCOUNTING", "USD", "Beta", "Beta Ltd", "", "", "", ""]]));
+    expect((await cli([...base, "--type", "vendors", "--input", "v-1.csv", "--report", "r-v1"], env())).code).toBe(0);
+    writeFileSync(join(dir, "v-2.csv"), csv(header, [["SV-60001", "EMPLOYEE", "USD", "", "", "Ann", "Lee", "ann@example.com", "E-1"], ["SV-60002", "ACCOUNTING", "USD", "Beta renamed", "Beta Ltd", "", "", "", ""]]));
+    const run = await cli([...base, "--type", "vendors", "--input", "v-2.csv", "--report", "r-v2"], env());
+    expect(run.code, run.stderr).toBe(1);
+    expect(readReport(join(dir, "r-v2")).counts).toMatchObject({ updated: 1, rejected: 1 });
+    const rows = readFileSync(join(dir, "r-v2", "rejected.csv"), "utf8").trim().split("\n");
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(/^2,SV-60001,concur,/);
+    const held = await readAll(stack, "vendors", "id name type");
+    expect(held.get("SV-60001")).toMatchObject({ type: "ACCOUNTING" });
+    expect(held.get("SV-60002")).toMatchObject({ name: "Beta renamed" });
+  }, 60_000);
+
   it("Ctrl+C mid-send: no new chunk leaves, what was sent is waited for, and the report matches what Concur holds (exit 130)", async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => [`CC-${pad(i)}`, `Interrupted ${i}`, String(300000 + i), "EXPENSE"]);
     writeFileSync(join(dir, "interrupt.csv"), csv(["id", "name", "number", "type"], rows));
