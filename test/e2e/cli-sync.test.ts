@@ -50,7 +50,7 @@ const wireVendor = (row: string[]) =>
   fromVendorInput({ id: row[0], type: row[1], currencyCode: row[2], name: row[3], companyName: row[4], taxId: row[8], phone: row[9], accountNumber: row[10], address: { addr1: row[5], city: row[6], country: row[7], note: row[11] } } as never);
 const wireAccount = (row: string[]) => fromAccountInput({ id: row[0], name: row[1], number: row[2], type: row[3] } as never);
 
-async function readAll(stack: Stack, type: "vendors" | "accounts", fields: string): Promise<Map<string, any>> {
+async function readAll(stack: Stack, type: "vendors" | "accounts" | "listNames", fields: string): Promise<Map<string, any>> {
   const out = new Map<string, any>();
   let after: string | null = null;
   for (;;) {
