@@ -30,6 +30,12 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** TTL of cached upstream pages and mappings, seconds. Env `CACHE_TTL_SECONDS`, default 300. */
   cacheTtlSeconds: number;
+  /**
+   * Passthrough mode: cached answers are served to a token only if Concur accepted it within this many seconds;
+   * otherwise the read goes to Concur (which checks the token). A token Concur refuses is forgotten at once on every
+   * replica. Env `TOKEN_TRUST_SECONDS`, default 30; 0 = every read checks the token at Concur.
+   */
+  tokenTrustSeconds: number;
   /** Upstream request timeout, ms. Env `UPSTREAM_TIMEOUT_MS`, default 30000. */
   upstreamTimeoutMs: number;
   /** Largest `first` a connection accepts. Env `MAX_PAGE_SIZE`, default 1000. */
@@ -198,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     },
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     cacheTtlSeconds: integer(env, "CACHE_TTL_SECONDS", 300, 0, 86_400),
+    tokenTrustSeconds: integer(env, "TOKEN_TRUST_SECONDS", 30, 0, 3_600),
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 30_000, 100, 600_000),
     maxPageSize: integer(env, "MAX_PAGE_SIZE", 1000, 1, 10_000),
     batchWindowMs: integer(env, "BATCH_WINDOW_MS", 25, 0, 5_000),

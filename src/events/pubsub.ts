@@ -73,7 +73,16 @@ export interface FisDocumentReadyPayload {
   document?: FinancialDocumentRecord;
 }
 
+/** Passthrough mode: Concur refused a caller's token (401/403); every replica stops serving it cached answers. */
+export interface TokenRefusedPayload {
+  /** Always "*": the event concerns every company. */
+  companyId: string;
+  /** The caller's cache-key identity (a hash of the token, never the token). */
+  callerKey: string;
+}
+
 export interface TopicPayloads {
+  TOKEN_REFUSED: TokenRefusedPayload;
   FIS_DOCUMENT_READY: FisDocumentReadyPayload;
   LIST_SYNC_PROGRESS: ListSyncProgressPayload;
   CONNECTION_CHANGED: ConnectionChangedPayload;

@@ -8,6 +8,8 @@ import {
   createConcurClient,
   createConcurReader,
   createPageCache,
+  createTokenTrust,
+  type TokenTrust,
   createRegistrar,
   createWriteBatcher,
   passthroughTokens,
@@ -112,7 +114,13 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const managed = config.managed ? await createManagedMode(config, { dispatcher, redis, logger, pubsub, closers, onExchange: hooks.onExchange }) : undefined;
   const tokens = managed?.connections.tokenSource(config.concurBaseUrl) ?? passthroughTokens(config.concurBaseUrl);
   const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger, onExchange: hooks.onExchange });
-  const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger, onLookup: hooks.onCacheLookup });
+  // Passthrough: a cached answer reaches a token only while Concur accepted it recently; a refusal seen by any replica
+  // is announced to all (managed mode checks the gateway's own callers on every request instead).
+  const tokenTrust = managed
+    ? undefined
+    : createTokenTrust({ windowMs: config.tokenTrustSeconds * 1000, onRefused: (callerKey) => pubsub.publish("TOKEN_REFUSED", { companyId: ALL_COMPANIES, callerKey }) });
+  if (tokenTrust) void forgetRefusedTokens(pubsub, tokenTrust, logger);
+  const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger, onLookup: hooks.onCacheLookup, tokenTrust });
   const reader = createConcurReader({ client, cache, maxPageSize: config.maxPageSize });
   const writeArrivals = createWriteArrivals();
   const writer = createWriteBatcher({
@@ -242,4 +250,16 @@ function observedEvents<E extends { eventType: string }>(ingest: (event: E) => P
       throw error;
     }
   };
+}
+
+/** Channel "company" of events that concern every company (token refusals carry no company). */
+const ALL_COMPANIES = "*";
+
+/** Applies the token refusals other replicas (and this one) announce, until the pubsub closes. */
+async function forgetRefusedTokens(pubsub: GatewayPubSub, trust: TokenTrust, logger: Logger): Promise<void> {
+  try {
+    for await (const event of pubsub.subscribe("TOKEN_REFUSED", ALL_COMPANIES)) trust.forget(event.callerKey);
+  } catch (err) {
+    logger.warn({ err }, "token refusal feed ended");
+  }
 }

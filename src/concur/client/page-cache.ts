@@ -2,6 +2,7 @@ import type Keyv from "keyv";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../../logger.js";
 import type { Caller } from "./caller.js";
+import type { TokenTrust } from "./token-trust.js";
 
 /** What a write (or a webhook) can invalidate for one ERP. `erp` also drops the company's ERP list. */
 export type CacheType = "accounts" | "vendors" | "lists" | "taxData" | "mappings" | "erp";
@@ -29,6 +30,11 @@ export interface PageCacheOptions {
   logger?: Logger;
   /** Called once per read: `local` / `shared` hit, `joined` an identical read in flight, `miss` loaded from Concur (metrics). */
   onLookup?: (result: "local" | "shared" | "joined" | "miss") => void;
+  /**
+   * Passthrough mode: serve cached answers to a token only while Concur accepted it recently (see token-trust.ts);
+   * an untrusted token's read goes to Concur. Default none (every cached answer is served).
+   */
+  tokenTrust?: TokenTrust;
 }
 
 /** A value the loader produced, with the raw body length used to size it. */
@@ -70,7 +76,7 @@ const INITIAL_GENERATION = "0";
 
 /** Two-tier cache: per-process LRU of parsed pages in front of a shared Keyv; keys carry caller identity and scope generation. */
 export function createPageCache(options: PageCacheOptions): PageCache {
-  const { store, logger, onLookup } = options;
+  const { store, logger, onLookup, tokenTrust } = options;
   const ttlMs = Math.max(0, options.ttlSeconds) * 1000;
   const generationTtlMs = options.generationTtlMs ?? 1000;
   const local = new LRUCache<string, LocalEntry>({
@@ -124,8 +130,22 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     }
   }
 
-  async function loadThrough<T>(key: string, load: () => Promise<Loaded<T>>, options: ReadOptions<T> | undefined): Promise<T> {
-    if (ttlMs > 0) {
+  /** Loads from Concur, telling the token trust what Concur thought of the caller's token. */
+  async function loadChecked<T>(callerKey: string, load: () => Promise<Loaded<T>>): Promise<Loaded<T>> {
+    if (!tokenTrust) return load();
+    try {
+      const loaded = await load();
+      tokenTrust.accepted(callerKey);
+      return loaded;
+    } catch (error) {
+      const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
+      if (code === "UNAUTHENTICATED" || code === "FORBIDDEN") tokenTrust.refused(callerKey);
+      throw error;
+    }
+  }
+
+  async function loadThrough<T>(key: string, callerKey: string, load: () => Promise<Loaded<T>>, options: ReadOptions<T> | undefined, useShared: boolean): Promise<T> {
+    if (ttlMs > 0 && useShared) {
       try {
         const shared = await store.get<SharedEntry>(key);
         if (shared && typeof shared === "object" && "v" in shared) {
@@ -138,7 +158,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       }
     }
     onLookup?.("miss");
-    const loaded = await load();
+    const loaded = await loadChecked(callerKey, load);
     if (ttlMs > 0 && (options?.shouldStore?.(loaded.value) ?? true)) {
       local.set(key, { value: loaded.value, bytes: loaded.bytes });
       // Not awaited: the caller should not wait for Redis; failures are logged.
@@ -152,7 +172,9 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   return {
     async read<T>(caller: Caller, scope: string, href: string, load: () => Promise<Loaded<T>>, options?: ReadOptions<T>): Promise<T> {
       const key = keyOf(caller, scope, localGeneration(scope) ?? (await generation(scope)), href);
-      const hit = local.get(key);
+      // A token Concur has not accepted lately reads from Concur (which checks it), not from the cache.
+      const trusted = tokenTrust === undefined || tokenTrust.trusted(caller.key);
+      const hit = trusted ? local.get(key) : undefined;
       if (hit) {
         onLookup?.("local");
         return hit.value as T;
@@ -160,7 +182,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       let pending = inFlight.get(key) as Promise<T> | undefined;
       if (pending) onLookup?.("joined");
       else {
-        pending = loadThrough(key, load, options).finally(() => inFlight.delete(key));
+        pending = loadThrough(key, caller.key, load, options, trusted).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
       return pending;
