@@ -56,6 +56,13 @@ export interface GatewayConfig {
   /** pino level. Env `LOG_LEVEL`, default `info` (the test helpers pass `silent`). */
   logLevel: string;
   /**
+   * Env `LOG_FORMAT`: `json` (one JSON object per line), `pretty` (pino-pretty), or `auto` (default: pretty when
+   * stdout is a terminal and `NODE_ENV` is not `production`, else json).
+   */
+  logFormat: "json" | "pretty" | "auto";
+  /** `NODE_ENV === "production"`. */
+  production: boolean;
+  /**
    * Who holds the Concur company tokens. Env `CONCUR_AUTH_MODE`: `passthrough` (callers send a company access
    * token, which is forwarded; the default with CONCUR_BASE_URL) or `managed` (the gateway holds each connected
    * company's tokens; callers authenticate with the gateway's API keys or JWTs; the default of the embedded demo).
@@ -211,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     pollFallbackMs: integer(env, "POLL_FALLBACK_MS", 5_000, 10, 3_600_000),
     fisPollIntervalMs: integer(env, "FIS_POLL_INTERVAL_MS", 900_000, 50, 86_400_000),
     logLevel: env.LOG_LEVEL || "info",
+    logFormat: logFormat(env),
+    production: env.NODE_ENV === "production",
     authMode: "passthrough",
     files: filesConfig(env),
     limits: {
@@ -324,4 +333,10 @@ function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
     downloadSecret: secret,
     publicUrl: url(env, "PUBLIC_URL", ["https:", "http:"]),
   });
+}
+
+function logFormat(env: NodeJS.ProcessEnv): "json" | "pretty" | "auto" {
+  const raw = env.LOG_FORMAT || "auto";
+  if (raw !== "json" && raw !== "pretty" && raw !== "auto") throw new ConfigError(`LOG_FORMAT=${JSON.stringify(raw)} is invalid: expected json, pretty or auto.`);
+  return raw;
 }

@@ -60,7 +60,8 @@ type Lifecycle = { state: "created" } | { state: "started"; origin: string } | {
 /** The one composition root: builds long-lived services once and wires HTTP, WebSocket and webhooks. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true && !config.production);
+  const logger = options.logger ?? createLogger(config.logLevel, { pretty });
   // Built once per gateway and injected: nothing observes through module-level state.
   const metrics = createMetrics();
   const upstreamHealth = createUpstreamHealth({ windowMs: config.upstreamHealthWindowSeconds * 1000 });

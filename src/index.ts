@@ -54,6 +54,7 @@ function announce(url: string, banner: string[], stopAll: () => Promise<void>): 
     stopping = true;
     console.log(`${signal}: finishing queued writes, then stopping…`);
     await stopAll();
+    console.log("concur-graph stopped.");
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

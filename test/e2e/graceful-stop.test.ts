@@ -116,6 +116,7 @@ describe("graceful stop of the built gateway (child process)", () => {
     const exited = await settleWithin(embedded.exit, 10_000, "still running");
     if (exited === "still running") embedded.process.kill("SIGKILL");
     expect(exited).toEqual({ code: 0, signal: null });
+    expect(embedded.output()).toContain("concur-graph stopped.");
   });
 
   it("SIGTERM with writes queued: every caller answered with a request id, every record sent, new mutations refused, exit 0", async () => {
