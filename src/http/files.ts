@@ -66,7 +66,7 @@ async function download(services: Services, req: Request, res: Response, logger:
   // node's setHeader, not express's set: the file's charset is unknown (spec Q8), so none is claimed.
   res.statusCode = 200;
   res.setHeader("content-type", contentTypeOf(file.contentType, first));
-  res.setHeader("content-disposition", `attachment; filename="${file.filename ?? (isZip(first) ? "file.zip" : "file.csv")}"`);
+  res.setHeader("content-disposition", `attachment; filename="${safeFilename(file.filename) ?? (isZip(first) ? "file.zip" : "file.csv")}"`);
   res.setHeader("cache-control", "no-store");
   res.setHeader("x-content-type-options", "nosniff");
   if (file.contentLength !== null) res.setHeader("content-length", String(file.contentLength));
@@ -93,4 +93,11 @@ export function contentTypeOf(upstream: string | null, first: Buffer): string {
   if (type.includes("csv")) return "text/csv";
   if (type.startsWith("text/plain")) return "text/plain";
   return "application/octet-stream";
+}
+
+/** An upstream file name fit for a quoted header value: no quotes, backslashes, control or non-ASCII characters. */
+function safeFilename(name: string | null | undefined): string | undefined {
+  if (!name) return undefined;
+  const clean = name.replace(/[^\x20-\x7e]|["\\]/g, "_").slice(0, 200);
+  return clean.trim() === "" ? undefined : clean;
 }
