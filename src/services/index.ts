@@ -99,12 +99,21 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   closers.push(() => dispatcher.close());
 
   // Shared store: in-memory by default; Redis so replicas share cache, de-duplication and status.
-  const store = config.redisUrl ? new Keyv({ store: new KeyvRedis(config.redisUrl), namespace: "concur-graph" }) : new Keyv({ namespace: "concur-graph" });
+  // Redis down: commands fail at once (no offline queue) and keyv reports them as misses, so reads go to Concur and
+  // nothing waits for a reconnect; the client reconnects by itself.
+  const store = config.redisUrl
+    ? new Keyv({
+        store: new KeyvRedis({ url: config.redisUrl, disableOfflineQueue: true, socket: { connectTimeout: 1_000 } }, { throwOnConnectError: false, connectionTimeout: 1_000 }),
+        namespace: "concur-graph",
+      })
+    : new Keyv({ namespace: "concur-graph" });
   store.on("error", (err: unknown) => logger.warn({ err }, "keyv store error"));
   closers.push(() => store.disconnect());
   let redis: Redis | undefined;
   if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+    // Short command timeouts: during a Redis outage pacing falls back to its in-process limiter and locks to local
+    // single-flight, instead of requests waiting on reconnects.
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1_000, lazyConnect: false });
     redis.on("error", (err: Error) => logger.warn({ err }, "redis connection error"));
     closers.push(() => redis?.quit());
   }

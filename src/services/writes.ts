@@ -49,9 +49,11 @@ async function enqueue({ caller, writer, tracker }: WriteDeps, args: WriteArgs, 
   const result = await writer.enqueue({ caller, companyId, erpId, type }, op, requestId ? { requestId } : {});
   const requests = result.requests.map((request) => toRequest(companyId, erpId, request));
   // Known as PROCESSING from now on, so a subscriber that comes later waits for the final status.
+  // Best effort: Concur accepted the write. If the tracker's store is down (Redis outage), a later subscriber simply
+  // asks Concur for the status; the caller must still get its request.
   await Promise.all(
     requests.map((request) =>
-      request.status ? tracker.record({ companyId, erpId, requestId: request.requestId, status: request.status }) : undefined,
+      request.status ? tracker.record({ companyId, erpId, requestId: request.requestId, status: request.status }).catch(() => undefined) : undefined,
     ),
   );
   return {

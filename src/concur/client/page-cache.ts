@@ -35,6 +35,11 @@ export interface PageCacheOptions {
    * an untrusted token's read goes to Concur. Default none (every cached answer is served).
    */
   tokenTrust?: TokenTrust;
+  /**
+   * Longest a read waits for the shared tier (Redis), ms; past it the read goes on as a miss. So a Redis outage
+   * (hung, restarting) makes reads uncached, never stuck. Default 250.
+   */
+  sharedTimeoutMs?: number;
 }
 
 /** A value the loader produced, with the raw body length used to size it. */
@@ -77,6 +82,16 @@ const INITIAL_GENERATION = "0";
 /** Two-tier cache: per-process LRU of parsed pages in front of a shared Keyv; keys carry caller identity and scope generation. */
 export function createPageCache(options: PageCacheOptions): PageCache {
   const { store, logger, onLookup, tokenTrust } = options;
+  const sharedTimeoutMs = options.sharedTimeoutMs ?? 250;
+  /** A shared-tier call that gives up after `sharedTimeoutMs` (its late answer is ignored). */
+  const bounded = <T>(call: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`shared cache ${what} took longer than ${sharedTimeoutMs} ms`)), sharedTimeoutMs);
+    });
+    call.catch(() => undefined); // a late failure after the timeout must not go unhandled
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  };
   const ttlMs = Math.max(0, options.ttlSeconds) * 1000;
   const generationTtlMs = options.generationTtlMs ?? 1000;
   const local = new LRUCache<string, LocalEntry>({
@@ -103,7 +118,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       pending = (async () => {
         let value = INITIAL_GENERATION;
         try {
-          const stored = await store.get<string>(`gen:${scope}`);
+          const stored = await bounded(store.get<string>(`gen:${scope}`), "generation read");
           if (typeof stored === "string") value = stored;
         } catch (error) {
           // A broken shared store must not break reads; the local tier keeps working.
@@ -124,7 +139,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     const value = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
     generations.set(scope, { value, expiresAt: Date.now() + generationTtlMs });
     try {
-      await store.set(`gen:${scope}`, value);
+      await bounded(store.set(`gen:${scope}`, value), "generation write");
     } catch (error) {
       logger?.warn({ err: error, scope }, "cache generation write failed; other replicas keep their pages until TTL");
     }
@@ -147,7 +162,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   async function loadThrough<T>(key: string, callerKey: string, load: () => Promise<Loaded<T>>, options: ReadOptions<T> | undefined, useShared: boolean): Promise<T> {
     if (ttlMs > 0 && useShared) {
       try {
-        const shared = await store.get<SharedEntry>(key);
+        const shared = await bounded(store.get<SharedEntry>(key), "read");
         if (shared && typeof shared === "object" && "v" in shared) {
           onLookup?.("shared");
           local.set(key, { value: shared.v, bytes: shared.b });
