@@ -1,32 +1,17 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
 import { openApiKeyStore } from "../../src/callers/api-keys.js";
 import { openConnectionStore } from "../../src/connections/store/connection-store.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsx = join(root, "node_modules/.bin/tsx");
-const cliMain = join(root, "src/cli/main.ts");
 const tempDir = mkdtempSync(join(tmpdir(), "cg-cli-"));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI as a child process with only the environment given (plus PATH). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(tsx, [cliMain, ...args], { cwd: tempDir, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: tempDir, env, timeoutMs: 30_000 });
 
 describe("concur-graph CLI (child process)", () => {
   const databaseUrl = `sqlite:${join(tempDir, "cli.db")}`;

@@ -1,34 +1,22 @@
 // `concur-graph sync` as a child process against a stack this test starts (passthrough: the demo company's Concur
 // token): PATCH counts from the emulator's counters, records read back through the gateway.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_MAIN, REPO_ROOT, runCli } from "../helpers/cli.js";
 import { fromAccountInput, fromVendorInput } from "../../src/concur/index.js";
 import { MAX_PATCH_BYTES } from "../../src/concur/accounting/writes/limits.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 
-const root = resolve(import.meta.dirname, "../..");
-const tsx = join(root, "node_modules/.bin/tsx");
-const cliMain = join(root, "src/cli/main.ts");
+const root = REPO_ROOT;
+const cliMain = CLI_MAIN;
 const dir = mkdtempSync(join(tmpdir(), "cg-sync-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(tsx, [cliMain, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: dir, env });
 
 const pad = (n: number) => String(n).padStart(5, "0");
 // ~480 bytes per record: 20,000 vendors need 3 PATCHes of 4 MiB.

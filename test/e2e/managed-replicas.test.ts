@@ -3,8 +3,8 @@
 // happens once for queries split across both replicas, a refused refresh token is handled with a bounded number of
 // token calls, and connection changes made through one replica hold on the other.
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgTestDatabase } from "../helpers/postgres.js";
 import { createEmulator, DEMO, type RunningEmulator } from "../../src/emulator/index.js";
 import { RequestStatusDocument as REQUEST_STATUS, UpsertAccountsDocument } from "../generated/graphql.js";
 import { registerCleanup } from "../helpers/cleanup.js";
@@ -13,7 +13,6 @@ import { ACCOUNTS, COMPANY_CONNECTION, CONNECT_COMPANY, CONNECTION_CHANGED, crea
 import { subscribe, type Subscriber } from "../helpers/subscriber.js";
 import { waitFor } from "../helpers/wait.js";
 
-const PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const PAST_ACCESS_EXPIRY_MS = 61 * 60_000;
 const A = DEMO.companyId;
 const B = DEMO.secondCompanyId;
@@ -23,24 +22,10 @@ type Change = { companyConnectionChanged: { companyId: string; state: string; re
 
 /** A throw-away PostgreSQL database on the local server, dropped by the cleanup registry. */
 async function createPgDatabase(): Promise<string> {
-  const name = `cg_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  registerCleanup(`PostgreSQL database ${name}`, async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await c.end();
-    }
-  });
-  return `postgres://postgres@127.0.0.1:5432/${name}`;
+  const db = pgTestDatabase();
+  await db.create();
+  registerCleanup(`PostgreSQL database ${db.name}`, db.drop);
+  return db.url;
 }
 
 async function sharedEmulator(): Promise<RunningEmulator> {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgTestDatabase } from "../helpers/postgres.js";
 import { openApiKeyStore, type ApiKeyStore } from "../../src/callers/api-keys.js";
 import { createCallerAuthenticator } from "../../src/callers/authenticate.js";
 import { openConnectionStore } from "../../src/connections/store/connection-store.js";
@@ -11,22 +12,13 @@ import { openDatabase, parseDatabaseUrl } from "../../src/connections/store/data
 import { CodedError, ErrorCode } from "../../src/errors.js";
 import { waitFor } from "../helpers/wait.js";
 
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const tempDir = mkdtempSync(join(tmpdir(), "cg-keys-"));
-const pgDatabase = `cg_test_${randomBytes(6).toString("hex")}`;
-const pgUrl = `postgres://postgres@127.0.0.1:5432/${pgDatabase}`;
+const database = pgTestDatabase();
+const pgUrl = database.url;
 
-beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pgDatabase}`);
-  await admin.end();
-});
+beforeAll(() => database.create());
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
   rmSync(tempDir, { recursive: true, force: true });
 });
 

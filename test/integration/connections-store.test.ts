@@ -5,13 +5,13 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgTestDatabase } from "../helpers/postgres.js";
 import { ConfigError } from "../../src/config.js";
 import { openConnectionStore } from "../../src/connections/store/connection-store.js";
 import { SecretDecryptionError, type EncryptionKey } from "../../src/connections/store/crypto.js";
 import type { ConnectionStore, ConnectionWrite } from "../../src/connections/store/types.js";
 import { CodedError, ErrorCode } from "../../src/errors.js";
 
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const k1: EncryptionKey = { id: "k1", key: randomBytes(32) };
 const k2: EncryptionKey = { id: "k2", key: randomBytes(32) };
 
@@ -23,20 +23,12 @@ interface Backend {
 }
 
 const tempDir = mkdtempSync(join(tmpdir(), "cg-store-"));
-const pgDatabase = `cg_test_${randomBytes(6).toString("hex")}`;
-const pgUrl = `postgres://postgres@127.0.0.1:5432/${pgDatabase}`;
+const database = pgTestDatabase();
+const pgUrl = database.url;
 
-beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pgDatabase}`);
-  await admin.end();
-});
+beforeAll(() => database.create());
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
   rmSync(tempDir, { recursive: true, force: true });
 });
 
