@@ -32,3 +32,15 @@ export function pgTestDatabase(): PgTestDatabase {
     drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
+
+/** Every row of `table` as JSON text, one per line: what the database holds, to search for plaintext secrets. */
+export async function dumpTable(url: string, table: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT row_to_json(t)::text AS row FROM ${table} t`);
+    return rows.map((r) => r.row as string).join("\n");
+  } finally {
+    await client.end();
+  }
+}

@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgTestDatabase } from "../helpers/postgres.js";
+import { dumpTable, pgTestDatabase } from "../helpers/postgres.js";
 import { openApiKeyStore, type ApiKeyStore } from "../../src/callers/api-keys.js";
 import { createCallerAuthenticator } from "../../src/callers/authenticate.js";
 import { openConnectionStore } from "../../src/connections/store/connection-store.js";
@@ -34,15 +33,7 @@ const backends = [
   {
     name: "postgres",
     url: pgUrl,
-    rawDump: async () => {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      try {
-        return (await client.query("SELECT row_to_json(k)::text AS row FROM cg_api_keys k")).rows.map((r) => r.row as string).join("\n");
-      } finally {
-        await client.end();
-      }
-    },
+    rawDump: () => dumpTable(pgUrl, "cg_api_keys"),
   },
 ];
 

@@ -3,9 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgTestDatabase } from "../helpers/postgres.js";
+import { dumpTable, pgTestDatabase } from "../helpers/postgres.js";
 import { ConfigError } from "../../src/config.js";
 import { openConnectionStore } from "../../src/connections/store/connection-store.js";
 import { SecretDecryptionError, type EncryptionKey } from "../../src/connections/store/crypto.js";
@@ -46,16 +45,7 @@ const backends: Backend[] = [
   {
     name: "postgres",
     url: pgUrl,
-    rawDump: async () => {
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      try {
-        const { rows } = await client.query("SELECT row_to_json(c)::text AS row FROM cg_connections c");
-        return rows.map((r) => r.row as string).join("\n");
-      } finally {
-        await client.end();
-      }
-    },
+    rawDump: () => dumpTable(pgUrl, "cg_connections"),
   },
 ];
 
