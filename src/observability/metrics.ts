@@ -7,6 +7,9 @@ export type UpstreamCallReport = UpstreamExchange;
 
 export type OperationOutcome = "ok" | "partial" | "failed" | "refused";
 
+/** Parts of the gateway that use Redis (the `component` label of `redis_errors_total`). */
+export type RedisComponent = "cache" | "pubsub" | "limiter" | "dedupe" | "locks";
+
 /** The gateway's Prometheus metrics: one registry per gateway (no global state), low-cardinality labels only. */
 export interface GatewayMetrics {
   readonly registry: Registry;
@@ -22,6 +25,8 @@ export interface GatewayMetrics {
   webhookEvent(type: string, outcome: "processed" | "failed"): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
+  /** A Redis command or connection failure, by the part of the gateway that met it (the caller degraded, see README Redis outages). */
+  redisError(component: RedisComponent): void;
   /** A gauge read when scraped (queue depth, cache sizes): no polling, no state here. */
   watch(name: string, help: string, read: () => number): void;
   /** `GET /metrics` in the Prometheus text format. */
@@ -59,6 +64,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const webhookEvents = new Counter({ name: `${prefix}webhook_events_total`, help: "Accepted ESS events by event type and processing outcome.", labelNames: ["type", "outcome"], registers });
   const subscriptions = new Gauge({ name: `${prefix}active_subscriptions`, help: "GraphQL subscriptions currently running over WebSocket on this replica.", registers });
   const cacheLookups = new Counter({ name: `${prefix}page_cache_lookups_total`, help: "Page-cache lookups: local / shared hits, joined (an identical read in flight) and misses (read from Concur).", labelNames: ["result"], registers });
+  const redisErrors = new Counter({ name: `${prefix}redis_errors_total`, help: "Redis command and connection failures by component (cache, pubsub, limiter, dedupe, locks); each degraded instead of failing the request.", labelNames: ["component"], registers });
   const refreshes = new Counter({ name: `${prefix}token_refreshes_total`, help: "Company token refreshes at Concur's token endpoint (managed mode) by outcome.", labelNames: ["outcome"], registers });
 
   return {
@@ -91,6 +97,9 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     },
     subscriptionStarted: () => subscriptions.inc(),
     subscriptionEnded: () => subscriptions.dec(),
+    redisError(component) {
+      redisErrors.inc({ component });
+    },
     watch(name, help, read) {
       new Gauge({
         name: `${prefix}${name}`,
