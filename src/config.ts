@@ -81,6 +81,11 @@ export interface GatewayConfig {
   hideSchemaSuggestions: boolean;
   /** Budget of the compiled-query cache (graphql-jit), bytes of query text. Env `COMPILED_QUERY_CACHE_BYTES`, default 16 MiB. */
   compiledQueryCacheBytes: number;
+  /**
+   * Budget of reusable serialized answers of identical queries (see src/http/result-sharing.ts), bytes. Env
+   * `ANSWER_CACHE_BYTES`, default 32 MiB; 0 turns reuse off (identical queries in flight together still run once).
+   */
+  answerCacheBytes: number;
   /** Path of the Prometheus endpoint on the gateway's port. Env `METRICS_PATH`, default `/metrics`; `off` disables it. */
   metricsPath?: string;
   /** How far back readiness looks at upstream calls, seconds. Env `UPSTREAM_HEALTH_WINDOW_SECONDS`, default 60. */
@@ -231,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     },
     hideSchemaSuggestions: boolean(env, "HIDE_SCHEMA_SUGGESTIONS", env.NODE_ENV === "production"),
     compiledQueryCacheBytes: integer(env, "COMPILED_QUERY_CACHE_BYTES", 16 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
+    answerCacheBytes: integer(env, "ANSWER_CACHE_BYTES", 32 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
     metricsPath: metricsPath(env),
     upstreamHealthWindowSeconds: integer(env, "UPSTREAM_HEALTH_WINDOW_SECONDS", 60, 1, 86_400),
   };

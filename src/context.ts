@@ -1,4 +1,4 @@
-import { callerFromAuthorization, callerKeyOf, createRequestLoaders, type Caller, type RequestLoaders } from "./concur/index.js";
+import { callerFromAuthorization, callerKeyOf, createRequestLoaders, ReadLog, type Caller, type RequestLoaders } from "./concur/index.js";
 import { assertCanAct, describeCaller, roleAtLeast, type CallerIdentity, type Role } from "./callers/index.js";
 import { CodedError, ErrorCode } from "./errors.js";
 import type { Services } from "./services/index.js";
@@ -17,6 +17,8 @@ export interface GatewayContext {
   requireIdentity(role?: Role): CallerIdentity;
   /** Per-operation DataLoaders (federation references) of one company, built on first use. */
   loaders(companyId: string): RequestLoaders;
+  /** This operation's cached reads and company checks (HTTP queries; see src/http/result-sharing.ts). */
+  readLog?: ReadLog;
   /** The write fields of this operation already queued (see services/operation-writes.ts). */
   operationWrites: OperationWrites;
   /** Called when execution starts (see services/write-arrivals.ts): the mutation is no longer "on its way". */
@@ -42,11 +44,13 @@ const MISSING_CREDENTIALS =
 export async function createContext(services: Services, credentials: RequestCredentials): Promise<GatewayContext> {
   const correlationId = typeof credentials.correlationId === "string" ? credentials.correlationId : undefined;
   const loaders = new Map<string, RequestLoaders>();
-  const base = { services, operationWrites: {} as OperationWrites, executionStarted: credentials.writesQueued };
+  const readLog = new ReadLog();
+  const base = { services, operationWrites: {} as OperationWrites, executionStarted: credentials.writesQueued, readLog };
   const { connections, callers } = services;
 
   if (!connections || !callers) {
     const caller = callerFromAuthorization(credentials.authorization, correlationId);
+    if (caller) caller.readLog = readLog;
     const requireCaller = () => {
       if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, MISSING_TOKEN);
       return caller;
@@ -81,8 +85,9 @@ export async function createContext(services: Services, credentials: RequestCred
     assertCanAct(who, companyId, role);
     // Cached pages are the company's (fetched with its token): shared by everyone allowed to act for it, and
     // keyed by the connection's epoch so nothing from an earlier connection is served after a reconnect.
-    const caller: Caller = { authorization: "", key: callerKeyOf(connections.cacheEpoch(companyId)) };
+    const caller: Caller = { authorization: "", key: callerKeyOf(connections.cacheEpoch(companyId)), readLog };
     if (correlationId) caller.correlationId = correlationId;
+    readLog.check(companyId, role, caller.key);
     return caller;
   };
   return {

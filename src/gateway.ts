@@ -22,6 +22,7 @@ import { createUpstreamHealth } from "./observability/upstream-health.js";
 import { connectLandingHandler } from "./http/connect-landing.js";
 import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
+import { createResultSharing } from "./http/result-sharing.js";
 import { buildGatewaySchema } from "./schema/build.js";
 import { createContext, type GatewayContext } from "./context.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./http/graphiql.js";
@@ -78,6 +79,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const formatError = createErrorFormatter(logger);
   const guard = createOperationGuard(schema, config.limits, { maxPageSize: config.maxPageSize });
   const compiler = createQueryCompiler(schema, logger, { maxBytes: config.compiledQueryCacheBytes, requestCostError: guard.requestCostError });
+  const resultSharing = createResultSharing({ cache: services.cache, maxBytes: config.answerCacheBytes, ttlMs: config.cacheTtlSeconds * 1000 });
+  metrics.watch("answer_cache_bytes", "Bytes of serialized query answers kept for reuse (ANSWER_CACHE_BYTES bounds it).", () => resultSharing.stats.bytes);
+  metrics.watch("answers_reused", "Query answers served again since start, unchanged cached pages under them (a count; read as a counter).", () => resultSharing.stats.reused);
+  metrics.watch("answers_joined", "Queries answered by an identical query in flight with the same credentials, since start (a count).", () => resultSharing.stats.joined);
   metrics.watch("compiled_queries", "Query texts the compiled fast path holds.", () => compiler.cached.texts);
   metrics.watch("compiled_queries_bytes", "Approximate bytes of the compiled fast path's queries (bounded by COMPILED_QUERY_CACHE_BYTES).", () => compiler.cached.bytes);
   const subscriptionsRunning = subscriptionGauge(metrics);
@@ -191,8 +196,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         correlationId: req.headers["concur-correlationid"],
         writesQueued,
       });
-    postGraphQL = graphqlPostHandler(apollo, contextOf, compiler, formatError, services.writeArrivals, (name, hadErrors, seconds) =>
-      metrics.operation(name, "query", hadErrors ? "partial" : "ok", seconds),
+    postGraphQL = graphqlPostHandler(
+      apollo,
+      contextOf,
+      compiler,
+      formatError,
+      services.writeArrivals,
+      (name, hadErrors, seconds) => metrics.operation(name, "query", hadErrors ? "partial" : "ok", seconds),
+      resultSharing,
     );
     // GET /graphql?query=… (queries only; Apollo refuses GET mutations). A GET has no body, but the express
     // integration insists on `req.body` being set.

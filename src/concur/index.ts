@@ -1,6 +1,7 @@
 // The face of the Concur client layer: the only module outside src/concur imports. Everything that knows Concur's
 // REST shapes (URLs, headers, tokens, paging, limits, retries, caching, status codes) lives behind it.
 export { callerFromAuthorization, callerKeyOf, type Caller } from "./client/caller.js";
+export { isStillCurrent, ReadLog, type CacheRead, type CompanyCheck } from "./client/read-log.js";
 export { createConcurClient, READ_POLICY, SEND_ONCE_POLICY, IDEMPOTENT_WRITE_POLICY, type ConcurClient, type ConcurClientOptions, type ConcurCall, type RetryPolicy, type UpstreamExchange } from "./client/pipeline.js";
 export { passthroughTokens, type TokenSource } from "./client/tokens.js";
 export { createPageCache, type PageCache } from "./client/page-cache.js";

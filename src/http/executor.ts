@@ -3,6 +3,7 @@ import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } 
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../logger.js";
+import { repeatableOperationChecker } from "./repeatable-operations.js";
 
 type Gateway = NonNullable<ApolloServerOptions<Record<string, unknown>>["gateway"]>;
 
@@ -25,6 +26,8 @@ export interface QueryCompiler {
   validatedQuery(text: string, operationName: string | undefined, variables?: Record<string, unknown>): CompiledQuery | undefined;
   /** The resolved operation name of a text the fast path knows (metrics label the same name Apollo resolved). */
   operationNameOf(text: string, operationName: string | undefined): string | undefined;
+  /** Whether the answer of a text the fast path knows may be shared and reused (see repeatable-operations.ts). */
+  isRepeatable(text: string, operationName: string | undefined): boolean;
   /** Texts the fast path knows and their approximate bytes (tests, metrics). */
   readonly cached: { readonly texts: number; readonly bytes: number };
 }
@@ -51,6 +54,7 @@ interface KnownText {
   query: CompiledQuery;
   document: DocumentNode;
   operationName: string | undefined;
+  repeatable?: boolean;
 }
 
 export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, options: QueryCompilerOptions = {}): QueryCompiler {
@@ -61,6 +65,7 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, optio
     sizeCalculation: (_value, key) => Math.max(1, key.length * COMPILED_BYTES_PER_TEXT_BYTE),
   });
   const { requestCostError } = options;
+  const isRepeatableDocument = repeatableOperationChecker(schema);
   const textKey = (text: string, operationName: string | undefined) => `${operationName ?? ""}\u0000${text}`;
 
   function compiledFor(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
@@ -111,6 +116,12 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, optio
       return known.query;
     },
     operationNameOf: (text, operationName) => byText.peek(textKey(text, operationName))?.operationName,
+    isRepeatable(text, operationName) {
+      const known = byText.peek(textKey(text, operationName));
+      if (!known) return false;
+      known.repeatable ??= isRepeatableDocument(known.document);
+      return known.repeatable;
+    },
     get cached() {
       return { texts: byText.size, bytes: byText.calculatedSize };
     },

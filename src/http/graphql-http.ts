@@ -3,7 +3,10 @@ import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 import { errorBody, ErrorCode } from "../errors.js";
 import { looksLikeMutation, type WriteArrivals } from "../services/write-arrivals.js";
+import type { CompiledQuery } from "graphql-jit";
+import type { GatewayContext } from "../context.js";
 import type { QueryCompiler } from "./executor.js";
+import type { Answer, ResultSharing } from "./result-sharing.js";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -29,6 +32,7 @@ export function graphqlPostHandler<TContext extends BaseContext>(
   formatError: FormatError,
   arrivals?: WriteArrivals,
   observe?: FastPathObserver,
+  sharing?: ResultSharing,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
@@ -42,7 +46,7 @@ export function graphqlPostHandler<TContext extends BaseContext>(
       );
       return;
     }
-    const fast = await answerValidatedQuery(body, req, context, compiler, formatError);
+    const fast = await answerValidatedQuery(body, req, context, compiler, formatError, sharing);
     if (fast !== undefined) {
       const accept = req.headers.accept ?? "";
       res.writeHead(200, {
@@ -95,7 +99,8 @@ async function answerValidatedQuery<TContext>(
   context: (req: IncomingMessage) => Promise<TContext>,
   compiler: QueryCompiler,
   formatError: FormatError,
-): Promise<{ body: string; operationName: string | undefined; hadErrors: boolean } | undefined> {
+  sharing: ResultSharing | undefined,
+): Promise<Answer | undefined> {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
   const { query, operationName, variables, extensions } = body as Record<string, unknown>;
   if (typeof query !== "string" || extensions !== undefined) return undefined;
@@ -105,8 +110,22 @@ async function answerValidatedQuery<TContext>(
   if (req.headers["apollo-federation-include-trace"] !== undefined) return undefined;
   const compiled = compiler.validatedQuery(query, operationName ?? undefined, (variables ?? undefined) as Record<string, unknown> | undefined);
   if (!compiled) return undefined;
-  const result = await compiled.query(undefined, await context(req), (variables ?? {}) as Record<string, unknown>);
+  const contextValue = await context(req);
   const name = compiler.operationNameOf(query, operationName ?? undefined);
+  const execute = () => executeCompiled(compiled, contextValue, variables, name, formatError);
+  if (!sharing || !compiler.isRepeatable(query, operationName ?? undefined)) return execute();
+  const key = sharing.keyOf(req, query, operationName ?? undefined, variables);
+  return sharing.answer(key, contextValue as GatewayContext, execute);
+}
+
+async function executeCompiled(
+  compiled: CompiledQuery,
+  contextValue: unknown,
+  variables: unknown,
+  name: string | undefined,
+  formatError: FormatError,
+): Promise<Answer | undefined> {
+  const result = await compiled.query(undefined, contextValue, (variables ?? {}) as Record<string, unknown>);
   if (!result.errors?.length) return { body: compiled.stringify(result), operationName: name, hadErrors: false };
   // Variables that do not coerce: nothing ran; let Apollo answer it with its status codes.
   if (!("data" in result) || result.data === undefined) return undefined;

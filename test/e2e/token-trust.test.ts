@@ -33,7 +33,8 @@ describe("token trust (passthrough)", () => {
   it("an expired token stops getting cached answers within TOKEN_TRUST_SECONDS, and a refused one at once", async () => {
     const token = await companyToken(stack.emulator, stack.companyId);
     const vars = { companyId: stack.companyId, erpId: stack.erpId, first: 5 };
-    expect((await stack.graphql(AccountsPageDocument, vars, token)).errors).toBeUndefined();
+    // Three times: Apollo runs it, the fast path runs it and keeps its answer, the third is that answer reused.
+    for (let i = 0; i < 3; i++) expect((await stack.graphql(AccountsPageDocument, vars, token)).errors).toBeUndefined();
     await advanceClock(stack.emulator, 2 * 60 * 60 * 1000); // the token has expired at Concur
     const started = Date.now();
     // The page is still cached for 300 s, but within the 1 s trust window the token must be checked again.

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ReadLog } from "./read-log.js";
 
 /**
  * Who is asking: the bearer token exactly as received (forwarded to Concur, never logged) and a key
@@ -11,6 +12,8 @@ export interface Caller {
   key: string;
   /** Sent upstream as `concur-correlationid` when present (e.g. from an ESS delivery). */
   correlationId?: string;
+  /** The operation's record of its cached reads, when its answer may be reused (see read-log.ts). */
+  readLog?: ReadLog;
 }
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;

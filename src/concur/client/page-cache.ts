@@ -61,6 +61,11 @@ export interface PageCache {
   read<T>(caller: Caller, scope: string, href: string, load: () => Promise<Loaded<T>>, options?: ReadOptions<T>): Promise<T>;
   /** The in-process value if it is there right now (no I/O, no upstream call); used to refine `hasNextPage`. */
   peek<T>(caller: Caller, scope: string, href: string): T | undefined;
+  /**
+   * What a `read` by this caller would be served from the in-process tier right now without any I/O, or undefined
+   * (not cached here, scope generation not known locally, token not trusted). Checks a reused answer's reads.
+   */
+  current(callerKey: string, scope: string, href: string): unknown;
   /** Drops one ERP object type's cached pages for every caller and replica (bumps the scope generation). */
   invalidate(companyId: string, erpId: string, type: CacheType): Promise<void>;
   /** Drops everything cached for one ERP (after DELETE erp). */
@@ -103,7 +108,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const generations = new Map<string, { value: string; expiresAt: number }>();
   const generationReads = new Map<string, Promise<string>>();
 
-  const keyOf = (caller: Caller, scope: string, generation: string, href: string) => `page:${caller.key}:${scope}:${generation}:${href}`;
+  const keyOf = (caller: Caller, scope: string, generation: string, href: string) => keyFor(caller.key, scope, generation, href);
+  const keyFor = (callerKey: string, scope: string, generation: string, href: string) => `page:${callerKey}:${scope}:${generation}:${href}`;
 
   function localGeneration(scope: string): string | undefined {
     const known = generations.get(scope);
@@ -192,6 +198,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       const hit = trusted ? local.get(key) : undefined;
       if (hit) {
         onLookup?.("local");
+        caller.readLog?.read(caller.key, scope, href, hit.value);
         return hit.value as T;
       }
       let pending = inFlight.get(key) as Promise<T> | undefined;
@@ -200,13 +207,26 @@ export function createPageCache(options: PageCacheOptions): PageCache {
         pending = loadThrough(key, caller.key, load, options, trusted).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
-      return pending;
+      const { readLog } = caller;
+      if (!readLog) return pending;
+      const value = await pending;
+      // Repeatable only if the cache kept this very value (not when TTL is 0, shouldStore said no, or untrusted).
+      if (trusted && local.peek(key)?.value === value) readLog.read(caller.key, scope, href, value);
+      else readLog.unrepeatable = true;
+      return value;
     },
 
     peek<T>(caller: Caller, scope: string, href: string): T | undefined {
       const gen = localGeneration(scope);
-      if (gen === undefined) return undefined;
-      return local.get(keyOf(caller, scope, gen, href))?.value as T | undefined;
+      const value = gen === undefined ? undefined : (local.get(keyOf(caller, scope, gen, href))?.value as T | undefined);
+      caller.readLog?.read(caller.key, scope, href, value);
+      return value;
+    },
+
+    current(callerKey: string, scope: string, href: string): unknown {
+      if (tokenTrust !== undefined && !tokenTrust.trusted(callerKey)) return undefined;
+      const gen = localGeneration(scope);
+      return gen === undefined ? undefined : local.peek(keyFor(callerKey, scope, gen, href))?.value;
     },
 
     async invalidate(companyId: string, erpId: string, type: CacheType): Promise<void> {

@@ -1,0 +1,136 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { LRUCache } from "lru-cache";
+import { isStillCurrent, type CacheRead, type CompanyCheck, type PageCache } from "../concur/index.js";
+import type { GatewayContext } from "../context.js";
+import type { Role } from "../callers/index.js";
+
+/** A serialized GraphQL answer of the fast path. */
+export interface Answer {
+  body: string | Buffer;
+  operationName: string | undefined;
+  hadErrors: boolean;
+}
+
+/** Options of {@link createResultSharing}. */
+export interface ResultSharingOptions {
+  cache: PageCache;
+  /** Budget of reusable answers, bytes (config `answerCacheBytes`); 0 = never reuse (in-flight sharing still applies). */
+  maxBytes: number;
+  /** Longest an answer is kept, ms (the page cache's TTL: past it every page it read is gone anyway). */
+  ttlMs: number;
+}
+
+export interface ResultSharing {
+  /** The request's sharing key: the caller's credentials, the operation and its variables. */
+  keyOf(req: IncomingMessage, query: string, operationName: string | undefined, variables: unknown): string;
+  /**
+   * The answer of `execute()` for this key, computed once for identical requests in flight together, and reused
+   * afterwards while every cached read it made would still be served the very same value to this caller and every
+   * company check it passed still passes (so a reuse answers exactly what executing it again would).
+   */
+  answer(key: string, ctx: GatewayContext, execute: () => Promise<Answer | undefined>): Promise<Answer | undefined>;
+  readonly stats: { readonly answers: number; readonly bytes: number; reused: number; joined: number };
+}
+
+interface Reusable {
+  answer: Answer;
+  reads: CacheRead[];
+  checks: CompanyCheck[];
+}
+
+interface InFlight {
+  answer: Promise<Answer | undefined>;
+  checks: CompanyCheck[];
+}
+
+/**
+ * Big connection pages cost their serialization, not their upstream call, once the page cache holds them: 5,000
+ * records are ~800 KB of JSON built edge by edge. Identical queries from the same credentials (a partner
+ * front-end's users share one company token) get one execution: concurrent ones wait for it, later ones get its
+ * bytes back after a check of a few map lookups, for as long as the cached pages under it are unchanged.
+ */
+export function createResultSharing(options: ResultSharingOptions): ResultSharing {
+  const { cache } = options;
+  const reusable =
+    options.maxBytes > 0
+      ? new LRUCache<string, Reusable>({
+          maxSize: options.maxBytes,
+          sizeCalculation: (entry, key) => Math.max(1, entry.answer.body.length + key.length + entry.reads.length * 64),
+          ttl: options.ttlMs > 0 ? options.ttlMs : undefined,
+        })
+      : undefined;
+  const inFlight = new Map<string, InFlight>();
+  const stats = {
+    get answers() {
+      return reusable?.size ?? 0;
+    },
+    get bytes() {
+      return reusable?.calculatedSize ?? 0;
+    },
+    reused: 0,
+    joined: 0,
+  };
+
+  const checksPass = (checks: CompanyCheck[], ctx: GatewayContext) =>
+    checks.every((check) => {
+      try {
+        return ctx.requireCaller(check.companyId!, check.role as Role | undefined).key === check.callerKey;
+      } catch {
+        return false;
+      }
+    });
+
+  const stillCurrent = (entry: Reusable) => entry.reads.every((read) => isStillCurrent(read, cache.current(read.callerKey, read.scope, read.href)));
+
+  return {
+    keyOf(req, query, operationName, variables) {
+      const credentials = createHash("sha256")
+        .update(String(req.headers.authorization ?? ""))
+        .update("\u0000")
+        .update(String(req.headers["x-api-key"] ?? ""))
+        .digest("base64");
+      return `${credentials}\u0000${operationName ?? ""}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+    },
+
+    async answer(key, ctx, execute) {
+      const known = reusable?.get(key);
+      if (known) {
+        if (checksPass(known.checks, ctx) && stillCurrent(known)) {
+          stats.reused += 1;
+          return known.answer;
+        }
+        reusable!.delete(key);
+      }
+      const running = inFlight.get(key);
+      if (running) {
+        const answer = await running.answer;
+        // Same credentials, but this request's own context decides: the checks the first one passed must pass here.
+        if (checksPass(running.checks, ctx)) {
+          stats.joined += 1;
+          return answer;
+        }
+        return execute();
+      }
+      const log = ctx.readLog;
+      const checks = log?.checks ?? [];
+      const answer = execute().then((result) => {
+        if (reusable && result && !result.hadErrors && log && !log.unrepeatable && log.reads.length > 0) {
+          const body = typeof result.body === "string" ? Buffer.from(result.body) : result.body;
+          const shared = { ...result, body };
+          reusable.set(key, { answer: shared, reads: log.reads, checks });
+          return shared;
+        }
+        return result;
+      });
+      const entry = { answer, checks };
+      inFlight.set(key, entry);
+      try {
+        return await answer;
+      } finally {
+        if (inFlight.get(key) === entry) inFlight.delete(key);
+      }
+    },
+    stats,
+  };
+}
