@@ -73,6 +73,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     onCacheLookup: (result) => metrics.cacheLookup(result),
     onEventProcessed: (eventType, outcome) => metrics.webhookEvent(eventType, outcome),
+    writeBatches: (writer) => ({
+      pacerWaited: (seconds) => metrics.pacerWaited(writer, seconds),
+      batchLeaving: (batch) => {
+        for (const seconds of batch.queuedSeconds) metrics.writeQueued(writer, seconds);
+      },
+    }),
   });
   metrics.watch("write_queue_depth", "Writes queued or in flight in this replica's write batcher.", () => services.writer.pending);
   const schema = await buildGatewaySchema();

@@ -6,6 +6,7 @@ export { createConcurClient, READ_POLICY, SEND_ONCE_POLICY, IDEMPOTENT_WRITE_POL
 export { passthroughTokens, type TokenSource } from "./client/tokens.js";
 export { createPageCache, type PageCache } from "./client/page-cache.js";
 export { createPacer, type Pacer, type PacingSlot } from "./client/pacing.js";
+export type { WriteBatch, WriteBatchObserver } from "./client/batch-observer.js";
 export { createTokenTrust, type TokenTrust } from "./client/token-trust.js";
 export { followNextLinks } from "./client/paging.js";
 export * from "./accounting/index.js";

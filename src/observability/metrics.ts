@@ -25,6 +25,10 @@ export interface GatewayMetrics {
   webhookEvent(type: string, outcome: "processed" | "failed"): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
+  /** A write waited `seconds` queued until its (first) batch left; `writer` is `accounting` or `lists`. */
+  writeQueued(writer: string, seconds: number): void;
+  /** A write batch waited `seconds` for its pacing slot (one call per second per endpoint). */
+  pacerWaited(writer: string, seconds: number): void;
   /** A Redis command or connection failure, by the part of the gateway that met it (the caller degraded, see README Redis outages). */
   redisError(component: RedisComponent): void;
   /** A gauge read when scraped (queue depth, cache sizes): no polling, no state here. */
@@ -44,6 +48,8 @@ export interface MetricsOptions {
 }
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Waits around the batching window (25 ms) and the pacing interval (1 s), up to a long backlog. */
+const WAIT_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 5, 10, 30, 60];
 
 export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const prefix = options.prefix ?? "concur_graph_";
@@ -65,6 +71,8 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const subscriptions = new Gauge({ name: `${prefix}active_subscriptions`, help: "GraphQL subscriptions currently running over WebSocket on this replica.", registers });
   const cacheLookups = new Counter({ name: `${prefix}page_cache_lookups_total`, help: "Page-cache lookups: local / shared hits, joined (an identical read in flight) and misses (read from Concur).", labelNames: ["result"], registers });
   const redisErrors = new Counter({ name: `${prefix}redis_errors_total`, help: "Redis command and connection failures by component (cache, pubsub, limiter, dedupe, locks); each degraded instead of failing the request.", labelNames: ["component"], registers });
+  const queueWait = new Histogram({ name: `${prefix}write_queue_wait_seconds`, help: "Time a write waited queued (batching window, pacing, earlier bodies) until its batch left, by writer (accounting, lists).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
+  const pacerWait = new Histogram({ name: `${prefix}pacer_wait_seconds`, help: "Time a write batch waited for its pacing slot (one call per second per endpoint; every re-send too), by writer (accounting, lists).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
   const refreshes = new Counter({ name: `${prefix}token_refreshes_total`, help: "Company token refreshes at Concur's token endpoint (managed mode) by outcome.", labelNames: ["outcome"], registers });
 
   return {
@@ -95,6 +103,8 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     webhookEvent(type, outcome) {
       webhookEvents.inc({ type: /^[\w.-]{1,100}$/.test(type) ? eventTypes(type) : "other", outcome });
     },
+    writeQueued: (writer, seconds) => queueWait.observe({ writer }, seconds),
+    pacerWaited: (writer, seconds) => pacerWait.observe({ writer }, seconds),
     subscriptionStarted: () => subscriptions.inc(),
     subscriptionEnded: () => subscriptions.dec(),
     redisError(component) {

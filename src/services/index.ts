@@ -19,7 +19,9 @@ import {
   type ConcurReader,
   type PageCache,
   type Registrar,
+  type WriteBatch,
   type WriteBatcher,
+  type WriteBatchObserver,
 } from "../concur/index.js";
 import {
   createEventIngest,
@@ -89,6 +91,8 @@ export interface ServiceHooks {
   onCacheLookup?: (result: "local" | "shared" | "joined" | "miss") => void;
   /** Each processing attempt of an accepted ESS event. */
   onEventProcessed?: (eventType: string, outcome: "processed" | "failed") => void;
+  /** The observer of one write batcher (time queued, pacer waits, batch sends: metrics and traces). */
+  writeBatches?: (writer: WriteBatch["writer"]) => WriteBatchObserver;
 }
 
 export async function createServices(config: ResolvedGatewayConfig, logger: Logger, hooks: ServiceHooks = {}): Promise<Services> {
@@ -140,6 +144,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     redis,
     // A write makes that object type's cached pages stale for every caller.
     onWritten: (companyId, erpId, type) => cache.invalidate(companyId, erpId, type),
+    observer: hooks.writeBatches?.("accounting"),
   });
   const registrar = createRegistrar({ client, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
   const posting = createPostingByFile({ client, reader, pubsub, config: config.files, logger });
@@ -147,7 +152,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
 
   const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
   // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
-  const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis, pendingArrivals: () => writeArrivals.pending });
+  const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
   const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
 
   const tracker = new RequestStatusTracker({ store, pubsub, logger });

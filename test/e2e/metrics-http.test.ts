@@ -72,6 +72,13 @@ describe("/metrics", () => {
     expect(sample(text, "concur_graph_write_batch_records_sum")).toBe(3);
     expect(sample(text, "concur_graph_write_batch_bytes_sum")).toBeGreaterThan(100);
     expect(sample(text, "concur_graph_write_queue_depth")).toBe(0);
+    // Its one write waited queued at least the batching window (25 ms of quiet) before the PATCH left, and the batch
+    // waited for its pacing slot once (free at once on an idle endpoint).
+    expect(sample(text, "concur_graph_write_queue_wait_seconds_count", { writer: "accounting" })).toBe(1);
+    expect(sample(text, "concur_graph_write_queue_wait_seconds_sum", { writer: "accounting" })).toBeGreaterThanOrEqual(0.02);
+    expect(sample(text, "concur_graph_write_queue_wait_seconds_bucket", { writer: "accounting", le: "0.01" })).toBe(0);
+    expect(sample(text, "concur_graph_pacer_wait_seconds_count", { writer: "accounting" })).toBe(1);
+    expect(sample(text, "concur_graph_pacer_wait_seconds_sum", { writer: "accounting" })).toBeLessThan(1);
     // The webhook: accepted (202) and processed.
     expect(sample(text, "concur_graph_webhook_requests_total", { status: "202" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "concur_graph_active_subscriptions")).toBe(1);

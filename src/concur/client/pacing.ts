@@ -10,12 +10,21 @@ export interface PacingSlot {
   release(): Promise<void>;
 }
 
-/** A {@link PacingSlot} over `pacer`'s key, already held: the first `acquire` is the caller's own. */
-export async function heldSlot(pacer: Pacer, key: string): Promise<PacingSlot & { dispose(): Promise<void> }> {
-  let release = await pacer.acquire(key);
+/**
+ * A {@link PacingSlot} over `pacer`'s key, already held: the first `acquire` is the caller's own. `onWait` hears how
+ * long each acquire (this first one and every re-acquire before a re-send) waited, in seconds.
+ */
+export async function heldSlot(pacer: Pacer, key: string, onWait?: (seconds: number) => void): Promise<PacingSlot & { dispose(): Promise<void> }> {
+  const acquire = async () => {
+    const started = performance.now();
+    const release = await pacer.acquire(key);
+    onWait?.((performance.now() - started) / 1000);
+    return release;
+  };
+  let release = await acquire();
   return {
     acquire: async () => {
-      release = await pacer.acquire(key);
+      release = await acquire();
     },
     release: () => release(),
     dispose: () => release(),

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { openBatchWindow } from "../../client/batch-window.js";
 import { createPumpedQueues, type PumpedQueue } from "../../client/pumped-queues.js";
 import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
+import { observedSend, type WriteBatch, type WriteBatchObserver } from "../../client/batch-observer.js";
 import { CodedError, ErrorCode, badInput } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
 import { MAX_PATCH_BYTES, MAX_RECORD_BYTES, PACING_MARGIN_MS, PATCH_INTERVAL_MS } from "./limits.js";
@@ -47,6 +48,8 @@ export interface WriteBatcherOptions {
   retry?: WriteRetryOptions;
   /** Called after each accepted write (cache invalidation). Errors are logged, never surfaced. */
   onWritten?: (companyId: string, erpId: string, type: WriteType) => void | Promise<void>;
+  /** Time queued, pacer waits and each batch send (metrics, traces). Default none. */
+  observer?: WriteBatchObserver;
 }
 
 /** Per-call options of {@link WriteBatcher.enqueue}. */
@@ -81,6 +84,10 @@ interface Entry {
   rejected: RejectedRecord[];
   resolve: (result: WriteResult) => void;
   reject: (error: unknown) => void;
+  /** performance.now() when queued (time-queued metric). */
+  queuedAt: number;
+  /** What the observer's `queued` returned in the caller's context (its trace context). */
+  origin: unknown;
 }
 
 /** The queue of one batching key: (company, ERP, type, caller.key). */
@@ -106,7 +113,8 @@ interface KeyQueue extends PumpedQueue<Entry> {
  * all callers and, with Redis, by all replicas.
  */
 export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
-  const { client, logger } = options;
+  const { client, logger, observer } = options;
+  const onPacerWait = observer?.pacerWaited;
   const windowMs = options.batchWindowMs ?? 25;
   const intervalMs = options.intervalMs ?? PATCH_INTERVAL_MS + PACING_MARGIN_MS;
   const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? intervalMs);
@@ -146,6 +154,8 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
         rejected: rejected.map((r) => ({ id: r.id, code: r.error.code, message: r.error.message })),
         resolve,
         reject,
+        queuedAt: performance.now(),
+        origin: observer?.queued?.(),
       };
       const paceKey = `${target.companyId}/${target.erpId}/${target.type}`;
       const key = `${paceKey}/${target.caller.key}`;
@@ -163,7 +173,7 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
     await window.closed;
     queue.wake = queue.arrived = undefined;
     while (queue.entries.length > 0) {
-      const slot = await heldSlot(pacer, queue.paceKey);
+      const slot = await heldSlot(pacer, queue.paceKey, onPacerWait);
       try {
         await sendNext(queue, slot);
       } finally {
@@ -191,16 +201,28 @@ export function createWriteBatcher(options: WriteBatcherOptions): WriteBatcher {
     const carried = entriesIn(patch, owner);
     const requestId = head.requestId ? deriveRequestId(head.requestId, head.parts) : newRequestId();
     const method = target.type === "taxData" ? (patch.body.deleteAll ? "PUT" : "POST") : "PATCH";
-    logger?.debug({ key: queue.key, requestId, records: patch.body.data.length, bytes: patch.bytes, callers: carried.size, queuedBodies: plan.patches.length }, "sending write");
+    const now = performance.now();
+    const carriedEntries = [...carried.keys()];
+    const leaving: WriteBatch = {
+      writer: "accounting",
+      target: target.type,
+      records: patch.body.data.length,
+      bytes: patch.bytes,
+      queuedSeconds: carriedEntries.filter((e) => e.parts === 0).map((e) => (now - e.queuedAt) / 1000),
+      origins: carriedEntries.map((e) => e.origin),
+    };
 
     let request: RequestStatus;
     try {
-      request = await sendWrite(client, { method, caller: target.caller, companyId: target.companyId, erpId: target.erpId, type: target.type, body: patch.body }, {
-        ...options.retry,
-        requestId,
-        callerSuppliedId: Boolean(head.requestId),
-        pacing: slot,
-        logger,
+      request = await observedSend(observer, leaving, () => {
+        logger?.debug({ key: queue.key, requestId, records: patch.body.data.length, bytes: patch.bytes, callers: carried.size, queuedBodies: plan.patches.length }, "sending write");
+        return sendWrite(client, { method, caller: target.caller, companyId: target.companyId, erpId: target.erpId, type: target.type, body: patch.body }, {
+          ...options.retry,
+          requestId,
+          callerSuppliedId: Boolean(head.requestId),
+          pacing: slot,
+          logger,
+        });
       });
     } catch (error) {
       // Exactly the callers in this body get the error; their remaining parts are dropped (never half-replace).

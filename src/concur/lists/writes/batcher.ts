@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { openBatchWindow } from "../../client/batch-window.js";
 import { createPumpedQueues, type PumpedQueue } from "../../client/pumped-queues.js";
 import { createPacer, heldSlot, type PacingSlot } from "../../client/pacing.js";
+import { observedSend, type WriteBatch, type WriteBatchObserver } from "../../client/batch-observer.js";
 import type { ConcurClient } from "../../client/pipeline.js";
 import { CodedError, ErrorCode } from "../../../errors.js";
 import type { Logger } from "../../../logger.js";
@@ -34,6 +35,8 @@ export interface ListItemWriterOptions {
   onWritten?: (companyId: string, listId: string) => void | Promise<void>;
   /** Writes received but not queued yet: the first window waits for them (see client/batch-window.ts). */
   pendingArrivals?: () => number;
+  /** Time queued, pacer waits and each coalesced bulk call (metrics, traces). Default none. */
+  observer?: WriteBatchObserver;
 }
 
 export interface ListItemWriter {
@@ -57,6 +60,10 @@ interface Entry {
   part: BulkCreatePart | BulkPatchPart;
   resolve: (outcome: PartOutcome) => void;
   reject: (error: unknown) => void;
+  /** performance.now() when queued (time-queued metric). */
+  queuedAt: number;
+  /** What the observer's `queued` returned in the caller's context (its trace context). */
+  origin: unknown;
 }
 
 interface ListQueue extends PumpedQueue<Entry> {
@@ -64,7 +71,7 @@ interface ListQueue extends PumpedQueue<Entry> {
 }
 
 export function createListItemWriter(options: ListItemWriterOptions): ListItemWriter {
-  const { client, logger } = options;
+  const { client, logger, observer } = options;
   const windowMs = options.batchWindowMs ?? 25;
   const intervalMs = options.intervalMs ?? 1000;
   const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:list" });
@@ -72,7 +79,7 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
   let closed = false;
 
   const paced = async <T>(companyId: string, run: (slot: PacingSlot) => Promise<T>): Promise<T> => {
-    const slot = await heldSlot(pacer, companyId);
+    const slot = await heldSlot(pacer, companyId, observer?.pacerWaited);
     try {
       return await run(slot);
     } finally {
@@ -102,8 +109,12 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
       await paced(queue.target.companyId, async (slot) => {
         const batch = takeBatch(queue.entries);
         const group = batch[0].group;
+        const now = performance.now();
+        const leaving: WriteBatch = { writer: "lists", target: `list_items.${group}`, records: batch.length, bytes: 0, queuedSeconds: batch.map((e) => (now - e.queuedAt) / 1000), origins: batch.map((e) => e.origin) };
         try {
-          const outcome = await sendBulk(client, queue.target, group, batch.map((e) => e.part) as PartOf<typeof group>[], slot);
+          const outcome = await observedSend(observer, leaving, () =>
+            sendBulk(client, queue.target, group, batch.map((e) => e.part) as PartOf<typeof group>[], slot),
+          );
           logger?.debug({ key: queue.key, group, parts: batch.length, status: outcome.httpStatus }, "list bulk call");
           batch.forEach((entry, i) => entry.resolve(outcome.parts[i]));
           if (outcome.parts.some((p) => p.ok)) await written(queue.target.companyId, queue.target.listId);
@@ -120,7 +131,7 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
       const entry = toEntry(write);
       return new Promise<PartOutcome>((resolve, reject) => {
         const key = `${target.companyId}/${target.listId}/${target.caller.key}`;
-        queues.push(key, () => ({ key, target, entries: [] }), { ...entry, resolve, reject });
+        queues.push(key, () => ({ key, target, entries: [] }), { ...entry, resolve, reject, queuedAt: performance.now(), origin: observer?.queued?.() });
       });
     },
     async send(target, kind, parts) {
@@ -146,7 +157,7 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
   };
 }
 
-function toEntry(write: ItemWrite): Omit<Entry, "resolve" | "reject"> {
+function toEntry(write: ItemWrite): Omit<Entry, "resolve" | "reject" | "queuedAt" | "origin"> {
   switch (write.kind) {
     case "create": {
       const part: BulkCreatePart = { shortCode: write.shortCode, value: write.value };
