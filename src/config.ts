@@ -90,6 +90,19 @@ export interface GatewayConfig {
   metricsPath?: string;
   /** How far back readiness looks at upstream calls, seconds. Env `UPSTREAM_HEALTH_WINDOW_SECONDS`, default 60. */
   upstreamHealthWindowSeconds: number;
+  /** Traces (OpenTelemetry), exported over OTLP only when an endpoint is set (README, Operations, Traces). */
+  tracing: TracingConfig;
+}
+
+/** OpenTelemetry traces, from the standard OTel environment variables. */
+export interface TracingConfig {
+  /**
+   * Where spans are sent (OTLP over HTTP, JSON): env `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. Unset (or `OTEL_SDK_DISABLED=true`): no tracing SDK is started.
+   */
+  otlpTracesUrl?: string;
+  /** `service.name` of the spans. Env `OTEL_SERVICE_NAME`, default `concur-graph`. */
+  serviceName: string;
 }
 
 /** Operation limits; 0 turns one off. See src/http/limits.ts for how each is counted. */
@@ -239,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     answerCacheBytes: integer(env, "ANSWER_CACHE_BYTES", 32 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
     metricsPath: metricsPath(env),
     upstreamHealthWindowSeconds: integer(env, "UPSTREAM_HEALTH_WINDOW_SECONDS", 60, 1, 86_400),
+    tracing: tracingConfig(env),
   };
   config.authMode = authMode(env, config.concurBaseUrl === undefined);
   // Embedded (no CONCUR_BASE_URL): the demo fills managed mode in with the emulator's app and a throw-away store.
@@ -339,6 +353,23 @@ function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
     downloadSecret: secret,
     publicUrl: url(env, "PUBLIC_URL", ["https:", "http:"]),
   });
+}
+
+function tracingConfig(env: NodeJS.ProcessEnv): TracingConfig {
+  const serviceName = env.OTEL_SERVICE_NAME || "concur-graph";
+  if (boolean(env, "OTEL_SDK_DISABLED", false)) return Object.freeze({ serviceName });
+  const traces = url(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ["http:", "https:"]);
+  const base = url(env, "OTEL_EXPORTER_OTLP_ENDPOINT", ["http:", "https:"]);
+  const otlpTracesUrl = traces ?? (base === undefined ? undefined : `${base}/v1/traces`);
+  if (otlpTracesUrl !== undefined) {
+    // Only the OTLP/HTTP JSON exporter ships with the gateway; a collector's port 4318 takes it.
+    const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL";
+    const protocol = env[name];
+    if (protocol && protocol !== "http/json") {
+      throw new ConfigError(`${name}=${JSON.stringify(protocol)} is not supported: concur-graph exports traces as OTLP over HTTP with JSON (a collector's port 4318); set http/json or leave it unset.`);
+    }
+  }
+  return Object.freeze({ otlpTracesUrl, serviceName });
 }
 
 function logFormat(env: NodeJS.ProcessEnv): "json" | "pretty" | "auto" {

@@ -9,6 +9,8 @@ import { createEmulator, DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, type 
 import type { GatewayConfig, ManagedModeConfig, ResolvedGatewayConfig } from "./config.js";
 import { createGateway, type Gateway } from "./gateway.js";
 import type { GraphiQLDefaults } from "./http/graphiql.js";
+import type { Logger } from "./logger.js";
+import type { Tracing } from "./observability/tracing.js";
 
 /**
  * The seeded demo company, its ERP and the bearer token a caller sends: in managed mode the gateway's demo API
@@ -38,6 +40,10 @@ export interface EmbeddedStackOptions {
   webhooks?: boolean;
   /** Managed mode: where connections are stored (default a throw-away SQLite file) and whether to connect the demo companies (default true). */
   managed?: Partial<ManagedModeConfig> & { connectDemo?: boolean };
+  /** The gateway's logger (tests capture its lines). Default: a pino logger at `config.logLevel`. */
+  logger?: Logger;
+  /** This process's tracing (see `GatewayOptions.tracing`). Default off. */
+  tracing?: Tracing;
 }
 
 /** A started emulator + gateway pair. */
@@ -108,7 +114,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     let gateway: Gateway;
     if (config.managed) {
       // The demo key must exist before GraphiQL is pre-filled with it: the gateway is built, the key created, then started.
-      gateway = await createGateway({ config });
+      gateway = await createGateway({ config, logger: options.logger, tracing: options.tracing });
       const created = await gateway.services.apiKeys!.create({ name: "demo admin", role: "admin", companies: [DEMO.companyId, DEMO.secondCompanyId] });
       demo.token = created.key;
       gateway.setGraphiQL(options.graphiql?.(demo) ?? {});
@@ -118,7 +124,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       }
     } else {
       demo.token = emulator.issueToken(DEMO.companyId);
-      gateway = await createGateway({ config, graphiql: options.graphiql?.(demo) });
+      gateway = await createGateway({ config, graphiql: options.graphiql?.(demo), logger: options.logger, tracing: options.tracing });
       await gateway.start();
     }
     if (options.webhooks !== false) emulator.setWebhookUrls([`${gateway.origin}${config.webhook.path}`]);

@@ -19,6 +19,8 @@ import { observedWebhook, operationMetricsPlugin, subscriptionGauge } from "./ht
 import { livenessHandler, readinessHandler } from "./http/health.js";
 import { createMetrics, type GatewayMetrics } from "./observability/metrics.js";
 import { createUpstreamHealth } from "./observability/upstream-health.js";
+import { TRACING_OFF, writeBatchTraces, type Tracing } from "./observability/tracing.js";
+import { operationSpanMiddleware, operationTracingPlugin, traceFastPathOperation, withOperationSpans } from "./http/tracing.js";
 import { connectLandingHandler } from "./http/connect-landing.js";
 import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
@@ -35,6 +37,11 @@ export interface GatewayOptions {
   logger?: Logger;
   /** What GraphiQL opens with (embedded mode passes the demo token and an example query). */
   graphiql?: GraphiQLDefaults;
+  /**
+   * This process's tracing, started by the entry point from `config.tracing` (`startTracing`, once per process; tests
+   * pass one with an in-memory exporter). Default off: no spans, no per-request cost.
+   */
+  tracing?: Tracing;
 }
 
 export interface Gateway {
@@ -65,6 +72,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel, { pretty });
   // Built once per gateway and injected: nothing observes through module-level state.
   const metrics = createMetrics();
+  const tracing = options.tracing ?? TRACING_OFF;
+  const batchTraces = writeBatchTraces(tracing);
   const upstreamHealth = createUpstreamHealth({ windowMs: config.upstreamHealthWindowSeconds * 1000 });
   const services = await createServices(config, logger, {
     onExchange: (exchange) => {
@@ -74,6 +83,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onCacheLookup: (result) => metrics.cacheLookup(result),
     onEventProcessed: (eventType, outcome) => metrics.webhookEvent(eventType, outcome),
     writeBatches: (writer) => ({
+      ...batchTraces,
       pacerWaited: (seconds) => metrics.pacerWaited(writer, seconds),
       batchLeaving: (batch) => {
         for (const seconds of batch.queuedSeconds) metrics.writeQueued(writer, seconds);
@@ -149,6 +159,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       guard.plugin,
       operationMetricsPlugin(metrics),
+      ...(tracing.enabled ? [operationTracingPlugin()] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No @cacheControl hints exist and responses are per caller; the default plugin's per-field hook cost ~15%
@@ -195,6 +206,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   async function start(): Promise<void> {
     if (lifecycle.state !== "created") throw new Error(`gateway cannot start from state ${lifecycle.state}`);
     await apollo.start();
+    const fastPathTraced = tracing.enabled;
+    const fastPathAnswered = (name: string | undefined, hadErrors: boolean, seconds: number) => {
+      metrics.operation(name, "query", hadErrors ? "partial" : "ok", seconds);
+      if (fastPathTraced) traceFastPathOperation(name, hadErrors);
+    };
     const contextOf = (req: IncomingMessage, writesQueued?: () => void) =>
       createContext(services, {
         authorization: req.headers.authorization,
@@ -208,13 +224,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       compiler,
       formatError,
       services.writeArrivals,
-      (name, hadErrors, seconds) => metrics.operation(name, "query", hadErrors ? "partial" : "ok", seconds),
+      fastPathAnswered,
       resultSharing,
     );
+    // One span per operation (tracing on): the caller's traceparent is its parent, upstream calls its children.
+    postGraphQL = withOperationSpans(tracing, postGraphQL, GRAPHQL_PATH);
     // GET /graphql?query=… (queries only; Apollo refuses GET mutations). A GET has no body, but the express
     // integration insists on `req.body` being set.
     app.get(
       GRAPHQL_PATH,
+      operationSpanMiddleware(tracing, GRAPHQL_PATH),
       (req, _res, next) => {
         req.body ??= {};
         next();

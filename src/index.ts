@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, type ResolvedGatewayConfig } from "./config.js";
 import { createGateway, type Gateway } from "./gateway.js";
 import { exampleQuery } from "./http/example-query.js";
+import { startTracing } from "./observability/tracing.js";
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Once per process, before anything calls Concur; off (nothing loaded) unless an OTLP endpoint is configured.
+  const tracing = await startTracing(config.tracing);
   let gateway: Gateway;
   let stop: () => Promise<void>;
   let banner: string[] = [];
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
     const { startEmbeddedStack } = await import("./embedded.js");
     const embedded = await startEmbeddedStack({
       config,
+      tracing,
       graphiql: ({ companyId, erpId, token }) => ({ headers: { Authorization: `Bearer ${token}` }, query: exampleQuery(companyId, erpId) }),
     });
     const { companyId, erpId, token } = embedded.demo;
@@ -38,12 +42,16 @@ async function main(): Promise<void> {
         : `Bearer token:    ${token}`,
     ];
   } else {
-    const started = await createGateway({ config: config as ResolvedGatewayConfig, graphiql: {} });
+    const started = await createGateway({ config: config as ResolvedGatewayConfig, graphiql: {}, tracing });
     await started.start();
     gateway = started;
     stop = () => started.stop();
   }
-  announce(gateway.url, banner, stop);
+  // The spans still buffered are exported after the gateway stopped.
+  announce(gateway.url, banner, async () => {
+    await stop();
+    await tracing.shutdown().catch((error: unknown) => console.error("exporting the last traces failed:", error instanceof Error ? error.message : error));
+  });
 }
 
 function announce(url: string, banner: string[], stopAll: () => Promise<void>): void {

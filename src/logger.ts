@@ -1,13 +1,36 @@
-import { pino, type Logger as PinoLogger } from "pino";
+import { isSpanContextValid, trace } from "@opentelemetry/api";
+import { pino, type DestinationStream, type Logger as PinoLogger } from "pino";
 
 export type Logger = PinoLogger;
 
+const NO_TRACE = Object.freeze({});
+
+/**
+ * `trace_id` and `span_id` of the current span, merged into every log line written while one is current (an
+ * operation, an upstream call, a write batch). Tracing off: no context manager is registered, so this is one lookup
+ * that finds nothing.
+ */
+export function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return NO_TRACE;
+  const spanContext = span.spanContext();
+  if (!isSpanContextValid(spanContext)) return NO_TRACE;
+  return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+}
+
 /**
  * Logs to stdout at `level` (config `logLevel`): JSON lines, or, with `pretty` (config `logFormat`; the default on a
- * terminal outside production), pino-pretty's readable lines.
+ * terminal outside production), pino-pretty's readable lines. `destination` replaces stdout for JSON lines (tests
+ * capture them). Every line written while a span is current carries its `trace_id` / `span_id`.
  */
-export function createLogger(level: string, options: { pretty?: boolean } = {}): Logger {
+export function createLogger(level: string, options: { pretty?: boolean; destination?: DestinationStream } = {}): Logger {
   const base = { service: "concur-graph" };
-  if (!options.pretty) return pino({ level, base });
-  return pino({ level, base, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" } } });
+  const traced = { mixin: traceFields, mixinMergeStrategy };
+  if (!options.pretty) return options.destination ? pino({ level, base, ...traced }, options.destination) : pino({ level, base, ...traced });
+  return pino({ level, base, ...traced, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" } } });
+}
+
+/** pino's own strategy (the line's fields win over the mixin's), without copying anything when there is no trace. */
+function mixinMergeStrategy(mergeObject: object, mixinObject: object): object {
+  return mixinObject === NO_TRACE ? mergeObject : Object.assign(mixinObject, mergeObject);
 }

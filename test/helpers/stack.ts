@@ -8,6 +8,8 @@ import { startEmbeddedStack, type EmbeddedStackOptions } from "../../src/embedde
 import type { Gateway } from "../../src/gateway.js";
 import type { GraphiQLDefaults } from "../../src/http/graphiql.js";
 import type { EmulatorOptions, RunningEmulator } from "../../src/emulator/index.js";
+import type { Logger } from "../../src/logger.js";
+import { startTracing, TRACING_OFF, type TracingOptions } from "../../src/observability/tracing.js";
 import { registerCleanup } from "./cleanup.js";
 
 export interface Stack {
@@ -47,6 +49,13 @@ export interface StackOptions {
    * demo companies are connected through the landing route (default true). Unset: passthrough mode.
    */
   managed?: EmbeddedStackOptions["managed"];
+  /** The gateway's logger (capture its lines with `createLogger(level, { destination })`). Default: silent. */
+  logger?: Logger;
+  /**
+   * Traces: tracing is started for this process with these span processors (e.g. a SimpleSpanProcessor over an
+   * InMemorySpanExporter) and shut down by `stop()`. Default off.
+   */
+  tracing?: Pick<TracingOptions, "spanProcessors">;
 }
 
 export const ROUTES = {
@@ -71,16 +80,31 @@ export function sumCalls(counters: Record<string, Record<string, number>>, route
 const TEST_EMULATOR: EmulatorOptions = { port: 0, seed: "demo", processingDelayMs: 20, webhookRetryBaseMs: 20 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const embedded = await startEmbeddedStack({
-    config: loadConfig({ PORT: "0", LOG_LEVEL: "silent", CONCUR_AUTH_MODE: options.managed ? "managed" : "passthrough", ...options.env }),
-    emulator: options.sharedEmulator ?? { ...TEST_EMULATOR, ...options.emulator },
-    graphiql: options.graphiql,
-    webhooks: options.webhooks,
-    managed: options.managed,
-  });
+  const tracing = options.tracing ? await startTracing({ serviceName: "concur-graph", ...options.tracing }) : TRACING_OFF;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedStack>>;
+  try {
+    embedded = await startEmbeddedStack({
+      config: loadConfig({ PORT: "0", LOG_LEVEL: "silent", CONCUR_AUTH_MODE: options.managed ? "managed" : "passthrough", ...options.env }),
+      emulator: options.sharedEmulator ?? { ...TEST_EMULATOR, ...options.emulator },
+      graphiql: options.graphiql,
+      webhooks: options.webhooks,
+      managed: options.managed,
+      logger: options.logger,
+      tracing,
+    });
+  } catch (error) {
+    await tracing.shutdown();
+    throw error;
+  }
   const { emulator, gateway, demo, config } = embedded;
   const { token } = demo;
-  const stop = registerCleanup(`the stack at ${gateway.origin}`, () => embedded.stop());
+  const stop = registerCleanup(`the stack at ${gateway.origin}`, async () => {
+    try {
+      await embedded.stop();
+    } finally {
+      await tracing.shutdown();
+    }
+  });
 
   const admin = async (method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown) => {
     const res = await request(`${emulator.url}/_emulator${path}`, {
