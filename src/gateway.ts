@@ -82,6 +82,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     onCacheLookup: (result) => metrics.cacheLookup(result),
     onEventProcessed: (eventType, outcome) => metrics.webhookEvent(eventType, outcome),
+    onRedisError: (component) => metrics.redisError(component),
     writeBatches: (writer) => ({
       ...batchTraces,
       pacerWaited: (seconds) => metrics.pacerWaited(writer, seconds),

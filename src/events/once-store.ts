@@ -21,24 +21,51 @@ interface RedisLikeAdapter {
   createKeyPrefix(key: string, namespace?: string): string;
 }
 
+/** Options of {@link createOnceStore}. */
+export interface OnceStoreOptions {
+  /**
+   * Longest a Redis call may take, ms; past it the call fails (so a caller answers 503 or falls back instead of
+   * waiting on a hung or restarting Redis). Default 1000.
+   */
+  timeoutMs?: number;
+  /** Each failed or timed-out Redis call (metrics); must not throw. The error is thrown to the caller as well. */
+  onRedisError?: (err: unknown) => void;
+}
+
 function redisAdapterOf(keyv: Keyv): RedisLikeAdapter | undefined {
   const store = (keyv as { store?: unknown }).store as Partial<RedisLikeAdapter> | undefined;
   if (store && typeof store.getClient === "function" && typeof store.createKeyPrefix === "function") return store as RedisLikeAdapter;
   return undefined;
 }
 
-export function createOnceStore(keyv: Keyv): OnceStore {
+export function createOnceStore(keyv: Keyv, options: OnceStoreOptions = {}): OnceStore {
   const redis = redisAdapterOf(keyv);
   if (redis) {
+    const timeoutMs = options.timeoutMs ?? 1_000;
     const full = (key: string) => redis.createKeyPrefix(`once:${key}`, redis.namespace);
+    /** `call` bounded by `timeoutMs`; failures are reported and rethrown (a late answer is ignored). */
+    const bounded = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const running = call();
+      running.catch(() => undefined); // a failure after the timeout must not go unhandled
+      try {
+        return await Promise.race([
+          running,
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Redis ${what} took longer than ${timeoutMs} ms`)), timeoutMs))),
+        ]);
+      } catch (err) {
+        options.onRedisError?.(err);
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     return {
-      async setIfAbsent(key, value, ttlMs) {
-        const client = await redis.getClient();
-        return (await client.set(full(key), value, { NX: true, PX: Math.max(1, Math.round(ttlMs)) })) === "OK";
+      setIfAbsent(key, value, ttlMs) {
+        return bounded("SET NX", async () => (await (await redis.getClient()).set(full(key), value, { NX: true, PX: Math.max(1, Math.round(ttlMs)) })) === "OK");
       },
-      async get(key) {
-        const client = await redis.getClient();
-        return (await client.get(full(key))) ?? undefined;
+      get(key) {
+        return bounded("GET", async () => (await (await redis.getClient()).get(full(key))) ?? undefined);
       },
     };
   }

@@ -1,5 +1,5 @@
 import { createPubSub, filter as filterStream, pipe, type PubSubEventTarget, type Repeater } from "@graphql-yoga/subscription";
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
 import type { EssDeletedListMapping, EssListMapping, FinancialDocumentRecord, FisDocType, RequestStatusValue, ResetObjectType } from "../concur/index.js";
@@ -107,6 +107,8 @@ export interface GatewayPubSub {
    * The returned iterator ends its Redis/in-process subscription on `return()`.
    */
   subscribe<T extends Topic>(topic: T, companyId: string, where?: (payload: TopicPayloads[T]) => boolean): Repeater<TopicPayloads[T]>;
+  /** False while one of the pubsub's Redis connections is not up (readiness); always true in process. */
+  readonly connected?: boolean;
   /** Closes Redis connections (no-op in process). Idempotent. */
   close(): Promise<void>;
 }
@@ -116,45 +118,98 @@ export interface GatewayPubSubOptions {
   redisUrl?: string;
   /** Where Redis connection and command errors go (they never crash the process). */
   logger?: Logger;
-}
-
-/**
- * The Redis event target fires `publish`/`subscribe`/`unsubscribe` without awaiting them; a rejected
- * command (Redis down) would be an unhandled rejection. This view catches and logs those rejections.
- */
-function withCaughtCommands(client: Redis, logger: Logger | undefined): Redis {
-  const caught = new Set(["publish", "subscribe", "unsubscribe"]);
-  return new Proxy(client, {
-    get(target, property) {
-      if (typeof property === "string" && caught.has(property)) {
-        return (...args: unknown[]) =>
-          (target[property as "publish"] as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((err: unknown) => {
-            logger?.error({ err, command: property }, "redis pubsub command failed");
-          });
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  /** Each Redis connection error or failed command (metrics); must not throw. */
+  onRedisError?: () => void;
+  /** Longest a publish waits for Redis before it is given up (the other replicas miss that event), ms. Default 1000. */
+  commandTimeoutMs?: number;
 }
 
 // Channels are dynamic (`<topic>:<companyId>`), so the yoga pubsub is typed by a string index.
 type Channels = Record<string, [TopicPayloads[Topic]]>;
 
+/** Field naming the replica that published a payload into Redis (stripped on receipt; older replicas ignore it). */
+const ORIGIN = "~origin";
+
+/**
+ * An event target for several replicas: a publish reaches this replica's listeners at once, in process, and the
+ * other replicas' through Redis (this replica skips its own copy coming back). So local delivery never depends on
+ * Redis: while it is down, events produced on this replica (its polls, its mutations, webhooks it accepted) still
+ * reach its own subscribers, and only the other replicas miss them.
+ * Redis commands are fired and not awaited; a failure is logged and reported, never thrown.
+ */
+function replicaEventTarget(publishClient: Redis, subscribeClient: Redis, report: (err: unknown, command: string) => void): PubSubEventTarget<Channels> {
+  const replicaId = randomUUID();
+  const local = new EventTarget();
+  const listeners = new Map<string, Set<unknown>>();
+  const fire = (command: "subscribe" | "unsubscribe", topic: string) => {
+    subscribeClient[command](topic).catch((err: unknown) => report(err, command));
+  };
+  subscribeClient.on("message", (channel: string, message: string) => {
+    if (!listeners.has(channel)) return;
+    let detail: unknown;
+    try {
+      detail = message === "" ? null : JSON.parse(message);
+    } catch (err) {
+      return report(err, "message");
+    }
+    if (detail !== null && typeof detail === "object") {
+      if ((detail as Record<string, unknown>)[ORIGIN] === replicaId) return; // delivered in process when published
+      delete (detail as Record<string, unknown>)[ORIGIN];
+    }
+    local.dispatchEvent(new CustomEvent(channel, { detail }));
+  });
+  return {
+    addEventListener(topic, listener) {
+      if (!listener) return;
+      let set = listeners.get(topic);
+      if (!set) {
+        set = new Set();
+        listeners.set(topic, set);
+        fire("subscribe", topic);
+      }
+      set.add(listener);
+      local.addEventListener(topic, listener as EventListenerOrEventListenerObject);
+    },
+    removeEventListener(topic, listener) {
+      if (!listener) return;
+      local.removeEventListener(topic, listener as EventListenerOrEventListenerObject);
+      const set = listeners.get(topic);
+      if (!set?.delete(listener) || set.size > 0) return;
+      listeners.delete(topic);
+      fire("unsubscribe", topic);
+    },
+    dispatchEvent(event) {
+      const detail: unknown = event.detail;
+      local.dispatchEvent(new CustomEvent(event.type, { detail }));
+      const wire = detail !== null && typeof detail === "object" ? { ...(detail as object), [ORIGIN]: replicaId } : detail;
+      publishClient.publish(event.type, wire === undefined ? "" : JSON.stringify(wire)).catch((err: unknown) => report(err, "publish"));
+      return true;
+    },
+  };
+}
+
 export function createGatewayPubSub(options: GatewayPubSubOptions = {}): GatewayPubSub {
   let clients: Redis[] = [];
   let eventTarget: PubSubEventTarget<Channels> | undefined;
   if (options.redisUrl) {
-    // Separate connections: a client in subscriber mode cannot publish.
-    const publishClient = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
-    // The subscriber re-subscribes by itself after a reconnect (ioredis autoResubscribe).
+    const report = (err: unknown, command: string) => {
+      options.onRedisError?.();
+      options.logger?.warn({ err, command }, "redis pubsub command failed");
+    };
+    // Separate connections: a client in subscriber mode cannot publish. A publish gives up after 1 s and is not
+    // kept for a reconnect (the other replicas would get it late, out of order); local delivery does not wait for it.
+    const publishClient = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: options.commandTimeoutMs ?? 1_000 });
+    // The subscriber reconnects and re-subscribes by itself (ioredis autoResubscribe); (un)subscribes issued while
+    // Redis is down are queued and sent once it is back.
     const subscribeClient = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     clients = [publishClient, subscribeClient];
-    for (const client of clients) client.on("error", (err: Error) => options.logger?.warn({ err }, "redis pubsub connection error"));
-    eventTarget = createRedisEventTarget({
-      publishClient: withCaughtCommands(publishClient, options.logger),
-      subscribeClient: withCaughtCommands(subscribeClient, options.logger),
-    });
+    for (const client of clients) {
+      client.on("error", (err: Error) => {
+        options.onRedisError?.();
+        options.logger?.warn({ err }, "redis pubsub connection error");
+      });
+    }
+    eventTarget = replicaEventTarget(publishClient, subscribeClient, report);
   }
   const pubsub = createPubSub<Channels>(eventTarget ? { eventTarget } : {});
   let closed = false;
@@ -168,6 +223,9 @@ export function createGatewayPubSub(options: GatewayPubSubOptions = {}): Gateway
       const source = pubsub.subscribe(channelOf(topic, companyId)) as unknown as Repeater<TopicPayloads[T]>;
       // Belt and braces: never yield another company's payload even if a channel name collided.
       return pipe(source, filterStream((payload: TopicPayloads[T]) => payload.companyId === companyId && (where ? where(payload) : true)));
+    },
+    get connected() {
+      return clients.every((client) => client.status === "ready");
     },
     async close() {
       if (closed) return;

@@ -1,5 +1,6 @@
 import type Keyv from "keyv";
 import { Repeater } from "@graphql-yoga/subscription";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../logger.js";
 import { isFinalStatus, type RequestStatusValue } from "../concur/index.js";
 import { createOnceStore, type OnceStore } from "./once-store.js";
@@ -22,6 +23,10 @@ export interface RequestStatusTrackerOptions {
   /** Lifetime of a stored status, ms. Default 73 h; less than 72 h is refused. */
   ttlMs?: number;
   logger?: Logger;
+  /** Each failed call to the shared store (Redis down or slow; metrics). The tracker then falls back to its own memory. */
+  onStoreError?: (err: unknown) => void;
+  /** Statuses this replica remembers itself (for Redis outages), most recent first. Default 10,000. */
+  maxLocalStatuses?: number;
 }
 
 export interface RequestStatusSubscription {
@@ -43,12 +48,19 @@ const keyOf = ({ companyId, erpId, requestId }: RequestKey) => `reqstatus:${comp
  *
  * PROCESSING and the final live under separate set-if-absent keys, so the rules hold across replicas
  * without a read-modify-write on one key.
+ *
+ * When the shared store fails (Redis down), this replica's own memory of the statuses it recorded decides instead,
+ * so its subscribers keep getting the statuses it learns (its polls, the mutations it sent); other replicas do not
+ * see them until they learn them themselves (their own polls, ESS's retried event once Redis is back).
  */
 export class RequestStatusTracker {
   readonly #once: OnceStore;
   readonly #pubsub: GatewayPubSub;
   readonly #ttlMs: number;
   readonly #logger?: Logger;
+  readonly #onStoreError?: (err: unknown) => void;
+  /** What this replica recorded (`<key>:processing` / `<key>:final` -> payload JSON), bounded. */
+  readonly #local: LRUCache<string, string>;
 
   constructor(options: RequestStatusTrackerOptions) {
     const ttlMs = options.ttlMs ?? DEFAULT_STATUS_TTL_MS;
@@ -57,6 +69,8 @@ export class RequestStatusTracker {
     this.#pubsub = options.pubsub;
     this.#ttlMs = ttlMs;
     this.#logger = options.logger;
+    this.#onStoreError = options.onStoreError;
+    this.#local = new LRUCache({ max: options.maxLocalStatuses ?? 10_000, ttl: ttlMs });
   }
 
   /** Records an update; resolves true when it was a forward move and was published. */
@@ -66,14 +80,15 @@ export class RequestStatusTracker {
     if (update.errorsHref !== undefined) payload.errorsHref = update.errorsHref;
     const value = JSON.stringify(payload);
 
-    if (await this.#once.get(`${key}:final`)) return this.#dropped(update, "a final status is already known");
-    if (isFinalStatus(update.status)) {
-      if (!(await this.#once.setIfAbsent(`${key}:final`, value, this.#ttlMs))) return this.#dropped(update, "another final status won");
-    } else {
-      if (!(await this.#once.setIfAbsent(`${key}:processing`, value, this.#ttlMs))) return this.#dropped(update, "PROCESSING already recorded");
-      // A final may have landed (on another replica) between the first check and now: do not publish backwards.
-      if (await this.#once.get(`${key}:final`)) return this.#dropped(update, "a final status arrived meanwhile");
+    let reason: string | undefined;
+    try {
+      reason = await this.#recordShared(key, update.status, value);
+    } catch (err) {
+      this.#storeFailed(err, "record");
+      reason = this.#recordLocal(key, update.status);
     }
+    if (reason !== undefined) return this.#dropped(update, reason);
+    this.#local.set(`${key}:${isFinalStatus(update.status) ? "final" : "processing"}`, value);
     this.#pubsub.publish("REQUEST_STATUS", payload);
     return true;
   }
@@ -81,8 +96,42 @@ export class RequestStatusTracker {
   /** Latest known status, or undefined when nothing was recorded (or it expired). */
   async latest(companyId: string, erpId: string, requestId: string): Promise<RequestStatusPayload | undefined> {
     const key = keyOf({ companyId, erpId, requestId });
-    const raw = (await this.#once.get(`${key}:final`)) ?? (await this.#once.get(`${key}:processing`));
+    let shared: { final?: string; processing?: string } = {};
+    try {
+      const final = await this.#once.get(`${key}:final`);
+      shared = final !== undefined ? { final } : { processing: await this.#once.get(`${key}:processing`) };
+    } catch (err) {
+      this.#storeFailed(err, "latest");
+    }
+    // The most advanced of what the shared store and this replica know (a final this replica saw during an outage
+    // may be missing from Redis).
+    const raw = shared.final ?? this.#local.get(`${key}:final`) ?? shared.processing ?? this.#local.get(`${key}:processing`);
     return raw === undefined ? undefined : (JSON.parse(raw) as RequestStatusPayload);
+  }
+
+  /** The rules on the shared store: undefined when `status` moves forward and is now recorded, else why not. */
+  async #recordShared(key: string, status: RequestStatusValue, value: string): Promise<string | undefined> {
+    if (await this.#once.get(`${key}:final`)) return "a final status is already known";
+    if (isFinalStatus(status)) {
+      if (!(await this.#once.setIfAbsent(`${key}:final`, value, this.#ttlMs))) return "another final status won";
+      return undefined;
+    }
+    if (!(await this.#once.setIfAbsent(`${key}:processing`, value, this.#ttlMs))) return "PROCESSING already recorded";
+    // A final may have landed (on another replica) between the first check and now: do not publish backwards.
+    if (await this.#once.get(`${key}:final`)) return "a final status arrived meanwhile";
+    return undefined;
+  }
+
+  /** The same rules on this replica's memory (shared store unreachable). */
+  #recordLocal(key: string, status: RequestStatusValue): string | undefined {
+    if (this.#local.has(`${key}:final`)) return "a final status is already known here";
+    if (!isFinalStatus(status) && this.#local.has(`${key}:processing`)) return "PROCESSING already recorded here";
+    return undefined;
+  }
+
+  #storeFailed(err: unknown, what: string): void {
+    this.#onStoreError?.(err);
+    this.#logger?.warn({ err, what }, "request status store unavailable; using this replica's own statuses");
   }
 
   /**
@@ -103,7 +152,10 @@ export class RequestStatusTracker {
       // Start the source now: its listener is registered synchronously by the first next().
       let pending = source.next();
       let last: RequestStatusValue | undefined;
-      const isForward = (status: RequestStatusValue) => last === undefined || (last === "PROCESSING" && status !== "PROCESSING");
+      const isForward = (status: RequestStatusValue, before = last) => before === undefined || (before === "PROCESSING" && status !== "PROCESSING");
+      // Streams of many requests are forward-only per request too (a status this replica delivered during a Redis
+      // outage can be published again when ESS's retried event is accepted after it); bounded memory per stream.
+      const seen = requestId === undefined ? new LRUCache<string, RequestStatusValue>({ max: 1_000 }) : undefined;
 
       if (requestId !== undefined && erpId !== undefined) {
         const current = await this.latest(companyId, erpId, requestId);
@@ -118,7 +170,10 @@ export class RequestStatusTracker {
         if (!result || result.done) break;
         const payload = result.value;
         pending = source.next();
-        if (requestId === undefined) {
+        if (seen) {
+          const id = `${payload.erpId}:${payload.requestId}`;
+          if (!isForward(payload.status, seen.get(id))) continue;
+          seen.set(id, payload.status);
           await push(payload);
           continue;
         }

@@ -16,6 +16,8 @@ export interface WebhookHandlerOptions {
   maxBodyBytes: number;
   /** Store of seen event ids (`ess:event:<id>`); on @keyv/redis the claim is atomic across replicas. */
   dedupe: Keyv;
+  /** Each failed or timed-out call to the de-duplication store (the event is then answered 503; metrics). */
+  onDedupeError?: (err: unknown) => void;
   /** How long an event id is remembered, ms. Default 78 h (72 h ESS retention + margin). */
   dedupeTtlMs?: number;
   /** Runs after the 202 went out. Throwing retries it (`onEventRetries` times) then logs the loss. */
@@ -119,7 +121,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const { logger, maxBodyBytes, onEvent } = options;
   const dedupeTtlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
   const retries = options.onEventRetries ?? 3;
-  const once = createOnceStore(options.dedupe);
+  const once = createOnceStore(options.dedupe, { onRedisError: options.onDedupeError });
   // The topic dispatch: one row per ESS topic; unknown topics fall to the Accounting parser (its 400 as before).
   const topics: Record<string, EventTopic> = { [ACCOUNTING_TOPIC]: { parse: parseEssEvent, onEvent: onEvent as EventTopic["onEvent"] }, ...options.topics };
   const topicOf = (json: unknown): EventTopic => {

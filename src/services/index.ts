@@ -93,7 +93,12 @@ export interface ServiceHooks {
   onEventProcessed?: (eventType: string, outcome: "processed" | "failed") => void;
   /** The observer of one write batcher (time queued, pacer waits, batch sends: metrics and traces). */
   writeBatches?: (writer: WriteBatch["writer"]) => WriteBatchObserver;
+  /** Each Redis failure a part of the gateway degraded on (see README, Redis outages). */
+  onRedisError?: (component: RedisComponent) => void;
 }
+
+/** Parts of the gateway that use Redis, as the Redis-errors metric labels them. */
+export type RedisComponent = "cache" | "pubsub" | "limiter" | "dedupe" | "locks";
 
 export async function createServices(config: ResolvedGatewayConfig, logger: Logger, hooks: ServiceHooks = {}): Promise<Services> {
   const closers: Array<() => Promise<unknown> | unknown> = [];
@@ -111,7 +116,12 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
         namespace: "concur-graph",
       })
     : new Keyv({ namespace: "concur-graph" });
-  store.on("error", (err: unknown) => logger.warn({ err }, "keyv store error"));
+  const redisError = (component: RedisComponent) => () => hooks.onRedisError?.(component);
+  const cacheError = redisError("cache");
+  store.on("error", (err: unknown) => {
+    if (config.redisUrl) cacheError();
+    logger.warn({ err }, "keyv store error");
+  });
   closers.push(() => store.disconnect());
   let redis: Redis | undefined;
   if (config.redisUrl) {
@@ -122,9 +132,11 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     closers.push(() => redis?.quit());
   }
 
-  const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger });
+  // The pacers (limiter) and the refresh locks (locks) share one client; each sees it through its own counter.
+  const limiterRedis = redis && observedRedis(redis, redisError("limiter"));
+  const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger, onRedisError: redisError("pubsub") });
   closers.push(() => pubsub.close());
-  const managed = config.managed ? await createManagedMode(config, { dispatcher, redis, logger, pubsub, closers, onExchange: hooks.onExchange }) : undefined;
+  const managed = config.managed ? await createManagedMode(config, { dispatcher, redis: redis && observedRedis(redis, redisError("locks")), logger, pubsub, closers, onExchange: hooks.onExchange }) : undefined;
   const tokens = managed?.connections.tokenSource(config.concurBaseUrl) ?? passthroughTokens(config.concurBaseUrl);
   const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger, onExchange: hooks.onExchange });
   // Passthrough: a cached answer reaches a token only while Concur accepted it recently; a refusal seen by any replica
@@ -141,21 +153,22 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     logger,
     batchWindowMs: config.batchWindowMs,
     pendingArrivals: () => writeArrivals.pending,
-    redis,
+    redis: limiterRedis,
     // A write makes that object type's cached pages stale for every caller.
     onWritten: (companyId, erpId, type) => cache.invalidate(companyId, erpId, type),
     observer: hooks.writeBatches?.("accounting"),
   });
-  const registrar = createRegistrar({ client, logger, redis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
+  const registrar = createRegistrar({ client, logger, redis: limiterRedis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
   const posting = createPostingByFile({ client, reader, pubsub, config: config.files, logger });
   closers.push(() => posting.close());
 
   const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
   // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
-  const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
+  const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis: limiterRedis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
   const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
 
-  const tracker = new RequestStatusTracker({ store, pubsub, logger });
+  const dedupeError = redisError("dedupe");
+  const tracker = new RequestStatusTracker({ store, pubsub, logger, onStoreError: dedupeError });
   const poller = createStatusPoller<Caller>({
     tracker,
     fallbackAfterMs: config.pollFallbackMs,
@@ -174,6 +187,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     publicKeyPem: config.webhook.publicKeyPem,
     maxBodyBytes: config.webhook.maxBodyBytes,
     dedupe: store,
+    onDedupeError: dedupeError,
     logger,
     topics: fis.topics,
     onEvent: observedEvents(
@@ -204,7 +218,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     fis,
     posting,
     ...managed,
-    redisReady: redis ? () => redis?.status === "ready" : undefined,
+    redisReady: redis ? () => redis?.status === "ready" && pubsub.connected !== false : undefined,
     async drain() {
       writer.close();
       listWriter.close();
@@ -264,6 +278,25 @@ function observedEvents<E extends { eventType: string }>(ingest: (event: E) => P
       throw error;
     }
   };
+}
+
+/**
+ * `client` as one of its users sees it: every command that fails (Redis down, command timeout) is also reported to
+ * `onError`. The caller still gets the rejection and degrades its own way (pacing's insurance limiter, lock-free
+ * refresh).
+ */
+function observedRedis(client: Redis, onError: () => void): Redis {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function" || property === "constructor") return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) result.then(undefined, onError);
+        return result;
+      };
+    },
+  });
 }
 
 /** Channel "company" of events that concern every company (token refusals carry no company). */

@@ -95,7 +95,7 @@ describe.skipIf(!hasRedis)("subscriptions across two replicas sharing Redis", ()
   });
 
   it("set-if-absent is atomic across replicas (@keyv/redis)", async () => {
-    const stores = [replica().store, replica().store].map(createOnceStore);
+    const stores = [replica().store, replica().store].map((store) => createOnceStore(store));
     const key = `test:${randomUUID()}`;
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % 2].setIfAbsent(key, String(i), 60_000)));
     expect(results.filter(Boolean)).toHaveLength(1);
