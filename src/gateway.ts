@@ -6,7 +6,6 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import { specifiedRules, validate } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
@@ -14,7 +13,7 @@ import { createErrorFormatter, errorBody, ErrorCode } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
-import { createOperationGuard, withoutSuggestions } from "./http/limits.js";
+import { createOperationGuard } from "./http/limits.js";
 import { observedWebhook, operationMetricsPlugin, subscriptionGauge } from "./http/metrics.js";
 import { livenessHandler, readinessHandler } from "./http/health.js";
 import { createMetrics, type GatewayMetrics } from "./observability/metrics.js";
@@ -25,6 +24,7 @@ import { connectLandingHandler } from "./http/connect-landing.js";
 import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
 import { createResultSharing } from "./http/result-sharing.js";
+import { createWsOperations } from "./http/ws-operations.js";
 import { buildGatewaySchema } from "./schema/build.js";
 import { createContext, type GatewayContext } from "./context.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./http/graphiql.js";
@@ -121,14 +121,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsOperations = createWsOperations(schema, { parseOptions: guard.parseOptions, validationRules: guard.validationRules, hideSuggestions: config.hideSchemaSuggestions });
   const wsCleanup = useServer<Record<string, unknown>, { context?: GatewayContext }>(
     {
       schema,
-      // The same operation limits as over HTTP.
-      validate: (wsSchema, document) => {
-        const errors = validate(wsSchema, document, [...specifiedRules, ...guard.validationRules]);
-        return config.hideSchemaSuggestions ? withoutSuggestions(errors) : errors;
-      },
+      // Parsed, validated (the same operation limits as over HTTP) and compiled once per operation text.
+      onSubscribe: (_ctx, _id, payload) => wsOperations.onSubscribe(payload),
+      subscribe: (args) => wsOperations.subscribe(args),
+      execute: (args) => wsOperations.execute(args),
       // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
       context: (ctx) => createContext(services, { authorization: readAuthorization(ctx.connectionParams), apiKey: readParam(ctx.connectionParams, "x-api-key") }),
       onError: (_ctx, _id, _payload, errors) => {

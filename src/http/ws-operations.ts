@@ -1,0 +1,145 @@
+import {
+  createSourceEventStream,
+  execute,
+  type ExecutionResult,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
+} from "graphql";
+import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { LRUCache } from "lru-cache";
+import { withoutSuggestions } from "./limits.js";
+
+/** What graphql-ws hands `onSubscribe`: the client's operation. */
+interface SubscribePayload {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** Options of {@link createWsOperations}. */
+export interface WsOperationsOptions {
+  /** The operation limits, as over HTTP: the parser's token limit and the validation rules (aliases, depth, cost…). */
+  parseOptions: ParseOptions;
+  validationRules: readonly ValidationRule[];
+  hideSuggestions: boolean;
+  /** Budget of known operation texts, approximate bytes (as the HTTP fast path's, see executor.ts). Default 8 MiB. */
+  maxBytes?: number;
+}
+
+/** The graphql-ws hooks: `onSubscribe` (parse + validate once per text), `subscribe` and `execute`. */
+export interface WsOperations {
+  onSubscribe(payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[];
+  subscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
+  execute(args: ExecutionArgs): ReturnType<typeof execute>;
+}
+
+/** Parsed documents and compiled functions per byte of operation text (see COMPILED_BYTES_PER_TEXT_BYTE). */
+const BYTES_PER_TEXT_BYTE = 48;
+
+interface KnownOperation {
+  document?: DocumentNode;
+  errors?: readonly GraphQLError[];
+  compiled?: CompiledQuery | null;
+}
+
+/**
+ * Subscriptions over WebSocket. Why: a webhook fans out to every subscriber, and graphql-js re-coerces variables
+ * and interprets the selection for each subscriber on each event; graphql-jit's compiled function does the same
+ * work once per text. And 1,000 subscribers of the same operation share one parsed document instead of holding
+ * 1,000 copies. The limits are the HTTP ones (graphql-ws's own parse has no token limit).
+ */
+export function createWsOperations(schema: GraphQLSchema, options: WsOperationsOptions): WsOperations {
+  const known = new LRUCache<string, KnownOperation>({
+    maxSize: Math.max(1, options.maxBytes ?? 8 * 1024 * 1024),
+    sizeCalculation: (_value, key) => Math.max(1, key.length * BYTES_PER_TEXT_BYTE),
+  });
+  const byDocument = new WeakMap<DocumentNode, KnownOperation>();
+  const allRules = [...specifiedRules, ...options.validationRules];
+
+  function learn(query: string): KnownOperation {
+    let document: DocumentNode;
+    try {
+      document = parse(query, options.parseOptions);
+    } catch (error) {
+      return { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
+    }
+    const errors = validate(schema, document, allRules);
+    if (errors.length) return { errors: options.hideSuggestions ? withoutSuggestions(errors) : errors };
+    const operation: KnownOperation = { document };
+    byDocument.set(document, operation);
+    return operation;
+  }
+
+  function compiledFor(args: ExecutionArgs): CompiledQuery | null {
+    const operation = byDocument.get(args.document);
+    if (!operation) return null;
+    if (operation.compiled === undefined) {
+      const result = compileQuery(schema, args.document, args.operationName ?? undefined);
+      operation.compiled = isCompiledQuery(result) ? result : null;
+    }
+    return operation.compiled;
+  }
+
+  return {
+    onSubscribe(payload) {
+      if (typeof payload?.query !== "string") return [new GraphQLError("Send the operation text in `query`.")];
+      const key = `${payload.operationName ?? ""}\u0000${payload.query}`;
+      let operation = known.get(key);
+      if (!operation) {
+        operation = learn(payload.query);
+        known.set(key, operation);
+      }
+      if (operation.errors) return operation.errors;
+      return { schema, document: operation.document!, operationName: payload.operationName, variableValues: payload.variables };
+    },
+    async subscribe(args) {
+      // One document per (operation name, text), so its compiled function is that operation's.
+      const compiled = compiledFor(args);
+      if (!compiled) return subscribe(args);
+      // The source stream from graphql-js (graphql-jit 0.8's own subscribe hands the subscribe resolver the
+      // operation's variables as its arguments); each event then runs through the compiled selection.
+      const source = await createSourceEventStream(args);
+      if (!isAsyncIterable(source)) return source;
+      const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+      return mapAsyncIterable(source, (payload) => compiled.query(payload, args.contextValue, variables) as Promise<ExecutionResult>);
+    },
+    // Queries and mutations over WebSocket are rare; mutation resolvers read the whole operation from `info`.
+    execute: (args) => execute(args),
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof Object(value)[Symbol.asyncIterator] === "function";
+}
+
+/** Maps each value of `source`; `return()` (the client left) reaches the source at once. */
+function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (value: T) => Promise<U>): AsyncIterableIterator<U> {
+  const iterator = source[Symbol.asyncIterator]();
+  const close = async (): Promise<IteratorResult<U>> => {
+    await iterator.return?.();
+    return { value: undefined, done: true };
+  };
+  return {
+    async next() {
+      const result = await iterator.next();
+      if (result.done) return { value: undefined, done: true };
+      return { value: await map(result.value), done: false };
+    },
+    return: close,
+    async throw(error?: unknown) {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
