@@ -1,21 +1,21 @@
-// Reads: the 100-record connection query through the gateway vs a bare undici pass-through proxy
-// over the same emulator, same load, same run. Every server in its own process; load from this one.
+// Reads: the 100-record connection query through the gateway vs a bare undici pass-through proxy over the same
+// emulator, same load, same run, at 0, 20 and 100 ms of added upstream latency (the emulator's latency fault, so the
+// proxy pays it too), with the gateway's page cache on and off. Every server in its own process; load from this one.
 import { request } from "undici";
 import { runLoad, type LoadResult } from "./lib/load.js";
 import { startEmulator, startGateway, startProxy, type Child, type EmulatorReady } from "./lib/procs.js";
-import { fmt, percentile, table } from "./lib/stats.js";
+import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 import { admin, sumCounters, walkUpstreamPages, type UpstreamPage } from "./lib/upstream.js";
 
 export interface ReadsOptions {
   quick: boolean;
-  connections?: number;
-  durationMs?: number;
-  warmupMs?: number;
 }
 
 /** Positions the workloads rotate over (first page + 4 `after` cursors: offsets 0, 100, 200, 300, 400). */
 const POSITIONS = 5;
 const FIRST = 100;
+/** Concurrent connections (wrk -c50): with 20-100 ms upstream, fewer would measure the latency, not the servers. */
+const CONNECTIONS = 50;
 
 export const ACCOUNTS_QUERY = `query Accounts($companyId: ID!, $erpId: ID!, $after: String) {
   erpIntegration(companyId: $companyId, erpId: $erpId) {
@@ -26,24 +26,35 @@ export const ACCOUNTS_QUERY = `query Accounts($companyId: ID!, $erpId: ID!, $aft
   }
 }`;
 
-interface Row {
-  scenario: string;
-  target: string;
+const CACHE_ON = "gateway (page cache on, default)";
+const CACHE_OFF = "gateway (CACHE_TTL_SECONDS=0)";
+const PROXY = "undici pass-through proxy";
+
+export interface Measured {
   result: LoadResult;
   upstreamGetsPerRequest: number;
   rssMiB: number;
   peakRssMiB: number;
   cpuMsPerRequest: number;
-  ratio?: number;
 }
 
+interface Row extends Measured {
+  scenario: string;
+  latencyMs: number;
+  target: string;
+  proxy?: Measured;
+}
+
+const authHeaders = (token: string) => ({ "content-type": "application/json", authorization: `Bearer ${token}` });
+
+/** The POST bodies the gateway load rotates over: the first page and the next POSITIONS-1 `after` cursors. */
 async function graphqlBodies(gatewayUrl: string, emu: EmulatorReady): Promise<{ bodies: string[]; minBytes: number }> {
   const bodies: string[] = [];
   let after: string | null = null;
   let minBytes = Infinity;
   for (let i = 0; i < POSITIONS; i++) {
     const body = JSON.stringify({ query: ACCOUNTS_QUERY, variables: { companyId: emu.companyId, erpId: emu.erpId, after } });
-    const res = await request(gatewayUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${emu.token}` }, body });
+    const res = await request(gatewayUrl, { method: "POST", headers: authHeaders(emu.token), body });
     const text = await res.body.text();
     const json = JSON.parse(text);
     const conn = json.data?.erpIntegration?.accounts;
@@ -57,35 +68,30 @@ async function graphqlBodies(gatewayUrl: string, emu: EmulatorReady): Promise<{ 
   return { bodies, minBytes: Math.floor(minBytes * 0.9) };
 }
 
-async function measure(
-  scenario: string,
-  target: string,
-  server: Child<unknown>,
-  emu: EmulatorReady,
-  load: () => Promise<LoadResult>,
-): Promise<Row> {
+/** Runs one load against `server` and reads the emulator's GET count and the server's CPU and RSS around it. */
+export async function measure(server: Child<unknown>, emu: EmulatorReady, load: () => Promise<LoadResult>): Promise<Measured> {
   await admin(emu.url, "POST", "/counters/reset");
   const cpu0 = server.cpuMs();
   const result = await load();
   const cpu1 = server.cpuMs();
   const counters = (await admin(emu.url, "GET", "/counters")).counters;
-  const upstreamGets = sumCounters(counters, "GET /accountingintegration");
   return {
-    scenario,
-    target,
     result,
     // Counters and CPU include warm-up traffic: divide by everything sent, warm-up included.
-    upstreamGetsPerRequest: upstreamGets / Math.max(1, result.sent),
+    upstreamGetsPerRequest: sumCounters(counters, "GET /accountingintegration") / Math.max(1, result.sent),
     rssMiB: server.rssMiB(),
     peakRssMiB: server.peakRssMiB(),
     cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, result.sent),
   };
 }
 
+export const p50 = (m: Measured) => percentile(m.result.latencies, 50);
+export const p99 = (m: Measured) => percentile(m.result.latencies, 99);
+
 export async function runReads(options: ReadsOptions): Promise<string> {
-  const connections = options.connections ?? (options.quick ? 8 : 16);
-  const durationMs = options.durationMs ?? (options.quick ? 1_000 : 5_000);
-  const warmupMs = options.warmupMs ?? (options.quick ? 300 : 1_000);
+  const durationMs = options.quick ? 1_000 : 8_000;
+  const warmupMs = options.quick ? 300 : 2_000;
+  const latencies = options.quick ? [0, 20] : [0, 20, 100];
   const out: string[] = [];
   const rows: Row[] = [];
 
@@ -93,89 +99,96 @@ export async function runReads(options: ReadsOptions): Promise<string> {
   const emu = emulator.ready;
   const proxy = await startProxy(emu.url);
   const accountsPath = `/accountingintegration/v4/companies/${emu.companyId}/erps/${emu.erpId}/accounts`;
+  const setLatency = (latencyMs: number) => admin(emu.url, "PUT", "/faults", { latencyMs });
   try {
     // Calibrate: with the default 1 MB budget one page holds every demo account; size a budget for ~100.
     const [full] = await walkUpstreamPages(emu.url, emu.token, accountsPath, 1);
-    const perRecord = full.bytes / full.records;
-    const hundredBytes = Math.ceil(perRecord * FIRST + 160);
+    const hundredBytes = Math.ceil((full.bytes / full.records) * FIRST + 160);
     const allScenarios = [
-      { name: `1 MB pages (${full.records} records, ${fmt(full.bytes / 1024, 0)} KiB per page)`, pageBytes: 1_000_000 },
-      { name: `${hundredBytes} B pages (~${FIRST} records per page)`, pageBytes: hundredBytes },
+      // The fair comparison (the proxy moves ~100 records too), at every upstream latency.
+      { name: `${hundredBytes} B pages (~${FIRST} records per page)`, pageBytes: hundredBytes, latencies },
+      // Concur's real 1 MB pages: the proxy moves every record, the gateway answers 100 of them.
+      { name: `1 MB pages (${full.records} records, ${fmt(full.bytes / 1024, 0)} KiB per page)`, pageBytes: 1_000_000, latencies: [0] },
     ];
-    // --quick (CI smoke): only the fair comparison, only the default gateway.
-    const scenarios = options.quick ? allScenarios.slice(1) : allScenarios;
+    const scenarios = options.quick ? allScenarios.slice(0, 1) : allScenarios;
 
     for (const scenario of scenarios) {
+      await setLatency(0);
       await admin(emu.url, "PUT", "/config", { pageBytes: scenario.pageBytes });
       const pages: UpstreamPage[] = await walkUpstreamPages(emu.url, emu.token, accountsPath, POSITIONS);
       const proxyPaths = pages.map((p) => p.path);
       const minProxyBytes = Math.floor(Math.min(...pages.map((p) => p.bytes)) * 0.9);
-      const label = `${scenario.name}`;
-      out.push(`  ${label}: proxy rotates over upstream page(s) ${pages.map((p) => `${p.records} rec/${fmt(p.bytes / 1024, 0)} KiB`).join(", ")}`);
-
+      out.push(`  ${scenario.name}: proxy rotates over upstream page(s) ${pages.map((p) => `${p.records} rec/${fmt(p.bytes / 1024, 0)} KiB`).join(", ")}`);
       const loadProxy = () =>
         runLoad({
           origin: proxy.ready.url,
-          connections,
+          connections: CONNECTIONS,
           warmupMs,
           durationMs,
           minBytes: minProxyBytes,
           request: (i) => ({ path: proxyPaths[i % proxyPaths.length], method: "GET", headers: { authorization: `Bearer ${emu.token}` } }),
         });
-      const proxyRow = await measure(label, "undici pass-through proxy", proxy, emu, loadProxy);
-      rows.push(proxyRow);
 
+      // Both gateways stay up across the latencies (the idle one costs no CPU); the cache-on one stays warm, as in production.
       const variants = [
-        { target: "gateway (page cache on, default)", env: {} as Record<string, string> },
-        { target: "gateway (CACHE_TTL_SECONDS=0)", env: { CACHE_TTL_SECONDS: "0" } },
+        { target: CACHE_ON, env: {} as Record<string, string> },
+        { target: CACHE_OFF, env: { CACHE_TTL_SECONDS: "0" } },
       ];
-      for (const variant of options.quick ? variants.slice(0, 1) : variants) {
-        const gateway = await startGateway(emu.url, variant.env);
-        try {
-          const { bodies, minBytes } = await graphqlBodies(gateway.ready.url, emu);
-          const path = new URL(gateway.ready.url).pathname;
-          const loadGateway = () =>
-            runLoad({
-              origin: gateway.ready.origin,
-              connections,
-              warmupMs,
-              durationMs,
-              minBytes,
-              request: (i) => ({
-                path,
-                method: "POST",
-                headers: { "content-type": "application/json", authorization: `Bearer ${emu.token}` },
-                body: bodies[i % bodies.length],
-              }),
-            });
-          const row = await measure(label, variant.target, gateway, emu, loadGateway);
-          row.ratio = row.result.rps / proxyRow.result.rps;
-          rows.push(row);
-        } finally {
-          await gateway.stop();
+      const gateways = await Promise.all(variants.map((v) => startGateway(emu.url, v.env)));
+      try {
+        const loads = await Promise.all(
+          gateways.map(async (gateway) => {
+            const { bodies, minBytes } = await graphqlBodies(gateway.ready.url, emu);
+            const path = new URL(gateway.ready.url).pathname;
+            return () =>
+              runLoad({
+                origin: gateway.ready.origin,
+                connections: CONNECTIONS,
+                warmupMs,
+                durationMs,
+                minBytes,
+                request: (i) => ({ path, method: "POST", headers: authHeaders(emu.token), body: bodies[i % bodies.length] }),
+              });
+          }),
+        );
+        for (const latencyMs of scenario.latencies) {
+          await setLatency(latencyMs);
+          const proxyRow = await measure(proxy, emu, loadProxy);
+          rows.push({ scenario: scenario.name, latencyMs, target: PROXY, ...proxyRow });
+          for (const [v, variant] of variants.entries()) {
+            const row = await measure(gateways[v], emu, loads[v]);
+            rows.push({ scenario: scenario.name, latencyMs, target: variant.target, ...row, proxy: proxyRow });
+          }
         }
+      } finally {
+        await Promise.all(gateways.map((g) => g.stop()));
       }
     }
   } finally {
+    await setLatency(0).catch(() => {});
     await proxy.stop();
     await emulator.stop();
   }
 
   const header = [
-    `reads: C=${connections} connections, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up, per target, one run`,
+    `reads: C=${CONNECTIONS} connections, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up, per target, one run`,
     `  gateway query: erpIntegration { accounts(first: ${FIRST}, after: <rotating over offsets 0..${(POSITIONS - 1) * FIRST}>) { edges { cursor node { id name number type } } pageInfo } }`,
-    `  proxy request: GET of the upstream accounts page(s) holding the same records`,
+    `  proxy request: GET of the upstream accounts page(s) holding the same records; upstream latency = the emulator's latencyMs fault (before every API answer, so the proxy pays it too)`,
+    `  upstream GET/req below 1 with the cache off: concurrent identical queries (${CONNECTIONS} connections over ${POSITIONS} positions) share one in-flight upstream read`,
+    `  ratio = gateway req/s / proxy req/s of the same scenario and latency; Δp50 = gateway p50 - proxy p50; peak RSS is since the process started (the gateways serve every latency of a scenario)`,
   ];
   const body = table(
-    ["scenario", "target", "req/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors", "KiB/resp", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB"],
+    ["scenario", "upstream ms", "target", "req/s", "ratio", "p50 ms", "Δp50 ms", "p95 ms", "p99 ms", "errors", "KiB/resp", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB"],
     rows.map((r) => [
       r.scenario,
+      String(r.latencyMs),
       r.target,
       fmt(r.result.rps, 0),
-      r.ratio === undefined ? "1 (base)" : `${fmt(r.ratio, 2)}x`,
-      fmt(percentile(r.result.latencies, 50), 2),
+      r.proxy ? `${fmt(r.result.rps / r.proxy.result.rps, 2)}x` : "1 (base)",
+      fmt(p50(r), 2),
+      r.proxy ? signed(p50(r) - p50(r.proxy)) : "-",
       fmt(percentile(r.result.latencies, 95), 2),
-      fmt(percentile(r.result.latencies, 99), 2),
+      fmt(p99(r), 2),
       String(r.result.errors),
       fmt(r.result.bytesPerRequest / 1024, 1),
       fmt(r.upstreamGetsPerRequest, 3),
@@ -184,6 +197,25 @@ export async function runReads(options: ReadsOptions): Promise<string> {
       fmt(r.peakRssMiB, 0),
     ]),
   );
-  return [...header, ...out, "", body].join("\n");
+
+  const fair = rows.filter((r) => r.scenario === rows[0]?.scenario);
+  const find = (latencyMs: number, target: string) => fair.find((r) => r.latencyMs === latencyMs && r.target === target);
+  const checks: TargetCheck[] = [];
+  for (const target of [CACHE_OFF, CACHE_ON]) {
+    const row = find(20, target);
+    if (!row?.proxy) continue;
+    const ratio = row.result.rps / row.proxy.result.rps;
+    const dp50 = p50(row) - p50(row.proxy);
+    const short = target === CACHE_ON ? "cache on" : "cache off";
+    checks.push({ target: `item 1, 20 ms upstream, ${short}: req/s >= 0.8x proxy`, measured: `${fmt(row.result.rps, 0)} vs ${fmt(row.proxy.result.rps, 0)} req/s`, met: ratio >= 0.8, ratio: `${fmt(ratio, 2)}x` });
+    checks.push({ target: `item 1, 20 ms upstream, ${short}: p50 within 5 ms of proxy`, measured: `${fmt(p50(row), 2)} vs ${fmt(p50(row.proxy), 2)} ms`, met: dp50 <= 5, ratio: `Δ ${signed(dp50)} ms` });
+  }
+  const cached = find(0, CACHE_ON);
+  if (cached?.proxy) {
+    const ratio = cached.result.rps / cached.proxy.result.rps;
+    checks.push({ target: "item 3, 0 ms upstream, cache on: req/s >= 0.7x proxy", measured: `${fmt(cached.result.rps, 0)} vs ${fmt(cached.proxy.result.rps, 0)} req/s`, met: ratio >= 0.7, ratio: `${fmt(ratio, 2)}x` });
+  }
+  return [...header, ...out, "", body, "", summary(checks)].join("\n");
 }
 
+const signed = (ms: number) => (ms >= 0 ? "+" : "") + fmt(ms, 2);

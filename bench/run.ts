@@ -1,24 +1,36 @@
-// `npm run bench [-- --only reads|writes|subs] [--quick]`: prints tables; no pass/fail thresholds.
-// Every server runs in its own child process on 127.0.0.1; this process only generates load and measures.
+// `npm run bench [-- --only <part>] [--quick]`: prints tables and, per part, a summary of the issue-15 targets.
+// No pass/fail exit code. Every server runs in its own child process on 127.0.0.1; this process only generates load and measures.
 import os from "node:os";
 import { killAll } from "./lib/procs.js";
-import { runReads } from "./reads.js";
-import { runSubs } from "./subs.js";
-import { runWrites } from "./writes.js";
 
-type Part = "reads" | "writes" | "subs" | "limits" | "sync";
-const PARTS: Part[] = ["reads", "subs", "writes", "limits", "sync"];
+interface Options {
+  quick: boolean;
+}
 
-function parseArgs(argv: string[]): { only?: Part; quick: boolean } {
-  let only: Part | undefined;
+const PARTS = {
+  idle: async (o: Options) => (await import("./idle.js")).runIdle(o),
+  reads: async (o: Options) => (await import("./reads.js")).runReads(o),
+  bigpage: async (o: Options) => (await import("./bigpage.js")).runBigPage(o),
+  subs: async (o: Options) => (await import("./subs.js")).runSubs(o),
+  writes: async (o: Options) => (await import("./writes.js")).runWrites(o),
+  limits: async (o: Options) => (await import("./limits.js")).runLimits(o),
+  sync: async (o: Options) => (await import("./sync.js")).runSync(o),
+} satisfies Record<string, (o: Options) => Promise<string>>;
+type Part = keyof typeof PARTS;
+const NAMES = Object.keys(PARTS) as Part[];
+
+function parseArgs(argv: string[]): { only?: Part[]; quick: boolean } {
+  let only: Part[] | undefined;
   let quick = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") quick = true;
     else if (arg === "--only" || arg.startsWith("--only=")) {
       const value = arg.includes("=") ? arg.slice("--only=".length) : argv[++i];
-      if (!PARTS.includes(value as Part)) usage(`--only expects one of ${PARTS.join(", ")}, got ${JSON.stringify(value)}`);
-      only = value as Part;
+      // --only reads,bigpage runs several parts, in the usual order.
+      const parts = (value ?? "").split(",");
+      for (const part of parts) if (!NAMES.includes(part as Part)) usage(`--only expects one or more (comma-separated) of ${NAMES.join(", ")}, got ${JSON.stringify(value)}`);
+      only = [...(only ?? []), ...(parts as Part[])];
     } else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown argument ${JSON.stringify(arg)}`);
   }
@@ -27,7 +39,8 @@ function parseArgs(argv: string[]): { only?: Part; quick: boolean } {
 
 function usage(error?: string): never {
   if (error) console.error(error);
-  console.error("usage: npm run bench -- [--only reads|writes|subs|limits] [--quick]");
+  console.error(`usage: npm run bench -- [--only ${NAMES.join("|")}[,…]] [--quick]`);
+  console.error("  full run ~15 min; --quick ~2 min (a smoke run: its numbers are not comparable)");
   process.exit(error ? 2 : 0);
 }
 
@@ -35,16 +48,17 @@ async function main(): Promise<void> {
   const { only, quick } = parseArgs(process.argv.slice(2));
   const cpus = os.cpus();
   console.log(`concur-graph bench${quick ? " (--quick smoke run: numbers are not comparable to a full run)" : ""}`);
-  console.log(`node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? "?"}, ${fmtGiB(os.totalmem())} GiB RAM, ${os.platform()} ${os.release()}`);
+  console.log(`node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? "?"}, ${fmtGiB(os.totalmem())} GiB RAM, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`started ${new Date().toISOString()}`);
-  for (const part of PARTS) {
-    if (only && only !== part) continue;
+  const started = Date.now();
+  for (const part of NAMES) {
+    if (only && !only.includes(part)) continue;
     const t0 = Date.now();
     console.log(`\n## ${part}\n`);
-    const text = part === "reads" ? await runReads({ quick }) : part === "subs" ? await runSubs({ quick }) : part === "limits" ? await (await import("./limits.js")).runLimits({ quick }) : part === "sync" ? await (await import("./sync.js")).runSync({ quick }) : await runWrites({ quick });
-    console.log(text);
-    console.log(`(${part}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(await PARTS[part]({ quick }));
+    console.log(`(${part}: ${((Date.now() - t0) / 1000).toFixed(1)} s, load average ${os.loadavg()[0].toFixed(2)})`);
   }
+  console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const fmtGiB = (bytes: number) => (bytes / 2 ** 30).toFixed(1);

@@ -2,6 +2,7 @@
 // started as `node --import tsx <entry>` so the pid we watch is the process that serves (no tsx wrapper).
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -54,13 +55,16 @@ export interface SpawnOptions<T> {
   nodeArgs?: string[];
   /** Working directory (tsx reads tsconfig.json from here). Default: the repository root. */
   cwd?: string;
+  /** false = plain `node <entry>` (a built entry, as `npm run start:prod` runs it). Default: `--import tsx`. */
+  tsx?: boolean;
   /** Returns the ready value when a stdout line shows the child is listening. */
   parseReady: (line: string) => T | undefined;
   timeoutMs?: number;
 }
 
 export function spawnChild<T>(options: SpawnOptions<T>): Promise<Child<T>> {
-  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.entry], {
+  const loader = options.tsx === false ? [] : ["--import", "tsx"];
+  const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.entry], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -152,9 +156,79 @@ export function startGateway(upstream: string, env: Record<string, string> = {})
     name: "gateway",
     entry: "src/index.ts",
     env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
-    parseReady: (line) => {
-      const match = /GraphiQL: (http:\/\/\S+\/graphql)/.exec(line);
-      return match ? { url: match[1], origin: match[1].replace(/\/graphql$/, "") } : undefined;
-    },
+    parseReady: gatewayUrl,
   });
+}
+
+/** The URL from the gateway's "GraphiQL: <url>" start-up line. */
+export function gatewayUrl(line: string): { url: string; origin: string } | undefined {
+  const match = /GraphiQL: (http:\/\/\S+\/graphql)/.exec(line);
+  return match ? { url: match[1], origin: match[1].replace(/\/graphql$/, "") } : undefined;
+}
+
+/** Median of `count` RSS readings `everyMs` apart (MiB): one reading moves with allocator and GC timing. */
+export async function medianRssMiB(child: Child<unknown>, count = 5, everyMs = 200): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, everyMs));
+    readings.push(child.rssMiB());
+  }
+  readings.sort((a, b) => a - b);
+  return readings[Math.floor(readings.length / 2)];
+}
+
+/** A private, throw-away redis-server on a free loopback port (no persistence), as test/helpers/redis.ts starts one. */
+export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(proc);
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => {
+    live.delete(proc);
+    resolve();
+  }));
+  await new Promise<void>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s: ${output}`)), 10_000);
+    proc.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server could not be started (is it installed?): ${error.message}`));
+    });
+    proc.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      output = (output + chunk).slice(-4000);
+      if (output.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  proc.stdout!.resume();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A process that keeps one core busy until stopped (bounded: it exits by itself after `maxMs`). */
+export function startCpuHog(maxMs = 120_000): { stop(): void } {
+  const proc = spawn(process.execPath, ["-e", `const end = Date.now() + ${maxMs}; while (Date.now() < end) {}`], { stdio: "ignore" });
+  live.add(proc);
+  proc.once("exit", () => live.delete(proc));
+  return { stop: () => void proc.kill("SIGKILL") };
 }

@@ -21,3 +21,20 @@ export function table(headers: string[], rows: string[][]): string {
   const sep = `|${widths.map((w, i) => (i === 0 ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|")}|`;
   return [line(headers), sep, ...rows.map(line)].join("\n");
 }
+
+/** One issue-15 target next to what this run measured. `met` undefined = no pass/fail (a reference value). */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met?: boolean;
+  /** e.g. "0.83x the proxy" or "2.1x the bar". */
+  ratio?: string;
+}
+
+/** The compact per-part summary: target, measured, met?/ratio. */
+export function summary(checks: TargetCheck[]): string {
+  return table(
+    ["issue-15 target", "measured (this run)", "met? / ratio"],
+    checks.map((c) => [c.target, c.measured, [c.met === undefined ? "-" : c.met ? "yes" : "NO", c.ratio].filter(Boolean).join(", ")]),
+  );
+}
