@@ -107,20 +107,29 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   const inFlight = new Map<string, Promise<unknown>>();
   const generations = new Map<string, { value: string; expiresAt: number }>();
   const generationReads = new Map<string, Promise<string>>();
+  /** Bumps made here per scope (a generation read that was out during one must not undo it). */
+  const localBumps = new Map<string, number>();
 
   const keyOf = (caller: Caller, scope: string, generation: string, href: string) => keyFor(caller.key, scope, generation, href);
   const keyFor = (callerKey: string, scope: string, generation: string, href: string) => `page:${callerKey}:${scope}:${generation}:${href}`;
 
   function localGeneration(scope: string): string | undefined {
     const known = generations.get(scope);
-    return known && known.expiresAt > Date.now() ? known.value : undefined;
+    if (!known) return undefined;
+    const left = known.expiresAt - Date.now();
+    if (left <= 0) return undefined;
+    // Re-read shortly before it expires, in the background: steady traffic never waits for the shared store, and
+    // answers reused while their pages are unchanged (src/http/result-sharing.ts) are not dropped every second.
+    if (left < generationTtlMs / 4 && !generationReads.has(scope)) void generation(scope, true);
+    return known.value;
   }
 
-  async function generation(scope: string): Promise<string> {
-    const known = localGeneration(scope);
+  async function generation(scope: string, refresh = false): Promise<string> {
+    const known = refresh ? undefined : localGeneration(scope);
     if (known !== undefined) return known;
     let pending = generationReads.get(scope);
     if (!pending) {
+      const bumpsBefore = localBumps.get(scope) ?? 0;
       pending = (async () => {
         let value = INITIAL_GENERATION;
         try {
@@ -132,6 +141,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
           const stale = generations.get(scope);
           if (stale) value = stale.value;
         }
+        // A bump here while the read was out is newer than what the read saw: keep it.
+        if ((localBumps.get(scope) ?? 0) !== bumpsBefore) return generations.get(scope)?.value ?? value;
         generations.set(scope, { value, expiresAt: Date.now() + generationTtlMs });
         return value;
       })().finally(() => generationReads.delete(scope));
@@ -143,6 +154,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   async function bump(scope: string): Promise<void> {
     // A fresh unique value instead of read-modify-write: concurrent bumps on replicas cannot collide.
     const value = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+    localBumps.set(scope, (localBumps.get(scope) ?? 0) + 1);
     generations.set(scope, { value, expiresAt: Date.now() + generationTtlMs });
     try {
       await bounded(store.set(`gen:${scope}`, value), "generation write");
