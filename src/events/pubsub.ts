@@ -1,4 +1,4 @@
-import { createPubSub, filter as filterStream, pipe, type PubSubEventTarget, type Repeater } from "@graphql-yoga/subscription";
+import { Repeater, type PubSubEventTarget } from "@graphql-yoga/subscription";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
@@ -107,6 +107,11 @@ export interface GatewayPubSub {
    * The returned iterator ends its Redis/in-process subscription on `return()`.
    */
   subscribe<T extends Topic>(topic: T, companyId: string, where?: (payload: TopicPayloads[T]) => boolean): Repeater<TopicPayloads[T]>;
+  /**
+   * The callback form of `subscribe`: `onEvent` runs synchronously for each matching event (it must not throw)
+   * until the returned function is called. For streams that keep their own state per event (the status tracker).
+   */
+  listen<T extends Topic>(topic: T, companyId: string, where: ((payload: TopicPayloads[T]) => boolean) | undefined, onEvent: (payload: TopicPayloads[T]) => void): () => void;
   /** False while one of the pubsub's Redis connections is not up (readiness); always true in process. */
   readonly connected?: boolean;
   /** Closes Redis connections (no-op in process). Idempotent. */
@@ -124,8 +129,20 @@ export interface GatewayPubSubOptions {
   commandTimeoutMs?: number;
 }
 
-// Channels are dynamic (`<topic>:<companyId>`), so the yoga pubsub is typed by a string index.
+// Channels are dynamic (`<topic>:<companyId>`), so the event target is typed by a string index.
 type Channels = Record<string, [TopicPayloads[Topic]]>;
+
+/**
+ * Hands an event to a subscriber's stream. A subscriber that has stopped reading (its socket is stuck) past the
+ * stream's queue is ended, instead of the overflow error escaping the event dispatch.
+ */
+export function pushOrStop<T>(push: (value: T) => Promise<unknown>, stop: (error?: unknown) => unknown, value: T): void {
+  try {
+    push(value).catch(() => undefined);
+  } catch (error) {
+    stop(error);
+  }
+}
 
 /** Field naming the replica that published a payload into Redis (stripped on receipt; older replicas ignore it). */
 const ORIGIN = "~origin";
@@ -211,18 +228,40 @@ export function createGatewayPubSub(options: GatewayPubSubOptions = {}): Gateway
     }
     eventTarget = replicaEventTarget(publishClient, subscribeClient, report);
   }
-  const pubsub = createPubSub<Channels>(eventTarget ? { eventTarget } : {});
+  // In process: a plain EventTarget. One listener per subscriber, filtering inline, feeding one Repeater: a webhook
+  // fanning out to 1,000 subscribers pays one dispatch and one push each, not a chain of iterators per event.
+  const target: PubSubEventTarget<Channels> = eventTarget ?? (new EventTarget() as unknown as PubSubEventTarget<Channels>);
   let closed = false;
+
+  function listen<T extends Topic>(topic: T, companyId: string, where: ((payload: TopicPayloads[T]) => boolean) | undefined, onEvent: (payload: TopicPayloads[T]) => void): () => void {
+    const channel = channelOf(topic, companyId);
+    const listener = (event: { detail?: unknown }) => {
+      const payload = event.detail as TopicPayloads[T];
+      // Belt and braces: never yield another company's payload even if a channel name collided.
+      if (payload?.companyId !== companyId || (where && !where(payload))) return;
+      onEvent(payload);
+    };
+    target.addEventListener(channel, listener as never);
+    let listening = true;
+    return () => {
+      if (!listening) return;
+      listening = false;
+      target.removeEventListener(channel, listener as never);
+    };
+  }
 
   return {
     publish(topic, payload) {
       if (closed) return;
-      pubsub.publish(channelOf(topic, payload.companyId), payload);
+      target.dispatchEvent(new CustomEvent(channelOf(topic, payload.companyId), { detail: payload }) as never);
     },
+    listen,
     subscribe<T extends Topic>(topic: T, companyId: string, where?: (payload: TopicPayloads[T]) => boolean) {
-      const source = pubsub.subscribe(channelOf(topic, companyId)) as unknown as Repeater<TopicPayloads[T]>;
-      // Belt and braces: never yield another company's payload even if a channel name collided.
-      return pipe(source, filterStream((payload: TopicPayloads[T]) => payload.companyId === companyId && (where ? where(payload) : true)));
+      // Listens from the first next() on (as iterators of the yoga pubsub did) until return().
+      return new Repeater<TopicPayloads[T]>((push, stop) => {
+        const unlisten = listen(topic, companyId, where, (payload) => pushOrStop(push, stop, payload));
+        void stop.then(unlisten);
+      });
     },
     get connected() {
       return clients.every((client) => client.status === "ready");

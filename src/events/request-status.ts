@@ -4,7 +4,7 @@ import { LRUCache } from "lru-cache";
 import type { Logger } from "../logger.js";
 import { isFinalStatus, type RequestStatusValue } from "../concur/index.js";
 import { createOnceStore, type OnceStore } from "./once-store.js";
-import type { GatewayPubSub, RequestStatusPayload } from "./pubsub.js";
+import { pushOrStop, type GatewayPubSub, type RequestStatusPayload } from "./pubsub.js";
 
 /** ESS retains events 72 h (spec 2.3); statuses must outlive every redelivery. */
 export const MIN_STATUS_TTL_MS = 72 * 60 * 60 * 1000;
@@ -53,6 +53,9 @@ const keyOf = ({ companyId, erpId, requestId }: RequestKey) => `reqstatus:${comp
  * so its subscribers keep getting the statuses it learns (its polls, the mutations it sent); other replicas do not
  * see them until they learn them themselves (their own polls, ESS's retried event once Redis is back).
  */
+/** Requests a company-wide status stream remembers for its forward-only rule. */
+const MAX_REQUESTS_SEEN_PER_STREAM = 1_000;
+
 export class RequestStatusTracker {
   readonly #once: OnceStore;
   readonly #pubsub: GatewayPubSub;
@@ -143,46 +146,43 @@ export class RequestStatusTracker {
     const { erpId, requestId } = where;
     if (requestId !== undefined && erpId === undefined) throw new TypeError("RequestStatusTracker.subscribe: requestId needs erpId");
     return new Repeater<RequestStatusPayload>(async (push, stop) => {
-      const source = this.#pubsub.subscribe(
-        "REQUEST_STATUS",
-        companyId,
-        (p) => (erpId === undefined || p.erpId === erpId) && (requestId === undefined || p.requestId === requestId),
-      );
-      void stop.then(() => source.return());
-      // Start the source now: its listener is registered synchronously by the first next().
-      let pending = source.next();
       let last: RequestStatusValue | undefined;
       const isForward = (status: RequestStatusValue, before = last) => before === undefined || (before === "PROCESSING" && status !== "PROCESSING");
       // Streams of many requests are forward-only per request too (a status this replica delivered during a Redis
-      // outage can be published again when ESS's retried event is accepted after it); bounded memory per stream.
-      const seen = requestId === undefined ? new LRUCache<string, RequestStatusValue>({ max: 1_000 }) : undefined;
-
-      if (requestId !== undefined && erpId !== undefined) {
-        const current = await this.latest(companyId, erpId, requestId);
-        if (current) {
-          last = current.status;
-          await push(current);
-          if (isFinalStatus(current.status)) return stop();
-        }
-      }
-      for (;;) {
-        const result = await Promise.race([pending, stop.then(() => undefined)]);
-        if (!result || result.done) break;
-        const payload = result.value;
-        pending = source.next();
+      // outage can be published again when ESS's retried event is accepted after it). A Map that grows with the
+      // requests seen, trimmed oldest first: an idle subscription holds nothing.
+      const seen = requestId === undefined ? new Map<string, RequestStatusValue>() : undefined;
+      const deliver = (payload: RequestStatusPayload) => {
         if (seen) {
           const id = `${payload.erpId}:${payload.requestId}`;
-          if (!isForward(payload.status, seen.get(id))) continue;
+          if (!isForward(payload.status, seen.get(id))) return;
+          seen.delete(id);
           seen.set(id, payload.status);
-          await push(payload);
-          continue;
+          if (seen.size > MAX_REQUESTS_SEEN_PER_STREAM) seen.delete(seen.keys().next().value!);
+          return pushOrStop(push, stop, payload);
         }
-        if (!isForward(payload.status)) continue;
+        if (!isForward(payload.status)) return;
         last = payload.status;
-        await push(payload);
-        if (isFinalStatus(payload.status)) break;
+        pushOrStop(push, stop, payload);
+        if (isFinalStatus(payload.status)) stop();
+      };
+      // Listen first, then replay the latest known status; events arriving meanwhile wait behind it, in order.
+      let early: RequestStatusPayload[] | undefined = requestId !== undefined ? [] : undefined;
+      const unlisten = this.#pubsub.listen(
+        "REQUEST_STATUS",
+        companyId,
+        (p) => (erpId === undefined || p.erpId === erpId) && (requestId === undefined || p.requestId === requestId),
+        (payload) => (early ? early.push(payload) : deliver(payload)),
+      );
+      void stop.then(unlisten);
+      if (requestId !== undefined && erpId !== undefined) {
+        const current = await this.latest(companyId, erpId, requestId);
+        if (current) deliver(current);
+        const waiting = early ?? [];
+        early = undefined;
+        for (const payload of waiting) deliver(payload);
       }
-      stop();
+      await stop;
     });
   }
 

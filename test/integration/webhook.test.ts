@@ -51,6 +51,7 @@ async function startHarness(overrides: Partial<WebhookHandlerOptions> = {}): Pro
       real.publish(topic, payload);
     },
     subscribe: real.subscribe.bind(real),
+    listen: real.listen.bind(real),
     close: real.close.bind(real),
   };
   const tracker = new RequestStatusTracker({ store: new Keyv(), pubsub });

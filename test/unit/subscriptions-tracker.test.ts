@@ -16,6 +16,7 @@ function recordingPubSub() {
       real.publish(topic, payload);
     },
     subscribe: real.subscribe.bind(real),
+    listen: real.listen.bind(real),
     close: real.close.bind(real),
   };
   return { pubsub, published };
