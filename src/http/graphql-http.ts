@@ -21,7 +21,7 @@ export const MAX_GRAPHQL_BODY_BYTES = 8 * 1024 * 1024;
  * express router and body parser: this is the hot path of every query and mutation.
  *
  * Fast path: a query whose exact text Apollo already parsed, validated and ran is executed by its compiled
- * function and serialized by graphql-jit's schema-aware serializer, skipping Apollo's per-request pipeline.
+ * function and serialized with JSON.stringify, skipping Apollo's per-request pipeline.
  * Anything else (mutations, new texts, persisted queries, trace requests, request-level errors) goes
  * through Apollo.
  */
