@@ -19,6 +19,8 @@ export interface GatewayContext {
   loaders(companyId: string): RequestLoaders;
   /** This operation's cached reads and company checks (HTTP queries; see src/http/result-sharing.ts). */
   readLog?: ReadLog;
+  /** Reads a parent field started for its children, by key (see erp.resolver.ts): taken over, not repeated. */
+  prefetched?: Map<string, Promise<unknown>>;
   /** The write fields of this operation already queued (see services/operation-writes.ts). */
   operationWrites: OperationWrites;
   /** Called when execution starts (see services/write-arrivals.ts): the mutation is no longer "on its way". */
