@@ -105,7 +105,8 @@ interface KeyQueue extends PumpedQueue<Entry> {
  *
  *   first write of an idle key -> wait until writes stop arriving (openBatchWindow: quiet for `batchWindowMs`,
  *   one more I/O poll without a write, no received mutation still on its way; at most the pacing interval, or 5
- *   while mutations are still on their way) -> wait for a pacing slot of (company, ERP, type)
+ *   while mutations are still on their way; past the interval, once a poll brings none of a burst already readable)
+ *   -> wait for a pacing slot of (company, ERP, type)
  *   -> take everything queued -> plan -> send the FIRST planned body -> answer the callers it finished
  *   -> leave the rest queued -> next slot … until the queue is empty.
  *
