@@ -118,17 +118,27 @@ describe("Concur lists over HTTP", () => {
     await stack.resetCounters();
     const progress = subscribe<{ concurListSyncProgress: { phase: string; done: number; total: number } }>(stack.gateway.wsUrl ?? stack.gateway.url.replace(/^http/, "ws"), stack.token,
       `subscription P($c: ID!, $s: ID) { concurListSyncProgress(companyId: $c, syncId: $s) { phase done total } }`, { c: stack.companyId, s: syncId });
-    // The subscription's tenant check reads the list; once it has, the subscriber listens.
+    const progressEvents = () => {
+      if (progress.errors) throw new Error(`progress subscription failed: ${JSON.stringify(progress.errors)}`);
+      if (progress.completed) throw new Error("progress subscription completed early");
+      return progress.events.map((x) => x.concurListSyncProgress);
+    };
+    // A dry run first, under the same syncId: the plan, nothing written, and its READ and DONE events, which the
+    // subscriber must hear. Until it does, it may not be listening yet (its tenant check reads the lists first), so
+    // the dry run is repeated until one is heard: that proves the subscriber live before the real sync starts.
+    let dry: { data?: { syncConcurList: SyncResult }; errors?: any[] } | undefined;
     await waitFor(async () => {
-      if (progress.errors) throw new Error(JSON.stringify(progress.errors));
-      return sumCalls(await stack.counters(), "GET /list/v4/lists") >= 1;
-    }, 5000, "subscription tenant check");
-    // A dry run first: the plan, nothing written.
-    const dry = await stack.graphql<{ syncConcurList: SyncResult }>(SYNC, { c: stack.companyId, target: { concurListId: DEMO_LISTS.emptyCostCenters }, items: erpTree, dryRun: true });
-    expect(dry.errors).toBeUndefined();
-    expect(dry.data!.syncConcurList).toMatchObject({ dryRun: true, created: 0, bulkCalls: 0, plan: { creates: 2010, createsByLevel: [10, 100, 1900], bulkCalls: 9, perLevelBulkCalls: 10 } });
-    expect(dry.data!.syncConcurList.plan.changes).toHaveLength(2010);
+      progressEvents(); // a failed subscription is reported, not waited for
+      dry = await stack.graphql<{ syncConcurList: SyncResult }>(SYNC, { c: stack.companyId, target: { concurListId: DEMO_LISTS.emptyCostCenters }, items: erpTree, dryRun: true, syncId });
+      if (dry.errors) throw new Error(`dry run failed: ${JSON.stringify(dry.errors)}`);
+      // The dry run's DONE is published before it answers: give a live subscriber a moment to receive it.
+      return waitFor(() => progressEvents().some((p) => p.phase === "DONE"), 2_000, "the dry run's DONE").catch(() => false);
+    }, 30_000, "the progress subscriber to hear a dry run");
+    expect(dry!.data!.syncConcurList).toMatchObject({ dryRun: true, created: 0, bulkCalls: 0, plan: { creates: 2010, createsByLevel: [10, 100, 1900], bulkCalls: 9, perLevelBulkCalls: 10 } });
+    expect(dry!.data!.syncConcurList.plan.changes).toHaveLength(2010);
     expect(sumCalls(await stack.counters(), B1)).toBe(0);
+    const heardBefore = progressEvents().length;
+    expect(progressEvents().at(-1)).toEqual({ phase: "DONE", done: 0, total: 0 });
 
     await stack.resetCounters();
     const result = await sync(erpTree, { syncId });
@@ -140,16 +150,17 @@ describe("Concur lists over HTTP", () => {
     expect(sumCalls(counters, B1)).toBe(9);
     expect(sumCalls(counters, B2)).toBe(0);
     sameTree(await dump(DEMO_LISTS.emptyCostCenters), erpTree);
+    // The real sync's events, after the dry run's; its DONE was published before it answered.
     const events = await waitFor(() => {
-      const e = progress.events.map((x) => x.concurListSyncProgress);
+      const e = progressEvents().slice(heardBefore);
       return e.some((p) => p.phase === "DONE") ? e : undefined;
-    }, 5000, "DONE progress");
+    }, 20_000, "DONE progress");
     const creates = events.filter((e) => e.phase === "CREATE");
     expect(creates.at(-1)).toEqual({ phase: "CREATE", done: 2010, total: 2010 });
     expect(creates.map((e) => e.done)).toEqual([0, 250, 500, 750, 1000, 1250, 1500, 1750, 2000, 2010]);
     expect(events[0]).toEqual({ phase: "READ", done: 0, total: 0 }); // the target was empty: one page, no items
     await progress.close();
-  });
+  }, 60_000); // nine paced bulk calls (~9 s idle) plus the dry runs, on a loaded machine
 
   it("after 20 value changes, a deleted subtree and 30 new items, sends exactly those changes (1 B1 + 1 B2); a third sync sends nothing", async () => {
     const changed = erpTree.map((i) => ({ ...i }));
