@@ -185,11 +185,11 @@ function replicaEventTarget(publishClient: Redis, subscribeClient: Redis, report
         fire("subscribe", topic);
       }
       set.add(listener);
-      local.addEventListener(topic, listener as EventListenerOrEventListenerObject);
+      local.addEventListener(topic, listener as never);
     },
     removeEventListener(topic, listener) {
       if (!listener) return;
-      local.removeEventListener(topic, listener as EventListenerOrEventListenerObject);
+      local.removeEventListener(topic, listener as never);
       const set = listeners.get(topic);
       if (!set?.delete(listener) || set.size > 0) return;
       listeners.delete(topic);
