@@ -34,6 +34,8 @@ export interface RequestCredentials {
   correlationId?: string | string[];
   /** Called when this mutation starts executing (the batcher then stops waiting for it). */
   writesQueued?: () => void;
+  /** Record the operation's cached reads so its answer can be shared (HTTP). Default true; subscriptions: false. */
+  recordReads?: boolean;
 }
 
 const MISSING_TOKEN =
@@ -46,13 +48,13 @@ const MISSING_CREDENTIALS =
 export async function createContext(services: Services, credentials: RequestCredentials): Promise<GatewayContext> {
   const correlationId = typeof credentials.correlationId === "string" ? credentials.correlationId : undefined;
   const loaders = new Map<string, RequestLoaders>();
-  const readLog = new ReadLog();
+  const readLog = credentials.recordReads === false ? undefined : new ReadLog();
   const base = { services, operationWrites: {} as OperationWrites, executionStarted: credentials.writesQueued, readLog };
   const { connections, callers } = services;
 
   if (!connections || !callers) {
     const caller = callerFromAuthorization(credentials.authorization, correlationId);
-    if (caller) caller.readLog = readLog;
+    if (caller && readLog) caller.readLog = readLog;
     const requireCaller = () => {
       if (!caller) throw new CodedError(ErrorCode.UNAUTHENTICATED, MISSING_TOKEN);
       return caller;
@@ -87,9 +89,12 @@ export async function createContext(services: Services, credentials: RequestCred
     assertCanAct(who, companyId, role);
     // Cached pages are the company's (fetched with its token): shared by everyone allowed to act for it, and
     // keyed by the connection's epoch so nothing from an earlier connection is served after a reconnect.
-    const caller: Caller = { authorization: "", key: callerKeyOf(connections.cacheEpoch(companyId)), readLog };
+    const caller: Caller = { authorization: "", key: callerKeyOf(connections.cacheEpoch(companyId)) };
     if (correlationId) caller.correlationId = correlationId;
-    readLog.check(companyId, role, caller.key);
+    if (readLog) {
+      caller.readLog = readLog;
+      readLog.check(companyId, role, caller.key);
+    }
     return caller;
   };
   return {

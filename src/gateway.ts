@@ -130,7 +130,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       subscribe: (args) => wsOperations.subscribe(args),
       execute: (args) => wsOperations.execute(args),
       // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
-      context: (ctx) => createContext(services, { authorization: readAuthorization(ctx.connectionParams), apiKey: readParam(ctx.connectionParams, "x-api-key") }),
+      context: (ctx) =>
+        createContext(services, { authorization: readAuthorization(ctx.connectionParams), apiKey: readParam(ctx.connectionParams, "x-api-key"), recordReads: false }),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors: errors.map((e) => e.message) }, "subscription error");
       },

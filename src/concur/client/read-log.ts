@@ -8,7 +8,7 @@ export class ReadLog {
   readonly reads: CacheRead[] = [];
   readonly checks: CompanyCheck[] = [];
   unrepeatable = false;
-  private readonly checked = new Set<string>();
+  private checked?: Set<string>;
 
   /** A value served from (or just stored in) the page cache; `undefined` records a peek that found nothing. */
   read(callerKey: string, scope: string, href: string, value: unknown): void {
@@ -24,6 +24,7 @@ export class ReadLog {
   /** The operation was allowed to act for `companyId` with `role` as the caller whose cache key is `callerKey`. */
   check(companyId: string | undefined, role: string | undefined, callerKey: string): void {
     const id = `${companyId}\u0000${role}\u0000${callerKey}`;
+    this.checked ??= new Set();
     if (this.checked.has(id) || this.unrepeatable) return;
     this.checked.add(id);
     this.checks.push({ companyId, role, callerKey });
