@@ -10,7 +10,7 @@ import { createClient, type Client } from "graphql-ws";
 import { request } from "undici";
 import WebSocket from "ws";
 import { signBody } from "../src/emulator/index.js";
-import { medianRssMiB, startEmulator, startGateway, startRedis, type Child, type EmulatorReady } from "./lib/procs.js";
+import { heapAfterGcMiB, medianRssMiB, startEmulator, startGateway, startRedis, type Child, type EmulatorReady } from "./lib/procs.js";
 import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 
 const TOPIC = "public.concur.spend.accountingintegration";
@@ -33,6 +33,9 @@ interface FanOutResult {
   /** Per gateway: RSS before subscribing and once the N subscriptions are idle (medians, MiB). */
   rssBefore: number[];
   rssIdle: number[];
+  /** Per gateway: heap used + external after full GCs, before subscribing and once idle (MiB). */
+  heapBefore: number[];
+  heapIdle: number[];
 }
 
 /** N subscribers spread round-robin over `gateways`; every event is POSTed to the first gateway's webhook. */
@@ -83,6 +86,7 @@ async function fanOut(gateways: Gateway[], emu: EmulatorReady, privateKey: KeyOb
     for (const gateway of gateways) await gatewayWarmup(gateway.ready.url, emu.token);
     await sleep(300);
     const rssBefore = await Promise.all(gateways.map((g) => medianRssMiB(g)));
+    const heapBefore = await Promise.all(gateways.map((g) => heapAfterGcMiB(g)));
 
     for (let i = 0; i < n; i++) {
       const client = createClient({
@@ -122,6 +126,7 @@ async function fanOut(gateways: Gateway[], emu: EmulatorReady, privateKey: KeyOb
     if (ready < n) throw new Error(`only ${ready} of ${n} subscribers became live`);
     await sleep(500);
     const rssIdle = await Promise.all(gateways.map((g) => medianRssMiB(g)));
+    const heapIdle = await Promise.all(gateways.map((g) => heapAfterGcMiB(g)));
 
     const latencies: number[] = [];
     const lastArrivals: number[] = [];
@@ -144,6 +149,8 @@ async function fanOut(gateways: Gateway[], emu: EmulatorReady, privateKey: KeyOb
       retried503,
       rssBefore,
       rssIdle,
+      heapBefore,
+      heapIdle,
     };
   } finally {
     for (const dispose of disposers) dispose();
@@ -167,7 +174,7 @@ export async function runSubs(options: { quick: boolean }): Promise<string> {
   try {
     for (const n of ns) {
       // A fresh gateway per N, so its RSS before subscribing is a clean baseline.
-      const gateway = await startGateway(emu.url, { CONCUR_WEBHOOK_PUBLIC_KEY: publicKeyPem });
+      const gateway = await startGateway(emu.url, { CONCUR_WEBHOOK_PUBLIC_KEY: publicKeyPem }, { heapProbe: true });
       try {
         results.push({ setup: "1 process", r: await fanOut([gateway], emu, privateKey, n, eventsPerN) });
       } finally {
@@ -177,7 +184,7 @@ export async function runSubs(options: { quick: boolean }): Promise<string> {
     const redis = await startRedis();
     try {
       const env = { CONCUR_WEBHOOK_PUBLIC_KEY: publicKeyPem, REDIS_URL: redis.url };
-      const replicas = await Promise.all([startGateway(emu.url, env), startGateway(emu.url, env)]);
+      const replicas = await Promise.all([startGateway(emu.url, env, { heapProbe: true }), startGateway(emu.url, env, { heapProbe: true })]);
       try {
         results.push({ setup: "2 replicas + Redis", r: await fanOut(replicas, emu, privateKey, redisN, eventsPerN) });
       } finally {
@@ -191,6 +198,7 @@ export async function runSubs(options: { quick: boolean }): Promise<string> {
   }
 
   const kibPerSub = (r: FanOutResult) => (r.rssIdle.reduce((a, b) => a + b, 0) - r.rssBefore.reduce((a, b) => a + b, 0)) * 1024 / r.n;
+  const heapKibPerSub = (r: FanOutResult) => (r.heapIdle.reduce((a, b) => a + b, 0) - r.heapBefore.reduce((a, b) => a + b, 0)) * 1024 / r.n;
   const mib = (values: number[]) => values.map((v) => fmt(v, 0)).join(" + ");
   const rows = results.map(({ setup, r }) => [
     setup,
@@ -206,6 +214,7 @@ export async function runSubs(options: { quick: boolean }): Promise<string> {
     mib(r.rssIdle),
     // Below 100 subscribers the delta is within RSS noise.
     r.n >= 100 ? fmt(kibPerSub(r), 1) : "(noise)",
+    r.n >= 100 ? fmt(heapKibPerSub(r), 1) : "(noise)",
   ]);
 
   const checks: TargetCheck[] = [];
@@ -222,14 +231,17 @@ export async function runSubs(options: { quick: boolean }): Promise<string> {
   if (local) {
     const k = kibPerSub(local);
     checks.push({ target: `item 6, memory per idle subscription < 20 KiB (N=0 vs N=${local.n}, RSS)`, measured: `${fmt(k, 1)} KiB`, met: k < 20, ratio: `${fmt(k / 20, 2)}x bound` });
+    const h = heapKibPerSub(local);
+    checks.push({ target: `item 6, memory per idle subscription < 20 KiB (N=0 vs N=${local.n}, heap + external after GC)`, measured: `${fmt(h, 1)} KiB`, met: h < 20, ratio: `${fmt(h / 20, 2)}x bound` });
   }
   return [
     `subs: signed data.statusUpdated POSTed to /webhooks/concur -> requestStatusChanged(companyId, erpId) at N graphql-ws subscribers (one socket each), ${eventsPerN} events per N, one at a time`,
     `  latency = first POST attempt sent -> message parsed by the subscriber (clients in the bench process); a webhook answered 503 is sent again after 20 ms, as ESS retries it`,
     `  2 replicas + Redis: two gateways with REDIS_URL on a private redis-server, subscribers alternating between them, every webhook POSTed to the first`,
-    `  KiB/sub = gateway RSS delta (idle with N subscriptions - before any, summed over the replicas) / N; each RSS is the median of 5 readings 200 ms apart (RSS, not heap after GC; includes the WebSocket)`,
+    `  RSS KiB/sub = gateway RSS delta (idle with N subscriptions - before any, summed over the replicas) / N; each RSS is the median of 5 readings 200 ms apart (includes the WebSocket)`,
+    `  heap KiB/sub = the same delta of V8 heap used + external memory after two full GCs (bench/children/heap-probe.cjs, --expose-gc): what the subscriptions hold, without allocator slack`,
     "",
-    table(["setup", "N", "events", "deliveries", "missing", "webhook 503 retried", "p50 ms", "p99 ms", "last sub p50 ms", "RSS before MiB", "RSS idle MiB", "KiB/sub"], rows),
+    table(["setup", "N", "events", "deliveries", "missing", "webhook 503 retried", "p50 ms", "p99 ms", "last sub p50 ms", "RSS before MiB", "RSS idle MiB", "RSS KiB/sub", "heap KiB/sub"], rows),
     "",
     summary(checks),
   ].join("\n");

@@ -1,7 +1,7 @@
 // Child processes for the bench: each server (emulator, proxy, gateway) runs in its own Node process,
 // started as `node --import tsx <entry>` so the pid we watch is the process that serves (no tsx wrapper).
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -151,13 +151,43 @@ export function startProxy(upstream: string): Promise<Child<{ url: string }>> {
 }
 
 /** The real gateway entry (`src/index.ts`, as `npm start` runs it) pointed at the bench emulator. */
-export function startGateway(upstream: string, env: Record<string, string> = {}): Promise<Child<{ url: string; origin: string }>> {
+export function startGateway(upstream: string, env: Record<string, string> = {}, options: { heapProbe?: boolean } = {}): Promise<Child<{ url: string; origin: string }>> {
+  const probe = options.heapProbe ? heapProbeSetup() : undefined;
   return spawnChild({
     name: "gateway",
     entry: "src/index.ts",
-    env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
+    env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env, ...probe?.env },
+    nodeArgs: probe?.nodeArgs,
     parseReady: gatewayUrl,
-  });
+  }).then((child) => (probe ? Object.assign(child, { heapFile: probe.file }) : child));
+}
+
+let heapFiles = 0;
+function heapProbeSetup(): { env: Record<string, string>; nodeArgs: string[]; file: string } {
+  const file = `${ROOT}.tmp/bench-heap-${process.pid}-${++heapFiles}.json`;
+  mkdirSync(`${ROOT}.tmp`, { recursive: true });
+  return { env: { BENCH_HEAP_FILE: file }, nodeArgs: ["--expose-gc", "--require", `${ROOT}bench/children/heap-probe.cjs`], file };
+}
+
+/** Memory in use after two full GCs (V8 heap used + external, which counts Buffers and sockets' buffers; MiB) of a child started with `heapProbe`. */
+export async function heapAfterGcMiB(child: Child<unknown> & { heapFile?: string }): Promise<number> {
+  if (!child.heapFile) throw new Error("heapAfterGcMiB: start the child with { heapProbe: true }");
+  const read = () => {
+    try {
+      return JSON.parse(readFileSync(child.heapFile!, "utf8")) as { seq: number; heapUsed: number; external: number };
+    } catch {
+      return undefined;
+    }
+  };
+  const before = read()?.seq ?? 0;
+  process.kill(child.pid, "SIGUSR2");
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const now = read();
+    if (now && now.seq > before) return (now.heapUsed + now.external) / 2 ** 20;
+    if (Date.now() > until) throw new Error("heap probe did not answer within 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** The URL from the gateway's "GraphiQL: <url>" start-up line. */
