@@ -4,7 +4,7 @@
 // RSS (VmHWM) is the peak under that load.
 import { request } from "undici";
 import { runLoad } from "./lib/load.js";
-import { startEmulator, startGateway, startProxy } from "./lib/procs.js";
+import { heapAfterGcMiB, startEmulator, startGateway, startProxy } from "./lib/procs.js";
 import { measure, p50, p99, type Measured } from "./reads.js";
 import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 import { admin, walkUpstreamPages } from "./lib/upstream.js";
@@ -31,6 +31,8 @@ const BIG_QUERY = `query Big($companyId: ID!, $erpId: ID!) {
 interface Row extends Measured {
   target: string;
   proxy?: Measured;
+  /** Gateways: V8 heap + external after full GCs once the load is over (MiB). */
+  heapAfterMiB?: number;
 }
 
 export async function runBigPage(options: { quick: boolean }): Promise<string> {
@@ -69,7 +71,7 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
       { target: "gateway, page cache on", env: big },
     ];
     for (const variant of variants) {
-      const gateway = await startGateway(emu.url, variant.env);
+      const gateway = await startGateway(emu.url, variant.env, { heapProbe: true });
       try {
         const body = JSON.stringify({ query: BIG_QUERY, variables: { companyId: emu.companyId, erpId: emu.erpId } });
         const headers = { "content-type": "application/json", authorization: `Bearer ${emu.token}` };
@@ -87,7 +89,9 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
             request: () => ({ path: "/graphql", method: "POST", headers, body }),
           }),
         );
-        rows.push({ target: variant.target, ...row, proxy: proxyRow });
+        // What the load left behind once garbage is collected (the peak is mostly garbage not yet collected).
+        const heapAfterMiB = await heapAfterGcMiB(gateway);
+        rows.push({ target: variant.target, ...row, proxy: proxyRow, heapAfterMiB });
       } finally {
         await gateway.stop();
       }
@@ -100,11 +104,11 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
   const header = [
     `bigpage: accounts(first: ${RECORDS}) answered from one ${RECORDS}-record upstream page; C=${connections}, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up, one run`,
     `  gateways: MAX_PAGE_SIZE=${RECORDS} MAX_COST=${MAX_COST} (the default 50,000 refuses this query: cost 50,002); proxy: GET of that upstream page`,
-    `  peak RSS = VmHWM of the serving process (a fresh gateway per variant)`,
+    `  peak RSS = VmHWM of the serving process (a fresh gateway per variant); heap after GC = its V8 heap + external memory after two full GCs once the load is over`,
     ...notes,
   ];
   const body = table(
-    ["target", "req/s", "ratio to proxy", "p50 ms", "p95 ms", "p99 ms", "p99/p50", "errors", "KiB/resp", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB"],
+    ["target", "req/s", "ratio to proxy", "p50 ms", "p95 ms", "p99 ms", "p99/p50", "errors", "KiB/resp", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB", "heap after GC MiB"],
     rows.map((r) => [
       r.target,
       fmt(r.result.rps, 0),
@@ -119,6 +123,7 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
       fmt(r.cpuMsPerRequest, 2),
       fmt(r.rssMiB, 0),
       fmt(r.peakRssMiB, 0),
+      r.heapAfterMiB === undefined ? "-" : fmt(r.heapAfterMiB, 0),
     ]),
   );
 
