@@ -1,7 +1,7 @@
 // Child processes for the bench: each server (emulator, proxy, gateway) runs in its own Node process,
 // started as `node --import tsx <entry>` so the pid we watch is the process that serves (no tsx wrapper).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -159,7 +159,12 @@ export function startGateway(upstream: string, env: Record<string, string> = {},
     env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env, ...probe?.env },
     nodeArgs: probe?.nodeArgs,
     parseReady: gatewayUrl,
-  }).then((child) => (probe ? Object.assign(child, { heapFile: probe.file }) : child));
+  }).then((child) => {
+    if (!probe) return child;
+    const stop = child.stop;
+    // The probe's file goes with the process.
+    return Object.assign(child, { heapFile: probe.file, stop: () => stop().finally(() => rmSync(probe.file, { force: true })) });
+  });
 }
 
 let heapFiles = 0;
