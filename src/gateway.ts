@@ -6,6 +6,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
+import { getOperationAST, type ExecutionArgs } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
@@ -19,7 +20,7 @@ import { livenessHandler, readinessHandler } from "./http/health.js";
 import { createMetrics, type GatewayMetrics } from "./observability/metrics.js";
 import { createUpstreamHealth } from "./observability/upstream-health.js";
 import { TRACING_OFF, writeBatchTraces, type Tracing } from "./observability/tracing.js";
-import { operationSpanMiddleware, operationTracingPlugin, traceFastPathOperation, withOperationSpans } from "./http/tracing.js";
+import { operationSpanMiddleware, operationTracingPlugin, traceFastPathOperation, traceSubscriptionSetup, withOperationSpans } from "./http/tracing.js";
 import { connectLandingHandler } from "./http/connect-landing.js";
 import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
@@ -121,13 +122,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // Where a subscription's trace context came from (the upgrade request, connectionParams), for its setup span.
+  const subscriptionCarriers = new WeakMap<ExecutionArgs, { headers?: Record<string, unknown>; connectionParams?: Record<string, unknown> }>();
   const wsOperations = createWsOperations(schema, { parseOptions: guard.parseOptions, validationRules: guard.validationRules, hideSuggestions: config.hideSchemaSuggestions });
   const wsCleanup = useServer<Record<string, unknown>, { context?: GatewayContext }>(
     {
       schema,
       // Parsed, validated (the same operation limits as over HTTP) and compiled once per operation text.
-      onSubscribe: (_ctx, _id, payload) => wsOperations.onSubscribe(payload),
-      subscribe: (args) => wsOperations.subscribe(args),
+      onSubscribe: (ctx, _id, payload) => {
+        const args = wsOperations.onSubscribe(payload);
+        if (tracing.enabled && !Array.isArray(args)) subscriptionCarriers.set(args as ExecutionArgs, { headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams });
+        return args;
+      },
+      subscribe: (args) =>
+        traceSubscriptionSetup(tracing, subscriptionCarriers.get(args) ?? {}, args.operationName ?? getOperationAST(args.document)?.name?.value, () => wsOperations.subscribe(args)),
       execute: (args) => wsOperations.execute(args),
       // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
       context: (ctx) =>

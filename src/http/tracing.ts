@@ -98,3 +98,40 @@ function markErrors(span: Span, errors: readonly GraphQLFormattedError[] | reado
   }
   span.setStatus({ code: SpanStatusCode.ERROR, message: [...codes].join(", ") });
 }
+
+/**
+ * One SERVER span per subscription over WebSocket, covering its setup (tenant check, initial status: the upstream
+ * calls it makes are its children), not its lifetime: a span open for hours would never be exported. Its parent is
+ * the `traceparent` of the WebSocket upgrade request or of `connectionParams` (browsers cannot set headers on a
+ * WebSocket). Tracing off: `subscribe()` itself.
+ */
+export function traceSubscriptionSetup<T>(
+  tracing: Tracing,
+  carriers: { headers?: Record<string, unknown>; connectionParams?: Record<string, unknown> },
+  operationName: string | undefined,
+  subscribe: () => Promise<T>,
+): Promise<T> {
+  if (!tracing.enabled) return subscribe();
+  const carrier: Record<string, string> = {};
+  for (const source of [carriers.headers, carriers.connectionParams]) {
+    for (const [key, value] of Object.entries(source ?? {})) {
+      const name = key.toLowerCase();
+      if ((name === "traceparent" || name === "tracestate") && typeof value === "string") carrier[name] = value;
+    }
+  }
+  const parent = propagation.extract(ROOT_CONTEXT, carrier);
+  const span = tracing.tracer.startSpan(OPERATION_SPAN, { kind: SpanKind.SERVER, attributes: { "network.protocol.name": "websocket" } }, parent);
+  nameOperation(span, operationName, "subscription");
+  return context.with(trace.setSpan(parent, span), async () => {
+    try {
+      const result = await subscribe();
+      if (result && typeof result === "object" && "errors" in result) markErrors(span, (result as { errors?: readonly { extensions?: Record<string, unknown> }[] }).errors);
+      return result;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: "subscription setup failed" });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

@@ -6,6 +6,8 @@ import diagnosticsChannel from "node:diagnostics_channel";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { print } from "graphql";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { AccountsPageDocument, UpsertAccountsDocument } from "../generated/graphql.js";
@@ -119,6 +121,24 @@ describe("traces", () => {
       const lines = logLines().filter((l) => l.trace_id === caller.traceId);
       expect(lines.some((l) => l.msg === "concur call" && l.method === "GET"), path).toBe(true);
       expect(lines.every((l) => typeof l.span_id === "string" && l.span_id.length === 16), path).toBe(true);
+    }
+  });
+
+  it("a subscription's setup is a span of the caller's trace (traceparent in connectionParams), with its tenant check upstream as its child", async () => {
+    const caller = callerTrace();
+    const client = createClient({ url: stack.gateway.wsUrl, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: { authorization: `Bearer ${stack.token}`, traceparent: caller.traceparent } });
+    const stop = client.subscribe({ query: "subscription Statuses($c: ID!, $e: ID) { requestStatusChanged(companyId: $c, erpId: $e) { requestId status } }", variables: { c: stack.companyId, e: stack.erpId } }, { next: () => {}, error: () => {}, complete: () => {} });
+    try {
+      const { operation, trace } = await operationOf(caller.traceId, "graphql.operation Statuses");
+      expect(operation.kind).toBe(SpanKind.SERVER);
+      expect(parentOf(operation)).toBe(caller.spanId);
+      expect(operation.attributes["graphql.operation.type"]).toBe("subscription");
+      const upstream = trace.filter((s) => s.kind === SpanKind.CLIENT && String(s.attributes["url.full"]).includes(`/erps/${stack.erpId}`));
+      expect(upstream.length).toBeGreaterThanOrEqual(1);
+      for (const span of upstream) expect(descendsFrom(span, operation, trace)).toBe(true);
+    } finally {
+      stop();
+      await client.dispose();
     }
   });
 
