@@ -39,7 +39,7 @@ import { createWriteArrivals, type WriteArrivals } from "./write-arrivals.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { createFisServices, type FisServices } from "./fis.js";
 import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
-import { createTokenClient, type TokenSource } from "../concur/index.js";
+import { createTokenClient } from "../concur/index.js";
 import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../concur/index.js";
 import { createListSync, type ListSync } from "./list-sync.js";
 import { createPostingByFile, type PostingByFile } from "./extract-posting.js";

@@ -14,7 +14,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type ResolvedGatewayConfig } from "../../src/config.js";
 import { openConnectionStore, parseEncryptionKeys } from "../../src/connections/store/index.js";
-import { connectThroughLanding, resolveForEmulator } from "../../src/embedded.js";
+import { resolveForEmulator } from "../../src/embedded.js";
 import { createEmulator, DEMO, EMULATOR_CLIENT_SECRET, type RunningEmulator } from "../../src/emulator/index.js";
 import { createGateway, type Gateway } from "../../src/gateway.js";
 import { UpsertAccountsDocument } from "../generated/graphql.js";

@@ -20,7 +20,6 @@ import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 
 const API = "/accountingintegration/v4";
 const ERP_ROUTE = "GET /accountingintegration/v4/companies/{companyId}/erps/{erpId}";
-const dataRoute = (segment: string) => `GET ${API}/companies/{companyId}/erps/{erpId}/${segment}`;
 
 interface GqlError {
   message: string;

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
-import { createEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
+import { createEmulator, type EmulatorOptions } from "../../src/emulator/index.js";
 
 let sharedKeyPem: string | undefined;
 /** One RSA key per test file: generating 2048-bit keys per emulator is the slowest part of start-up. */

@@ -10,7 +10,7 @@ import { createLogger } from "../../src/logger.js";
 import { ACCOUNTING_TOPIC } from "../../src/concur/accounting/events.js";
 import { createEventIngest } from "../../src/events/ingest.js";
 import { createOnceStore } from "../../src/events/once-store.js";
-import { channelOf, createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload } from "../../src/events/pubsub.js";
+import { channelOf, createGatewayPubSub, type RequestStatusPayload } from "../../src/events/pubsub.js";
 import { RequestStatusTracker } from "../../src/events/request-status.js";
 import { createWebhookHandler, type WebhookHandler } from "../../src/events/webhook.js";
 import { registerCleanup } from "../helpers/cleanup.js";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { SCOPE_READ, SCOPE_WRITE } from "./scopes.js";
 import type { AccountingContext } from "./context.js";
-import { badRequest, ErrorCode, HttpError } from "../core/errors.js";
+import { badRequest, HttpError } from "../core/errors.js";
 import { guarded, header, rateLimited } from "../core/guards.js";
 import { requireErp } from "./lookup.js";
 import { AccountingErrorCode } from "./errors.js";

@@ -1,6 +1,6 @@
 import { SCOPE_READ } from "./scopes.js";
 import type { AccountingContext } from "./context.js";
-import { ErrorCode, notFound } from "../core/errors.js";
+import { notFound } from "../core/errors.js";
 import { guarded } from "../core/guards.js";
 import { requireErp } from "./lookup.js";
 import { AccountingErrorCode } from "./errors.js";

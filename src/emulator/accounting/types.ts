@@ -1,5 +1,5 @@
 /** Wire and domain types of the emulated Accounting Integration v4 API (see docs/emulator/accounting-v4.md). */
-import type { JsonObject, JsonValue, ValidationError } from "../core/types.js";
+import type { JsonValue, ValidationError } from "../core/types.js";
 
 export type ObjectType = "ACCOUNT" | "VENDOR" | "LIST" | "TAX";
 export type RequestState = "PROCESSING" | "SUCCESS" | "PARTIAL" | "ERROR";
