@@ -20,7 +20,7 @@ import { livenessHandler, readinessHandler } from "./http/health.js";
 import { createMetrics, type GatewayMetrics } from "./observability/metrics.js";
 import { createUpstreamHealth } from "./observability/upstream-health.js";
 import { TRACING_OFF, writeBatchTraces, type Tracing } from "./observability/tracing.js";
-import { operationSpanMiddleware, operationTracingPlugin, traceFastPathOperation, traceSubscriptionSetup, withOperationSpans } from "./http/tracing.js";
+import { operationSpanMiddleware, operationTracingPlugin, traceFastPathOperation, traceSubscriptionSetup, webhookSpanMiddleware, withOperationSpans } from "./http/tracing.js";
 import { connectLandingHandler } from "./http/connect-landing.js";
 import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
@@ -205,7 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.metricsPath) app.get(config.metricsPath, metrics.handler);
   // The webhook reads its raw body itself (the signature covers the exact bytes): no body parser before it.
   // Every method reaches the handler, which answers 405 to anything but POST (express would answer 404).
-  app.all(config.webhook.path, observedWebhook(services.webhookHandler, metrics));
+  app.all(config.webhook.path, webhookSpanMiddleware(tracing, config.webhook.path), observedWebhook(services.webhookHandler, metrics));
   if (config.managed) app.get(config.managed.connectPath, connectLandingHandler(services, logger));
   // Extract and payment-batch files: GET /files/<signed reference> (docs/posting-by-file.md).
   mountFileDownloads(app, services, () => (lifecycle.state === "started" ? lifecycle.origin : undefined), logger);

@@ -135,3 +135,24 @@ export function traceSubscriptionSetup<T>(
     }
   });
 }
+
+/**
+ * One SERVER span per ESS webhook POST (`concur.webhook`), ended with the answer (202, 200 duplicate, 401, 503); the
+ * work the accepted event starts (status reads, cache drops) runs under it. Tracing off: `next` at once.
+ */
+export function webhookSpanMiddleware(tracing: Tracing, path: string) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    if (!tracing.enabled || req.method !== "POST") return next();
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const span = tracing.tracer.startSpan(WEBHOOK_SPAN, { kind: SpanKind.SERVER, attributes: { "http.request.method": "POST", "url.path": path } }, parent);
+    res.once("close", () => {
+      span.setAttribute("http.response.status_code", res.statusCode);
+      if (res.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `answered ${res.statusCode}` });
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  };
+}
+
+/** Name of the span of one ESS webhook POST. */
+export const WEBHOOK_SPAN = "concur.webhook";

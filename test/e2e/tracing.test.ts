@@ -187,4 +187,16 @@ describe("traces", () => {
     // The batcher's "sending write" line is in the batch's trace, not in the first caller's.
     expect(logLines().some((l) => l.msg === "sending write" && l.trace_id === batch.spanContext().traceId && l.span_id === batch.spanContext().spanId)).toBe(true);
   });
+  it("an ESS webhook POST is a span of its own, ended with its answer", async () => {
+    const before = spans().filter((s) => s.name === "concur.webhook").length;
+    const res = await postGraphQL(
+      { query: print(UpsertAccountsDocument), variables: { companyId: stack.companyId, erpId: stack.erpId, accounts: [{ id: "TRACE-WEBHOOK", name: "Webhook traced", number: null, type: "EXPENSE" }] } },
+      {},
+    );
+    expect(res.json.errors).toBeUndefined();
+    // The emulator processes the write and delivers its signed data.statusUpdated event to the gateway.
+    const webhook = await waitFor(() => spans().filter((s) => s.name === "concur.webhook").slice(before).find((s) => s.attributes["http.response.status_code"] === 202), 15_000, "the webhook's span");
+    expect(webhook.kind).toBe(SpanKind.SERVER);
+    expect(webhook.status.code).not.toBe(SpanStatusCode.ERROR);
+  });
 });
