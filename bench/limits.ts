@@ -3,8 +3,10 @@
 // texts: each takes seconds and hundreds of MiB). Prints latency per text and the gateway's RSS before, after and at
 // peak, plus a normal query's latency afterwards.
 import { request } from "undici";
+import { runLoad } from "./lib/load.js";
 import { startEmulator, startGateway, type Child, type EmulatorReady } from "./lib/procs.js";
 import { fmt, percentile, table } from "./lib/stats.js";
+import { authHeaders, graphqlBodies, measure, p50 } from "./reads.js";
 
 export interface LimitsOptions {
   quick: boolean;
@@ -57,6 +59,7 @@ export async function runLimits(options: LimitsOptions): Promise<string> {
   const emu = emulator.ready;
   const rows: string[][] = [];
   const notes: string[] = [];
+  let guarded = "";
   try {
     const variants = [
       { name: "default limits", env: {} as Record<string, string>, texts: options.quick ? 3 : 12 },
@@ -105,6 +108,7 @@ export async function runLimits(options: LimitsOptions): Promise<string> {
     notes.push(`- Each text: ${ALIASES.toLocaleString("en-US")} aliases of erpIntegration(companyId: $c, erpId: $e) { erpName }, ${fmt(aliasAttack(0).length / 1024, 0)} KiB; sent one at a time.`);
     notes.push("- \"normal p50\": 50 sequential `accounts(first: 100)` queries (fast path, warm page cache) before and after the attack texts.");
     notes.push("- RSS idle: 2 s after the last attack text; the process keeps what the heap grew to, so \"idle\" is what an attack leaves behind.");
+    guarded = await guardsCost(emu, options.quick);
   } finally {
     await emulator.stop();
   }
@@ -115,5 +119,48 @@ export async function runLimits(options: LimitsOptions): Promise<string> {
     ),
     "",
     ...notes,
+    "",
+    guarded,
   ].join("\n");
+}
+
+/**
+ * What the guards cost a normal read (issue 16: the reads ratio unchanged within noise with limits and metrics on):
+ * the 100-record query against two gateways in one run, one as shipped and one with every limit and /metrics off,
+ * both executing every answer (ANSWER_CACHE_BYTES=0: a reused answer would hide the per-request work), in
+ * alternating rounds so both see the same machine.
+ */
+async function guardsCost(emu: EmulatorReady, quick: boolean): Promise<string> {
+  const variants = [
+    { name: "limits and metrics on (default)", env: { ANSWER_CACHE_BYTES: "0" } },
+    { name: "limits off (MAX_*=0), METRICS_PATH=off", env: { ...LIMITS_OFF, METRICS_PATH: "off", ANSWER_CACHE_BYTES: "0" } },
+  ];
+  const gateways = await Promise.all(variants.map((v) => startGateway(emu.url, v.env)));
+  try {
+    const loads = await Promise.all(
+      gateways.map(async (gateway) => {
+        const { bodies, minBytes } = await graphqlBodies(gateway.ready.url, emu);
+        const path = new URL(gateway.ready.url).pathname;
+        return () =>
+          runLoad({ origin: gateway.ready.origin, connections: 50, warmupMs: quick ? 300 : 1_000, durationMs: quick ? 1_000 : 4_000, minBytes, request: (i) => ({ path, method: "POST", headers: authHeaders(emu.token), body: bodies[i % bodies.length] }) });
+      }),
+    );
+    const rows: string[][] = [];
+    const rps = variants.map(() => [] as number[]);
+    for (let round = 1; round <= (quick ? 1 : 2); round++) {
+      for (const [v, variant] of variants.entries()) {
+        const m = await measure(gateways[v], emu, loads[v]);
+        rps[v].push(m.result.rps);
+        rows.push([String(round), variant.name, fmt(m.result.rps, 0), fmt(p50(m), 2), fmt(m.cpuMsPerRequest, 3)]);
+      }
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    return [
+      "guards on a normal read: accounts(first: 100) rotating over 5 positions, C=50, every answer executed (ANSWER_CACHE_BYTES=0), rounds alternating",
+      table(["round", "gateway", "req/s", "p50 ms", "CPU ms/req"], rows),
+      `- with the guards on: ${fmt(mean(rps[0]) / mean(rps[1]), 2)}x the req/s of the same gateway with them off (mean of the rounds)`,
+    ].join("\n");
+  } finally {
+    await Promise.all(gateways.map((g) => g.stop()));
+  }
 }

@@ -46,10 +46,11 @@ interface Row extends Measured {
   proxy?: Measured;
 }
 
-const authHeaders = (token: string) => ({ "content-type": "application/json", authorization: `Bearer ${token}` });
+export const authHeaders = (token: string) => ({ "content-type": "application/json", authorization: `Bearer ${token}` });
 
 /** The POST bodies the gateway load rotates over: the first page and the next POSITIONS-1 `after` cursors. */
-async function graphqlBodies(gatewayUrl: string, emu: EmulatorReady): Promise<{ bodies: string[]; minBytes: number }> {
+/** The bench query at each of the rotating positions (checked once through the gateway) and a minimal good answer size. */
+export async function graphqlBodies(gatewayUrl: string, emu: EmulatorReady): Promise<{ bodies: string[]; minBytes: number }> {
   const bodies: string[] = [];
   let after: string | null = null;
   let minBytes = Infinity;
