@@ -136,7 +136,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       },
       subscribe: (args) =>
         traceSubscriptionSetup(tracing, subscriptionCarriers.get(args) ?? {}, args.operationName ?? getOperationAST(args.document)?.name?.value, () => wsOperations.subscribe(args)),
-      execute: (args) => wsOperations.execute(args),
       // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
       context: (ctx) =>
         createContext(services, { authorization: readAuthorization(ctx.connectionParams), apiKey: readParam(ctx.connectionParams, "x-api-key"), recordReads: false }),

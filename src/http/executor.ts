@@ -50,7 +50,7 @@ export interface QueryCompilerOptions {
  * graphql-jit's compiled function, serializer and closures per byte of query text. Measured on heap after GC:
  * 400 compiled accounts + vendors queries of 286 characters took ~12.5 KB each, ~43 bytes per character.
  */
-const COMPILED_BYTES_PER_TEXT_BYTE = 44;
+export const COMPILED_BYTES_PER_TEXT_BYTE = 44;
 
 interface KnownText {
   query: CompiledQuery;

@@ -17,7 +17,7 @@ export const OPERATION_SPAN = "graphql.operation";
 export function withOperationSpans(tracing: Tracing, handler: Handler, path: string): Handler {
   if (!tracing.enabled) return handler;
   return (req, res) => {
-    const { span, active } = startOperationSpan(tracing, req, path);
+    const { span, active } = startServerSpan(tracing, OPERATION_SPAN, req, path);
     return context.with(active, async () => {
       try {
         await handler(req, res);
@@ -34,20 +34,38 @@ export function withOperationSpans(tracing: Tracing, handler: Handler, path: str
 
 /** The same for express routes (`GET /graphql?query=…`): the rest of the chain runs inside the span, ended when the response closes. */
 export function operationSpanMiddleware(tracing: Tracing, path: string) {
+  return serverSpanMiddleware(tracing, OPERATION_SPAN, path, false);
+}
+
+/**
+ * One SERVER span per ESS webhook POST (`concur.webhook`), ended with the answer (202, 200 duplicate, 401, 503; ERROR
+ * from 400 on); the work the accepted event starts (status reads, cache drops) runs under it.
+ */
+export function webhookSpanMiddleware(tracing: Tracing, path: string) {
+  const traced = serverSpanMiddleware(tracing, WEBHOOK_SPAN, path, true);
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => (req.method === "POST" ? traced(req, res, next) : next());
+}
+
+/** Name of the span of one ESS webhook POST. */
+export const WEBHOOK_SPAN = "concur.webhook";
+
+/** An express middleware running the rest of the chain inside a SERVER span ended when the response closes. Off: `next` at once. */
+function serverSpanMiddleware(tracing: Tracing, name: string, path: string, httpErrorIsError: boolean) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     if (!tracing.enabled) return next();
-    const { span, active } = startOperationSpan(tracing, req, path);
+    const { span, active } = startServerSpan(tracing, name, req, path);
     res.once("close", () => {
       span.setAttribute("http.response.status_code", res.statusCode);
+      if (httpErrorIsError && res.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `answered ${res.statusCode}` });
       span.end();
     });
     context.with(active, next);
   };
 }
 
-function startOperationSpan(tracing: Tracing, req: IncomingMessage, path: string) {
+function startServerSpan(tracing: Tracing, name: string, req: IncomingMessage, path: string) {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-  const span = tracing.tracer.startSpan(OPERATION_SPAN, { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method ?? "GET", "url.path": path } }, parent);
+  const span = tracing.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method ?? "GET", "url.path": path } }, parent);
   return { span, active: trace.setSpan(parent, span) };
 }
 
@@ -135,24 +153,3 @@ export function traceSubscriptionSetup<T>(
     }
   });
 }
-
-/**
- * One SERVER span per ESS webhook POST (`concur.webhook`), ended with the answer (202, 200 duplicate, 401, 503); the
- * work the accepted event starts (status reads, cache drops) runs under it. Tracing off: `next` at once.
- */
-export function webhookSpanMiddleware(tracing: Tracing, path: string) {
-  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
-    if (!tracing.enabled || req.method !== "POST") return next();
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracing.tracer.startSpan(WEBHOOK_SPAN, { kind: SpanKind.SERVER, attributes: { "http.request.method": "POST", "url.path": path } }, parent);
-    res.once("close", () => {
-      span.setAttribute("http.response.status_code", res.statusCode);
-      if (res.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `answered ${res.statusCode}` });
-      span.end();
-    });
-    context.with(trace.setSpan(parent, span), next);
-  };
-}
-
-/** Name of the span of one ESS webhook POST. */
-export const WEBHOOK_SPAN = "concur.webhook";

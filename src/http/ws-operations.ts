@@ -1,6 +1,6 @@
+import { isAsyncIterable, mapAsyncIterator } from "@graphql-tools/utils";
 import {
   createSourceEventStream,
-  execute,
   type ExecutionResult,
   GraphQLError,
   parse,
@@ -15,6 +15,7 @@ import {
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { LRUCache } from "lru-cache";
+import { COMPILED_BYTES_PER_TEXT_BYTE } from "./executor.js";
 import { withoutSuggestions } from "./limits.js";
 
 /** What graphql-ws hands `onSubscribe`: the client's operation. */
@@ -34,15 +35,11 @@ export interface WsOperationsOptions {
   maxBytes?: number;
 }
 
-/** The graphql-ws hooks: `onSubscribe` (parse + validate once per text), `subscribe` and `execute`. */
+/** The graphql-ws hooks: `onSubscribe` (parse + validate once per text) and `subscribe`. */
 export interface WsOperations {
   onSubscribe(payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[];
   subscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
-  execute(args: ExecutionArgs): ReturnType<typeof execute>;
 }
-
-/** Parsed documents and compiled functions per byte of operation text (see COMPILED_BYTES_PER_TEXT_BYTE). */
-const BYTES_PER_TEXT_BYTE = 48;
 
 interface KnownOperation {
   document?: DocumentNode;
@@ -59,7 +56,7 @@ interface KnownOperation {
 export function createWsOperations(schema: GraphQLSchema, options: WsOperationsOptions): WsOperations {
   const known = new LRUCache<string, KnownOperation>({
     maxSize: Math.max(1, options.maxBytes ?? 8 * 1024 * 1024),
-    sizeCalculation: (_value, key) => Math.max(1, key.length * BYTES_PER_TEXT_BYTE),
+    sizeCalculation: (_value, key) => Math.max(1, key.length * COMPILED_BYTES_PER_TEXT_BYTE),
   });
   const byDocument = new WeakMap<DocumentNode, KnownOperation>();
   const allRules = [...specifiedRules, ...options.validationRules];
@@ -109,37 +106,7 @@ export function createWsOperations(schema: GraphQLSchema, options: WsOperationsO
       const source = await createSourceEventStream(args);
       if (!isAsyncIterable(source)) return source;
       const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-      return mapAsyncIterable(source, (payload) => compiled.query(payload, args.contextValue, variables) as Promise<ExecutionResult>);
-    },
-    // Queries and mutations over WebSocket are rare; mutation resolvers read the whole operation from `info`.
-    execute: (args) => execute(args),
-  };
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof Object(value)[Symbol.asyncIterator] === "function";
-}
-
-/** Maps each value of `source`; `return()` (the client left) reaches the source at once. */
-function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (value: T) => Promise<U>): AsyncIterableIterator<U> {
-  const iterator = source[Symbol.asyncIterator]();
-  const close = async (): Promise<IteratorResult<U>> => {
-    await iterator.return?.();
-    return { value: undefined, done: true };
-  };
-  return {
-    async next() {
-      const result = await iterator.next();
-      if (result.done) return { value: undefined, done: true };
-      return { value: await map(result.value), done: false };
-    },
-    return: close,
-    async throw(error?: unknown) {
-      await close();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
+      return mapAsyncIterator(source, (payload) => compiled.query(payload, args.contextValue, variables) as Promise<ExecutionResult>);
     },
   };
 }

@@ -110,7 +110,6 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   /** Bumps made here per scope (a generation read that was out during one must not undo it). */
   const localBumps = new Map<string, number>();
 
-  const keyOf = (caller: Caller, scope: string, generation: string, href: string) => keyFor(caller.key, scope, generation, href);
   const keyFor = (callerKey: string, scope: string, generation: string, href: string) => `page:${callerKey}:${scope}:${generation}:${href}`;
 
   function localGeneration(scope: string): string | undefined {
@@ -204,7 +203,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
   return {
     async read<T>(caller: Caller, scope: string, href: string, load: () => Promise<Loaded<T>>, options?: ReadOptions<T>): Promise<T> {
-      const key = keyOf(caller, scope, localGeneration(scope) ?? (await generation(scope)), href);
+      const key = keyFor(caller.key, scope, localGeneration(scope) ?? (await generation(scope)), href);
       // A token Concur has not accepted lately reads from Concur (which checks it), not from the cache.
       const trusted = tokenTrust === undefined || tokenTrust.trusted(caller.key);
       const hit = trusted ? local.get(key) : undefined;
@@ -230,7 +229,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
 
     peek<T>(caller: Caller, scope: string, href: string): T | undefined {
       const gen = localGeneration(scope);
-      const value = gen === undefined ? undefined : (local.get(keyOf(caller, scope, gen, href))?.value as T | undefined);
+      const value = gen === undefined ? undefined : (local.get(keyFor(caller.key, scope, gen, href))?.value as T | undefined);
       caller.readLog?.read(caller.key, scope, href, value);
       return value;
     },
