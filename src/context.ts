@@ -1,4 +1,4 @@
-import { callerFromAuthorization, callerKeyOf, createRequestLoaders, ReadLog, type Caller, type RequestLoaders } from "./concur/index.js";
+import { callerFromAuthorization, callerKeyOf, createRequestLoaders, ReadLog, type Caller, type RequestLoaders } from "./datasources/index.js";
 import { assertCanAct, describeCaller, roleAtLeast, type CallerIdentity, type Role } from "./callers/index.js";
 import { CodedError, ErrorCode } from "./errors.js";
 import type { Services } from "./services/index.js";

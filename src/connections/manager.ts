@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import pRetry from "p-retry";
-import { normaliseGeolocation, TokenEndpointError, type Caller, type CompanyTokenGrant, type TokenClient, type TokenSource } from "../concur/index.js";
+import { normaliseGeolocation, TokenEndpointError, type Caller, type CompanyTokenGrant, type TokenClient, type TokenSource } from "../datasources/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ConnectionRecord, ConnectionState, ConnectionStore, ConnectionSummary, KeyRing } from "./store/index.js";

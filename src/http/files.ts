@@ -4,7 +4,7 @@
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Express, Request, Response } from "express";
-import type { FileStream } from "../concur/index.js";
+import type { FileStream } from "../datasources/index.js";
 import { createContext } from "../context.js";
 import { CodedError, ErrorCode, errorBody } from "../errors.js";
 import type { Logger } from "../logger.js";

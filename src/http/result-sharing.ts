@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { LRUCache } from "lru-cache";
-import { isStillCurrent, type CacheRead, type CompanyCheck, type PageCache } from "../concur/index.js";
+import { isStillCurrent, type CacheRead, type CompanyCheck, type PageCache } from "../datasources/index.js";
 import type { GatewayContext } from "../context.js";
 import type { Role } from "../callers/index.js";
 

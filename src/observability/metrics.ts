@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { UpstreamExchange } from "../concur/index.js";
+import type { UpstreamExchange } from "../datasources/index.js";
 
 /** What the client pipeline reports after each upstream HTTP exchange (its `onExchange` hook: the pipeline knows nothing of metrics). */
 export type UpstreamCallReport = UpstreamExchange;

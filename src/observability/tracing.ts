@@ -1,7 +1,7 @@
 import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Context, type Link, type Tracer } from "@opentelemetry/api";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { TracingConfig } from "../config.js";
-import type { WriteBatchObserver } from "../concur/index.js";
+import type { WriteBatchObserver } from "../datasources/index.js";
 
 /** Instrumentation scope of the gateway's own spans. */
 export const TRACER_NAME = "concur-graph";

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID } from "type-graphql";
-import type { Connection } from "../concur/index.js";
+import type { Connection } from "../datasources/index.js";
 import type { ConnectionShape } from "../schema/index.js";
 
 /** The company and ERP every Concur path is under. */

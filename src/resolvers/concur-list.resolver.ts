@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { GatewayContext } from "../context.js";
-import { toConcurList, toConcurListItem, type ItemConnection, type ItemFilter } from "../concur/index.js";
-import type { ListSyncProgressPayload } from "../events/pubsub.js";
+import { toConcurList, toConcurListItem, type ItemConnection, type ItemFilter } from "../datasources/index.js";
+import type { ListSyncProgressPayload } from "../subscriptions/pubsub.js";
 import {
   ConcurList,
   ConcurListFilter,

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type Subsc
 import type { GatewayContext } from "../context.js";
 import type { ConnectionView } from "../connections/manager.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import type { ConnectionChangedPayload } from "../events/index.js";
+import type { ConnectionChangedPayload } from "../subscriptions/index.js";
 import { CompanyConnection, CompanyConnectionChange, ConnectionState } from "../schema/index.js";
 import { canAct } from "../callers/index.js";
 

@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, ArgsType, Ctx, Field, ID, Info, Mutation, Resolver } from "type-graphql";
 import type { GatewayContext } from "../context.js";
-import { fromAccountInput, fromListNameInput, fromTaxDataInput, fromVendorInput } from "../concur/index.js";
-import type { WireRecord, WriteType } from "../concur/index.js";
-import { validateAccount, validateListName, validateTaxData, validateVendor } from "../concur/index.js";
+import { fromAccountInput, fromListNameInput, fromTaxDataInput, fromVendorInput } from "../datasources/index.js";
+import type { WireRecord, WriteType } from "../datasources/index.js";
+import { validateAccount, validateListName, validateTaxData, validateVendor } from "../datasources/index.js";
 import { AccountInput, ListNameInput, TaxDataInput, VendorInput, WriteResult } from "../schema/index.js";
 import { operationWrite, type WriteStarter as Starter } from "../services/operation-writes.js";
 import { deleteRecords, writeRecords, type Validator, type WriteArgs, type WriteDeps } from "../services/writes.js";

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import { selectedChildren, selectsOnly } from "./selection.js";
-import { toAccount, toErpIntegration, toListName, toMappings, toRequest, toTaxData, toVendor } from "../concur/index.js";
+import { toAccount, toErpIntegration, toListName, toMappings, toRequest, toTaxData, toVendor } from "../datasources/index.js";
 import {
   AccountConnection,
   ConnectionArgs,
@@ -13,7 +13,7 @@ import {
   TaxDataConnection,
   VendorConnection,
 } from "../schema/index.js";
-import type { Connection, ConcurReader, ErpDataType, ErpRecordByType } from "../concur/index.js";
+import type { Connection, ConcurReader, ErpDataType, ErpRecordByType } from "../datasources/index.js";
 import { ErpArgs, mapConnection } from "./args.js";
 
 /** One page of an ERP data list, mapped to GraphQL nodes. */

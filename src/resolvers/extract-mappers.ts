@@ -1,6 +1,6 @@
 // GraphQL shapes of posting-by-file records; file fields become signed download URLs for the caller that asked.
-import type { Caller, ExtractJobRecord, PaymentBatchRecord } from "../concur/index.js";
-import type { ExtractJobPayload } from "../events/pubsub.js";
+import type { Caller, ExtractJobRecord, PaymentBatchRecord } from "../datasources/index.js";
+import type { ExtractJobPayload } from "../subscriptions/pubsub.js";
 import type { EditionView } from "../services/extract-edition.js";
 import type { BatchCloseResult } from "../services/extract-batches.js";
 import type { FileLinks, FileRef } from "../services/extract-files.js";

@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { GatewayContext } from "../context.js";
-import type { ExtractJobPayload } from "../events/pubsub.js";
+import type { ExtractJobPayload } from "../subscriptions/pubsub.js";
 import { ExtractDefinition, ExtractJob } from "../schema/index.js";
 import { toExtractJob } from "./extract-mappers.js";
 

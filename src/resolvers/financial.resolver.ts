@@ -10,7 +10,7 @@ import {
   FinancialPollResult,
   FinancialPostingInput,
 } from "../schema/index.js";
-import type { FinancialDocumentRecord } from "../concur/index.js";
+import type { FinancialDocumentRecord } from "../datasources/index.js";
 import { fisDocType, toFinancialDocumentNode, toOutcomeNode } from "../services/fis-documents.js";
 import { followReadyDocuments } from "../services/fis-subscriptions.js";
 import { acknowledge, claim, confirmPayments, confirmPostings } from "../services/fis-writes.js";

@@ -1,8 +1,8 @@
 // Federation `__resolveReference` per entity: how another subgraph's representation becomes our object.
 // Everything goes through the per-operation DataLoaders, so N representations cost the fewest upstream calls.
 import type { GatewayContext } from "../context.js";
-import { toAccount, toErpIntegration, toListName, toRequest, toVendor } from "../concur/index.js";
-import type { ErpDataType } from "../concur/index.js";
+import { toAccount, toErpIntegration, toListName, toRequest, toVendor } from "../datasources/index.js";
+import type { ErpDataType } from "../datasources/index.js";
 
 interface ErpRef {
   companyId: string;

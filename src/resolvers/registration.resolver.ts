@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { GatewayContext } from "../context.js";
-import { fromErpRegistrationInput, fromErpUpdateInput, toErpIntegration } from "../concur/index.js";
-import { problemsToError, validateErpPackage } from "../concur/index.js";
+import { fromErpRegistrationInput, fromErpUpdateInput, toErpIntegration } from "../datasources/index.js";
+import { problemsToError, validateErpPackage } from "../datasources/index.js";
 import { ErpIntegration, ErpRegistrationInput, ErpUpdateInput } from "../schema/index.js";
 import { ErpArgs } from "./args.js";
 

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "../context.js";
-import { toProcessingError, toRequest } from "../concur/index.js";
+import { toProcessingError, toRequest } from "../datasources/index.js";
 import { ConnectionArgs, ProcessingErrorConnection, Request } from "../schema/index.js";
 import { ErpArgs, mapConnection } from "./args.js";
 

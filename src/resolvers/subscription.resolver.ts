@@ -1,9 +1,9 @@
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { GatewayContext } from "../context.js";
-import { toListMapping, toMappings, toRequest } from "../concur/index.js";
-import type { WireListMapping } from "../concur/index.js";
+import { toListMapping, toMappings, toRequest } from "../datasources/index.js";
+import type { WireListMapping } from "../datasources/index.js";
 import { AccountingObjectType, Mappings, MappingsChangeEvent, Request, ResetRequestedEvent } from "../schema/index.js";
-import type { MappingsChangedPayload, RequestStatusPayload, ResetRequestedPayload } from "../events/index.js";
+import type { MappingsChangedPayload, RequestStatusPayload, ResetRequestedPayload } from "../subscriptions/index.js";
 import { followMappingChanges, followRequestStatuses, followResetRequests } from "../services/subscriptions.js";
 import { ErpArgs } from "./args.js";
 

@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
 import { isLosslessNumber } from "lossless-json";
-import { decimalShape, isPlainDecimal, plainDecimal } from "../concur/index.js";
+import { decimalShape, isPlainDecimal, plainDecimal } from "../datasources/index.js";
 
 /** Largest decimal a caller may send: FIS numbers have up to 23 digits, 8 of them decimals (spec §3 "General"). */
 const MAX_INTEGER_DIGITS = 15;

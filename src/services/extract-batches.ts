@@ -2,7 +2,7 @@
 // synchronous v1.1 call for the File-Url (on a closed batch it only (re)generates the file, so it does not time out
 // the way a v1.1 close of a large open batch does). The documented "no reports" 500 is an outcome, not an error.
 import { CodedError, ErrorCode } from "../errors.js";
-import type { Caller, FilesApi } from "../concur/index.js";
+import type { Caller, FilesApi } from "../datasources/index.js";
 
 export type BatchCloseResultKind = "CLOSED" | "CLOSED_FILE_PENDING" | "EMPTY_BATCH";
 

@@ -1,6 +1,6 @@
 // Which edition a company runs and the posting channel it implies: Accounting mappings first, the deprecated Profile
 // v1 company resource as fallback (behind configuration), cached per caller and company and checked again on expiry.
-import { editionFromCompanyEdition, type Caller, type ConcurReader, type Edition, type FilesApi } from "../concur/index.js";
+import { editionFromCompanyEdition, type Caller, type ConcurReader, type Edition, type FilesApi } from "../datasources/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 

@@ -2,9 +2,9 @@
 // it, on this replica), backing off from EXTRACT_POLL_MIN_MS to EXTRACT_POLL_MAX_MS, ending as TIMED_OUT after
 // EXTRACT_FOLLOW_TIMEOUT_MS. Polls publish on the EXTRACT_JOB topic; subscribers hear their company's channel only.
 import { Repeater } from "@graphql-yoga/subscription";
-import type { Caller, ExtractJobRecord, FilesApi } from "../concur/index.js";
-import type { GatewayPubSub } from "../events/index.js";
-import type { ExtractJobPayload } from "../events/pubsub.js";
+import type { Caller, ExtractJobRecord, FilesApi } from "../datasources/index.js";
+import type { GatewayPubSub } from "../subscriptions/index.js";
+import type { ExtractJobPayload } from "../subscriptions/pubsub.js";
 import type { Logger } from "../logger.js";
 
 export interface ExtractJobFollowerOptions {

@@ -1,8 +1,8 @@
 // The long-lived services of posting by file, built once by createServices: the XML APIs' client, edition
 // detection, the job follower and download links (docs/posting-by-file.md).
-import { createFilesApi, type ConcurClient, type ConcurReader, type FilesApi } from "../concur/index.js";
+import { createFilesApi, type ConcurClient, type ConcurReader, type FilesApi } from "../datasources/index.js";
 import type { FilesConfig } from "../config.js";
-import type { GatewayPubSub } from "../events/index.js";
+import type { GatewayPubSub } from "../subscriptions/index.js";
 import type { Logger } from "../logger.js";
 import { createEditionService, type EditionService } from "./extract-edition.js";
 import { createFileLinks, type FileLinks } from "./extract-files.js";

@@ -1,6 +1,6 @@
 // FIS records and outcomes as the schema's objects: doc types between GraphQL names (CASH_ADVANCE) and FIS path values
 // (cashadvance), outcomes with their final / retryable flags.
-import type { FinancialDocumentRecord, FisDocType, FisOutcome } from "../concur/index.js";
+import type { FinancialDocumentRecord, FisDocType, FisOutcome } from "../datasources/index.js";
 import { FinancialDocType, type FinancialDocument, type FinancialDocumentOutcome, type FinancialDocumentStatus } from "../schema/index.js";
 
 const TO_FIS: Record<FinancialDocType, FisDocType> = {

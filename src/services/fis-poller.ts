@@ -1,8 +1,8 @@
 // The FIS poller: the fallback where ESS readyForIntegration events are not subscribed (spec Q14). One loop per
 // company, shared by all its subscribers, reading the READY queue of each doc type somebody listens to and announcing
 // documents that were not there at the previous poll; idle polls back off, a new subscriber or a poll-now resets it.
-import type { Caller, FinancialDocumentRecord, FisDocType, FisReader } from "../concur/index.js";
-import type { GatewayPubSub } from "../events/index.js";
+import type { Caller, FinancialDocumentRecord, FisDocType, FisReader } from "../datasources/index.js";
+import type { GatewayPubSub } from "../subscriptions/index.js";
 import type { Logger } from "../logger.js";
 
 /** Options of {@link createFisPoller}. */

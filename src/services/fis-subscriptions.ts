@@ -3,8 +3,8 @@
 // per subscriber, read through the gateway (lossless, typed) when the announcement carries only its id.
 import { Repeater } from "@graphql-yoga/subscription";
 import { LRUCache } from "lru-cache";
-import type { Caller, FinancialDocumentRecord, FisDocType, FisReader } from "../concur/index.js";
-import type { GatewayPubSub } from "../events/index.js";
+import type { Caller, FinancialDocumentRecord, FisDocType, FisReader } from "../datasources/index.js";
+import type { GatewayPubSub } from "../subscriptions/index.js";
 import type { Logger } from "../logger.js";
 import type { FisPoller } from "./fis-poller.js";
 

@@ -2,8 +2,8 @@
 // exact wire shapes of the spec, queued on the coalescing writer; claim = pull READY documents, acknowledge them,
 // hand back only those this call acknowledged.
 import { LosslessNumber } from "lossless-json";
-import type { Caller, FinancialDocumentRecord, FisDocType, FisOutcome, FisReader, FisWriter, WirePaymentConfirmation, WirePostingConfirmation } from "../concur/index.js";
-import { FIS_CONFIRMABLE_DOC_TYPES } from "../concur/index.js";
+import type { Caller, FinancialDocumentRecord, FisDocType, FisOutcome, FisReader, FisWriter, WirePaymentConfirmation, WirePostingConfirmation } from "../datasources/index.js";
+import { FIS_CONFIRMABLE_DOC_TYPES } from "../datasources/index.js";
 import { badInput } from "../errors.js";
 import { PaymentMethod, PostingOutcome, type FinancialPaymentInput, type FinancialPostingInput } from "../schema/index.js";
 

@@ -1,8 +1,8 @@
 // The long-lived FIS services (built once in createServices): reader (walk snapshots in the shared store), the
 // coalescing writer, the READY poller, and the webhook's row for the FIS topic.
 import type Keyv from "keyv";
-import { createFisReader, createFisWriter, FIS_TOPIC, parseFisEvent, type ConcurClient, type FisReader, type FisWriter } from "../concur/index.js";
-import { createFisEventIngest, type EventTopic, type GatewayPubSub } from "../events/index.js";
+import { createFisReader, createFisWriter, FIS_TOPIC, parseFisEvent, type ConcurClient, type FisReader, type FisWriter } from "../datasources/index.js";
+import { createFisEventIngest, type EventTopic, type GatewayPubSub } from "../subscriptions/index.js";
 import type { Logger } from "../logger.js";
 import { createFisPoller, type FisPoller } from "./fis-poller.js";
 

@@ -22,7 +22,7 @@ import {
   type WriteBatch,
   type WriteBatcher,
   type WriteBatchObserver,
-} from "../concur/index.js";
+} from "../datasources/index.js";
 import {
   createEventIngest,
   createGatewayPubSub,
@@ -33,14 +33,14 @@ import {
   type RequestStatusValue,
   type StatusPoller,
   type WebhookHandler,
-} from "../events/index.js";
+} from "../subscriptions/index.js";
 import { createCallerAuthenticator, createJwtVerifier, openApiKeyStore, type ApiKeyStore, type CallerAuthenticator } from "../callers/index.js";
 import { createWriteArrivals, type WriteArrivals } from "./write-arrivals.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { createFisServices, type FisServices } from "./fis.js";
 import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
-import { createTokenClient } from "../concur/index.js";
-import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../concur/index.js";
+import { createTokenClient } from "../datasources/index.js";
+import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../datasources/index.js";
 import { createListSync, type ListSync } from "./list-sync.js";
 import { createPostingByFile, type PostingByFile } from "./extract-posting.js";
 

@@ -1,6 +1,6 @@
 // Item writes on a Concur list: refuse bad codes before any call -> name the parent by long code (bulk parts know no
 // parent ids) -> queue into the coalescing bulk writer -> answer with this write's own part outcome.
-import { checkLongCode, checkSegment, listProblemsToError, type Caller, type ItemWrite, type ListItemWriter, type ListReader, type PartOutcome, type WireConcurListItem } from "../concur/index.js";
+import { checkLongCode, checkSegment, listProblemsToError, type Caller, type ItemWrite, type ListItemWriter, type ListReader, type PartOutcome, type WireConcurListItem } from "../datasources/index.js";
 import { badInput } from "../errors.js";
 
 export interface ListItemDeps {

@@ -15,9 +15,9 @@ import {
   type ListProblem,
   type ListReader,
   type WireConcurListItem,
-} from "../concur/index.js";
+} from "../datasources/index.js";
 import { badInput, CodedError, ErrorCode } from "../errors.js";
-import type { GatewayPubSub, ListSyncProgressPayload } from "../events/pubsub.js";
+import type { GatewayPubSub, ListSyncProgressPayload } from "../subscriptions/pubsub.js";
 import type { Logger } from "../logger.js";
 
 /** One item of the ERP's tree. */

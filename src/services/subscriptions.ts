@@ -2,9 +2,9 @@
 // its current status first (so a finished request answers at once), then tracker events, with a shared poll watch
 // where ESS is not set up or slow.
 import { Repeater } from "@graphql-yoga/subscription";
-import { isFinalStatus, type Caller, type ConcurReader } from "../concur/index.js";
+import { isFinalStatus, type Caller, type ConcurReader } from "../datasources/index.js";
 import { badInput } from "../errors.js";
-import type { GatewayPubSub, MappingsChangedPayload, RequestStatusPayload, RequestStatusTracker, ResetRequestedPayload, StatusPoller } from "../events/index.js";
+import type { GatewayPubSub, MappingsChangedPayload, RequestStatusPayload, RequestStatusTracker, ResetRequestedPayload, StatusPoller } from "../subscriptions/index.js";
 
 /** What the subscription services need. */
 export interface SubscriptionDeps {

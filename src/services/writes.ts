@@ -1,7 +1,7 @@
 // Starting a data write: validate everything first -> queue into the batcher -> record the request as PROCESSING
 // (so a later subscriber waits for its final status) -> answer the caller with its own requests.
-import type { RequestStatusTracker } from "../events/index.js";
-import { problemsToError, toRequest, validateAll, validateId, type Caller, type Problem, type WireRecord, type WriteBatcher, type WriteOp, type WriteType } from "../concur/index.js";
+import type { RequestStatusTracker } from "../subscriptions/index.js";
+import { problemsToError, toRequest, validateAll, validateId, type Caller, type Problem, type WireRecord, type WriteBatcher, type WriteOp, type WriteType } from "../datasources/index.js";
 import { badInput } from "../errors.js";
 import type { WriteResult } from "../schema/index.js";
 

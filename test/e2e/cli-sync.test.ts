@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_MAIN, REPO_ROOT, runCli } from "../helpers/cli.js";
-import { fromAccountInput, fromVendorInput } from "../../src/concur/index.js";
-import { MAX_PATCH_BYTES } from "../../src/concur/accounting/writes/limits.js";
+import { fromAccountInput, fromVendorInput } from "../../src/datasources/index.js";
+import { MAX_PATCH_BYTES } from "../../src/datasources/accounting/writes/limits.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 

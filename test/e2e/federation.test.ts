@@ -6,7 +6,7 @@ import { print } from "graphql";
 import { request } from "undici";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { nextHref, resolveHref } from "../../src/concur/client/links.js";
+import { nextHref, resolveHref } from "../../src/datasources/client/links.js";
 import { printSubgraphSdl } from "../../src/schema/build.js";
 import { MappingsChangedDocument } from "../generated/graphql.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";

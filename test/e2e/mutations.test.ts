@@ -3,9 +3,9 @@
 // page from the emulator's Concur API.
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "../../src/concur/accounting/writes/limits.js";
-import { fromAccountInput } from "../../src/concur/accounting/mappers.js";
-import { jsonBytes, planPatchBatches } from "../../src/concur/accounting/writes/plan.js";
+import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "../../src/datasources/accounting/writes/limits.js";
+import { fromAccountInput } from "../../src/datasources/accounting/mappers.js";
+import { jsonBytes, planPatchBatches } from "../../src/datasources/accounting/writes/plan.js";
 import { UpsertAccountsDocument as UPSERT_ACCOUNTS } from "../generated/graphql.js";
 import { waitForFinal } from "../helpers/requests.js";
 import { ROUTES, startStack, sumCalls, type Stack } from "../helpers/stack.js";

@@ -10,7 +10,7 @@ import { request, Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnectionManager, type ConnectionManager } from "../../src/connections/manager.js";
 import { createKeyRing, openConnectionStore, type ConnectionStore } from "../../src/connections/store/index.js";
-import { createConcurClient, createTokenClient } from "../../src/concur/index.js";
+import { createConcurClient, createTokenClient } from "../../src/datasources/index.js";
 import { DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, type RunningEmulator } from "../../src/emulator/index.js";
 import { startEmulator } from "../helpers/emulator.js";
 

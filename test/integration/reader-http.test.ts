@@ -5,11 +5,11 @@ import { pino } from "pino";
 import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
-import { callerFromAuthorization } from "../../src/concur/client/caller.js";
-import { createConcurClient, type ConcurClient } from "../../src/concur/client/pipeline.js";
-import { createPageCache } from "../../src/concur/client/page-cache.js";
-import { createConcurReader, type ConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
-import type { Account } from "../../src/concur/accounting/wire/index.js";
+import { callerFromAuthorization } from "../../src/datasources/client/caller.js";
+import { createConcurClient, type ConcurClient } from "../../src/datasources/client/pipeline.js";
+import { createPageCache } from "../../src/datasources/client/page-cache.js";
+import { createConcurReader, type ConcurReader, type Connection } from "../../src/datasources/accounting/reader.js";
+import type { Account } from "../../src/datasources/accounting/wire/index.js";
 
 const LIST = "/accountingintegration/v4/companies/c1/erps/e1/accounts";
 const TOTAL = 95;

@@ -1,10 +1,10 @@
 import KeyvRedis from "@keyv/redis";
 import Keyv from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerFromAuthorization } from "../../src/concur/client/caller.js";
-import type { ConcurClient, ConcurCall, ConcurResponse } from "../../src/concur/client/pipeline.js";
-import { createPageCache } from "../../src/concur/client/page-cache.js";
-import { createConcurReader } from "../../src/concur/accounting/reader.js";
+import { callerFromAuthorization } from "../../src/datasources/client/caller.js";
+import type { ConcurClient, ConcurCall, ConcurResponse } from "../../src/datasources/client/pipeline.js";
+import { createPageCache } from "../../src/datasources/client/page-cache.js";
+import { createConcurReader } from "../../src/datasources/accounting/reader.js";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 import { waitFor } from "../helpers/wait.js";
 

@@ -4,11 +4,11 @@ import type { AddressInfo } from "node:net";
 import Keyv from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
-import { ACCOUNTING_TOPIC, type EssEvent } from "../../src/concur/accounting/events.js";
-import { createEventIngest } from "../../src/events/ingest.js";
-import { createGatewayPubSub, type GatewayPubSub, type Topic, type TopicPayloads } from "../../src/events/pubsub.js";
-import { RequestStatusTracker } from "../../src/events/request-status.js";
-import { createWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from "../../src/events/webhook.js";
+import { ACCOUNTING_TOPIC, type EssEvent } from "../../src/datasources/accounting/events.js";
+import { createEventIngest } from "../../src/subscriptions/ingest.js";
+import { createGatewayPubSub, type GatewayPubSub, type Topic, type TopicPayloads } from "../../src/subscriptions/pubsub.js";
+import { RequestStatusTracker } from "../../src/subscriptions/request-status.js";
+import { createWebhookHandler, type WebhookHandler, type WebhookHandlerOptions } from "../../src/subscriptions/webhook.js";
 import { waitFor } from "../helpers/wait.js";
 
 const logger = createLogger("silent");

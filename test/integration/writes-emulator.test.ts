@@ -1,10 +1,10 @@
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { callerFromAuthorization, type Caller } from "../../src/concur/client/caller.js";
-import { createConcurClient, type ConcurClient } from "../../src/concur/client/pipeline.js";
-import { createWriteBatcher, type WriteBatcher } from "../../src/concur/accounting/writes/batcher.js";
-import { MAX_PATCH_BYTES } from "../../src/concur/accounting/writes/limits.js";
-import type { WriteType } from "../../src/concur/accounting/writes/types.js";
+import { callerFromAuthorization, type Caller } from "../../src/datasources/client/caller.js";
+import { createConcurClient, type ConcurClient } from "../../src/datasources/client/pipeline.js";
+import { createWriteBatcher, type WriteBatcher } from "../../src/datasources/accounting/writes/batcher.js";
+import { MAX_PATCH_BYTES } from "../../src/datasources/accounting/writes/limits.js";
+import type { WriteType } from "../../src/datasources/accounting/writes/types.js";
 import { DEMO, type RunningEmulator } from "../../src/emulator/index.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";

@@ -2,10 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWriteBatcher } from "../../src/concur/accounting/writes/batcher.js";
+import { createWriteBatcher } from "../../src/datasources/accounting/writes/batcher.js";
 import { pino } from "pino";
 import { Agent } from "undici";
-import { createConcurClient } from "../../src/concur/client/pipeline.js";
+import { createConcurClient } from "../../src/datasources/client/pipeline.js";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 
 /** Two gateway replicas (two batchers) pace one (company, ERP, type) together through a real Redis. */

@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { callerKeyOf } from "../../src/concur/client/caller.js";
-import { createConcurClient } from "../../src/concur/client/pipeline.js";
-import { createRegistrar, createRegistrationClient } from "../../src/concur/accounting/writes/registration.js";
+import { callerKeyOf } from "../../src/datasources/client/caller.js";
+import { createConcurClient } from "../../src/datasources/client/pipeline.js";
+import { createRegistrar, createRegistrationClient } from "../../src/datasources/accounting/writes/registration.js";
 import { ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
 

@@ -1,9 +1,9 @@
-// The first batching window's rule (src/concur/client/batch-window.ts) against the real event loop: quiet time, the
+// The first batching window's rule (src/datasources/client/batch-window.ts) against the real event loop: quiet time, the
 // cap, and a burst the process can already read but needs longer than the cap of CPU to work through.
 import { createConnection, createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { openBatchWindow } from "../../src/concur/client/batch-window.js";
+import { openBatchWindow } from "../../src/datasources/client/batch-window.js";
 import { registerCleanup } from "../helpers/cleanup.js";
 import { elapse } from "../helpers/wait.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config.js";
 import { parseDatabaseUrl } from "../../src/connections/store/database.js";
-import { normaliseGeolocation } from "../../src/concur/auth/geolocation.js";
+import { normaliseGeolocation } from "../../src/datasources/auth/geolocation.js";
 import { CodedError, ErrorCode } from "../../src/errors.js";
 
 describe("normaliseGeolocation", () => {

@@ -1,10 +1,10 @@
 // Cursors stay short whatever link form Concur uses, and continuing from a cursor never re-reads a walked page.
 import Keyv from "keyv";
 import { describe, expect, it } from "vitest";
-import { callerFromAuthorization } from "../../src/concur/client/caller.js";
-import { createPageCache } from "../../src/concur/client/page-cache.js";
-import type { ConcurCall, ConcurClient, ConcurResponse } from "../../src/concur/client/pipeline.js";
-import { createConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
+import { callerFromAuthorization } from "../../src/datasources/client/caller.js";
+import { createPageCache } from "../../src/datasources/client/page-cache.js";
+import type { ConcurCall, ConcurClient, ConcurResponse } from "../../src/datasources/client/pipeline.js";
+import { createConcurReader, type Connection } from "../../src/datasources/accounting/reader.js";
 
 const BASE = "https://us2.api.concursolutions.com";
 const COMPANY = "5e0a1c1e-7d1b-4c3a-9f00-00000000c0de";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
-import { cursorEncoder, decodeCursor, encodeCursor } from "../../src/concur/client/cursor.js";
+import { cursorEncoder, decodeCursor, encodeCursor } from "../../src/datasources/client/cursor.js";
 
 const scope = "accounts|c1|e1";
 

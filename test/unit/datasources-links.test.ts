@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CodedError } from "../../src/errors.js";
-import { linkHref, nextHref, resolveHref } from "../../src/concur/client/links.js";
+import { linkHref, nextHref, resolveHref } from "../../src/datasources/client/links.js";
 
 describe("nextHref", () => {
   const href = "/accountingintegration/v4/companies/c/erps/e/accounts?next=abc";

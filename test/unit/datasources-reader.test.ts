@@ -1,11 +1,11 @@
 import Keyv from "keyv";
 import { describe, expect, it } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
-import { callerFromAuthorization, type Caller } from "../../src/concur/client/caller.js";
-import { decodeCursor, encodeCursor } from "../../src/concur/client/cursor.js";
-import type { ConcurClient, ConcurCall, ConcurResponse } from "../../src/concur/client/pipeline.js";
-import { createPageCache, scopes } from "../../src/concur/client/page-cache.js";
-import { createConcurReader, type Connection } from "../../src/concur/accounting/reader.js";
+import { callerFromAuthorization, type Caller } from "../../src/datasources/client/caller.js";
+import { decodeCursor, encodeCursor } from "../../src/datasources/client/cursor.js";
+import type { ConcurClient, ConcurCall, ConcurResponse } from "../../src/datasources/client/pipeline.js";
+import { createPageCache, scopes } from "../../src/datasources/client/page-cache.js";
+import { createConcurReader, type Connection } from "../../src/datasources/accounting/reader.js";
 import { elapse } from "../helpers/wait.js";
 
 const BASE = "http://concur.test";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editionFromCompanyEdition, editionFromMarketingName, idAfter, isoTime, jobState, parseXmlRoot, rebaseLegacyUrl } from "../../src/concur/index.js";
+import { editionFromCompanyEdition, editionFromMarketingName, idAfter, isoTime, jobState, parseXmlRoot, rebaseLegacyUrl } from "../../src/datasources/index.js";
 import { contentTypeOf } from "../../src/http/files.js";
 import { postingChannelOf } from "../../src/services/extract-edition.js";
 import { createFileLinks } from "../../src/services/extract-files.js";

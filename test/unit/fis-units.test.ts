@@ -2,7 +2,7 @@
 import { Kind } from "graphql";
 import { parse as parseLossless } from "lossless-json";
 import { describe, expect, it } from "vitest";
-import { classifyOutcome, EssEventError, normalizeNumbers, numberedFields, parseFisEvent, plainDecimal, readTimeStamp, toFinancialDocument } from "../../src/concur/index.js";
+import { classifyOutcome, EssEventError, normalizeNumbers, numberedFields, parseFisEvent, plainDecimal, readTimeStamp, toFinancialDocument } from "../../src/datasources/index.js";
 import { Decimal } from "../../src/schema/index.js";
 
 const C = "5e0a1c1e-7d1b-4c3a-9f00-00000000c0de";

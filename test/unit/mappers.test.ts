@@ -22,8 +22,8 @@ import {
   toVendor,
   transactionTypeFromWire,
   transactionTypeToWire,
-} from "../../src/concur/accounting/mappers.js";
-import type * as wire from "../../src/concur/accounting/wire/index.js";
+} from "../../src/datasources/accounting/mappers.js";
+import type * as wire from "../../src/datasources/accounting/wire/index.js";
 import {
   AccountingObjectType,
   AccountType,

@@ -1,10 +1,10 @@
-// The page cache's scope generations (src/concur/client/page-cache.ts): refreshed from the shared store ahead of
+// The page cache's scope generations (src/datasources/client/page-cache.ts): refreshed from the shared store ahead of
 // their expiry, so steady traffic keeps its pages (and reused answers) without a pause every second, and a bump made
 // here is never undone by a generation read that was out when it happened.
 import Keyv from "keyv";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { callerFromAuthorization } from "../../src/concur/client/caller.js";
-import { createPageCache, scopes } from "../../src/concur/client/page-cache.js";
+import { callerFromAuthorization } from "../../src/datasources/client/caller.js";
+import { createPageCache, scopes } from "../../src/datasources/client/page-cache.js";
 
 const caller = callerFromAuthorization("Bearer generations-token")!;
 const SCOPE = scopes.list("accounts", "c1", "e1");

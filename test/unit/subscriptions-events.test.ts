@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACCOUNTING_TOPIC, EssEventError, parseEssEvent } from "../../src/concur/accounting/events.js";
+import { ACCOUNTING_TOPIC, EssEventError, parseEssEvent } from "../../src/datasources/accounting/events.js";
 
 const C = "11111111-1111-4111-8111-111111111111";
 const E = "22222222-2222-4222-8222-222222222222";

@@ -2,9 +2,9 @@ import Keyv from "keyv";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CodedError, ErrorCode } from "../../src/errors.js";
 import { createLogger } from "../../src/logger.js";
-import { createStatusPoller, type PolledStatus, type StatusPoller } from "../../src/events/poller.js";
-import { createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload } from "../../src/events/pubsub.js";
-import { RequestStatusTracker } from "../../src/events/request-status.js";
+import { createStatusPoller, type PolledStatus, type StatusPoller } from "../../src/subscriptions/poller.js";
+import { createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload } from "../../src/subscriptions/pubsub.js";
+import { RequestStatusTracker } from "../../src/subscriptions/request-status.js";
 import { waitFor } from "../helpers/wait.js";
 
 const logger = createLogger("silent");

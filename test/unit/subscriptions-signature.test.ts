@@ -1,6 +1,6 @@
 import { constants, generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createSignatureVerifier, verifyConcurSignature } from "../../src/events/signature.js";
+import { createSignatureVerifier, verifyConcurSignature } from "../../src/subscriptions/signature.js";
 
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const other = generateKeyPairSync("rsa", { modulusLength: 2048 });

@@ -1,7 +1,7 @@
 import Keyv from "keyv";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload, type Topic, type TopicPayloads } from "../../src/events/pubsub.js";
-import { RequestStatusTracker } from "../../src/events/request-status.js";
+import { createGatewayPubSub, type GatewayPubSub, type RequestStatusPayload, type Topic, type TopicPayloads } from "../../src/subscriptions/pubsub.js";
+import { RequestStatusTracker } from "../../src/subscriptions/request-status.js";
 import { waitFor } from "../helpers/wait.js";
 
 const C = "company-1";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors.js";
-import { planPatchBatches, type PlanOp } from "../../src/concur/accounting/writes/plan.js";
-import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "../../src/concur/accounting/writes/limits.js";
+import { planPatchBatches, type PlanOp } from "../../src/datasources/accounting/writes/plan.js";
+import { MAX_PATCH_BYTES, MAX_RECORD_BYTES } from "../../src/datasources/accounting/writes/limits.js";
 
 const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { retryAfterMs } from "../../src/concur/client/errors.js";
-import { deriveRequestId, isUuid } from "../../src/concur/accounting/writes/send.js";
+import { retryAfterMs } from "../../src/datasources/client/errors.js";
+import { deriveRequestId, isUuid } from "../../src/datasources/accounting/writes/send.js";
 
 describe("send helpers", () => {
   it("derives stable, distinct UUIDs for later parts of a caller-supplied request id", () => {

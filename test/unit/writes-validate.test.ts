@@ -9,7 +9,7 @@ import {
   validateListName,
   validateTaxData,
   validateVendor,
-} from "../../src/concur/accounting/writes/validate.js";
+} from "../../src/datasources/accounting/writes/validate.js";
 
 const messages = (problems: { message: string }[]) => problems.map((p) => p.message);
 

@@ -1,6 +1,6 @@
 // Per object type: the default column mapping, the record key, normalisation (the way Concur stores values) and
 // the gateway's own validation, so a record is refused here, with its line, instead of failing a whole mutation.
-import { validateAccount, validateListName, validateTaxData, validateVendor, type Problem } from "../../concur/index.js";
+import { validateAccount, validateListName, validateTaxData, validateVendor, type Problem } from "../../datasources/index.js";
 import type { InputRecord, SyncType } from "./types.js";
 
 /** Fields of a vendor's address; CSV columns `address.city` or `city` both map here. */

@@ -2,7 +2,7 @@ import { ConfigError } from "../../config.js";
 import { badInput, CodedError, ErrorCode } from "../../errors.js";
 import { createKeyRing, type EncryptionKey, type KeyRing } from "./crypto.js";
 import { openDatabase, parseDatabaseUrl, type SqlDatabase } from "./database.js";
-import { normaliseGeolocation } from "../../concur/auth/geolocation.js";
+import { normaliseGeolocation } from "../../datasources/auth/geolocation.js";
 import {
   CONNECTION_STATES,
   type ConnectionRecord,

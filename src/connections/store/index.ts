@@ -8,7 +8,7 @@
 export { openConnectionStore, type ConnectionStoreOptions } from "./connection-store.js";
 export { createKeyRing, parseEncryptionKeys, SecretDecryptionError, type EncryptionKey, type KeyRing } from "./crypto.js";
 export { DEFAULT_DATABASE_URL, describeDatabase, openDatabase, parseDatabaseUrl, type DatabaseLocation, type OpenDatabaseOptions, type SqlDatabase } from "./database.js";
-export { normaliseGeolocation } from "../../concur/auth/geolocation.js";
+export { normaliseGeolocation } from "../../datasources/auth/geolocation.js";
 export {
   CONNECTION_STATES,
   type ConnectionError,

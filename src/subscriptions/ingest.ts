@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { EssEvent, FisEvent } from "../concur/index.js";
+import type { EssEvent, FisEvent } from "../datasources/index.js";
 import type { GatewayPubSub } from "./pubsub.js";
 import type { RequestStatusTracker } from "./request-status.js";
 

@@ -2,7 +2,7 @@ import { Repeater, type PubSubEventTarget } from "@graphql-yoga/subscription";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
-import type { EssDeletedListMapping, EssListMapping, FinancialDocumentRecord, FisDocType, RequestStatusValue, ResetObjectType } from "../concur/index.js";
+import type { EssDeletedListMapping, EssListMapping, FinancialDocumentRecord, FisDocType, RequestStatusValue, ResetObjectType } from "../datasources/index.js";
 
 /** A request's status changed (forward moves only, see RequestStatusTracker). */
 export interface RequestStatusPayload {

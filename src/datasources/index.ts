@@ -1,4 +1,4 @@
-// The face of the Concur client layer: the only module outside src/concur imports. Everything that knows Concur's
+// The face of the Concur client layer: the only module outside src/datasources imports. Everything that knows Concur's
 // REST shapes (URLs, headers, tokens, paging, limits, retries, caching, status codes) lives behind it.
 export { callerFromAuthorization, callerKeyOf, type Caller } from "./client/caller.js";
 export { isStillCurrent, ReadLog, type CacheRead, type CompanyCheck } from "./client/read-log.js";

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Keyv from "keyv";
 import pRetry from "p-retry";
 import type { Logger } from "../logger.js";
-import { ACCOUNTING_TOPIC, EssEventError, parseEssEvent, type EssEvent } from "../concur/index.js";
+import { ACCOUNTING_TOPIC, EssEventError, parseEssEvent, type EssEvent } from "../datasources/index.js";
 import { createOnceStore } from "./once-store.js";
 import { createSignatureVerifier, type SignatureVerifier } from "./signature.js";
 

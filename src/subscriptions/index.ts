@@ -15,7 +15,7 @@ export {
   type RequestStatusUpdate,
   type RequestStatusValue,
   type ResetObjectType,
-} from "../concur/index.js";
+} from "../datasources/index.js";
 export {
   channelOf,
   createGatewayPubSub,

@@ -2,7 +2,7 @@ import type Keyv from "keyv";
 import { Repeater } from "@graphql-yoga/subscription";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../logger.js";
-import { isFinalStatus, type RequestStatusValue } from "../concur/index.js";
+import { isFinalStatus, type RequestStatusValue } from "../datasources/index.js";
 import { createOnceStore, type OnceStore } from "./once-store.js";
 import { pushOrStop, type GatewayPubSub, type RequestStatusPayload } from "./pubsub.js";
 

@@ -1,6 +1,6 @@
 import { ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { isFinalStatus, REQUEST_STATUS_VALUES, type RequestStatusValue } from "../concur/index.js";
+import { isFinalStatus, REQUEST_STATUS_VALUES, type RequestStatusValue } from "../datasources/index.js";
 import type { RequestKey, RequestStatusTracker } from "./request-status.js";
 
 /** What a status poll returns (the reader's GET …/requests/{id}, mapped). */
