@@ -53,6 +53,12 @@ export interface GatewayConfig {
    * `FIS_POLL_INTERVAL_MS`, default 900000 (15 min, spec Q14).
    */
   fisPollIntervalMs: number;
+  /**
+   * FIS claim ledger: how long the owner of an acknowledgement or confirmation may work on it before another caller
+   * may take it over and settle it by reading the document back (an owner killed between send and answer), ms. Must
+   * exceed the longest a FIS POST can take with its retries. Env `FIS_CLAIM_LEASE_MS`, default 300000 (5 min).
+   */
+  fisClaimLeaseMs: number;
   /** pino level. Env `LOG_LEVEL`, default `info` (the test helpers pass `silent`). */
   logLevel: string;
   /**
@@ -70,6 +76,8 @@ export interface GatewayConfig {
   authMode: "passthrough" | "managed";
   /** Managed mode only; undefined in passthrough mode (and in the embedded demo until the emulator is up). */
   managed?: ManagedModeConfig;
+  /** The App Center landing page (managed mode): partner sign-in, abuse limits, wording. See {@link ConnectPageConfig}. */
+  connectPage: ConnectPageConfig;
   /** Posting by file: edition detection, Extracts, Payment Batches and file downloads (docs/posting-by-file.md). */
   files: FilesConfig;
   /** Operation limits, checked once per distinct text before execution (README, Security). */
@@ -235,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     batchWindowMs: integer(env, "BATCH_WINDOW_MS", 25, 0, 5_000),
     pollFallbackMs: integer(env, "POLL_FALLBACK_MS", 5_000, 10, 3_600_000),
     fisPollIntervalMs: integer(env, "FIS_POLL_INTERVAL_MS", 900_000, 50, 86_400_000),
+    fisClaimLeaseMs: integer(env, "FIS_CLAIM_LEASE_MS", 300_000, 100, 86_400_000),
     logLevel: env.LOG_LEVEL || "info",
     logFormat: logFormat(env),
     production: env.NODE_ENV === "production",
@@ -253,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     metricsPath: metricsPath(env),
     upstreamHealthWindowSeconds: integer(env, "UPSTREAM_HEALTH_WINDOW_SECONDS", 60, 1, 86_400),
     tracing: tracingConfig(env),
+    connectPage: connectPageConfig(env),
   };
   config.authMode = authMode(env, config.concurBaseUrl === undefined);
   // Embedded (no CONCUR_BASE_URL): the demo fills managed mode in with the emulator's app and a throw-away store.
@@ -376,4 +386,66 @@ function logFormat(env: NodeJS.ProcessEnv): "json" | "pretty" | "auto" {
   const raw = env.LOG_FORMAT || "auto";
   if (raw !== "json" && raw !== "pretty" && raw !== "auto") throw new ConfigError(`LOG_FORMAT=${JSON.stringify(raw)} is invalid: expected json, pretty or auto.`);
   return raw;
+}
+
+/** The Connect landing page a customer's browser reaches from the App Center (managed mode; docs/connecting-customers.md). */
+export interface ConnectPageConfig {
+  /**
+   * Env `CONNECT_SIGN_IN`: `none` (default: the request token of Concur's redirect is the credential) or `oidc` (the
+   * person first signs in with the partner's OpenID Connect provider, and who connected is recorded).
+   */
+  signIn: "none" | "oidc";
+  /** With `CONNECT_SIGN_IN=oidc`: env `CONNECT_OIDC_ISSUER`, `CONNECT_OIDC_CLIENT_ID`, `CONNECT_OIDC_CLIENT_SECRET` (required). */
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    /** Never logged. */
+    clientSecret: string;
+    /** Env `CONNECT_OIDC_SCOPES`, default `openid email profile`. */
+    scopes: string;
+    /** Env `CONNECT_OIDC_REDIRECT_URL`; default `<PUBLIC_URL or the gateway's origin><CONNECT_PATH>/callback`. Register it at the provider. */
+    redirectUrl?: string;
+  };
+  /** Landing requests per client IP per window (0 = no limit). Env `CONNECT_RATE_PER_IP`, default 30. */
+  ratePerIp: number;
+  /** Landing requests per company per window (0 = no limit). Env `CONNECT_RATE_PER_COMPANY`, default 10. */
+  ratePerCompany: number;
+  /** Env `CONNECT_RATE_WINDOW_SECONDS`, default 600. */
+  rateWindowSeconds: number;
+  /** The app's name as customers know it, shown on the page. Env `CONNECT_APP_NAME`, default `concur-graph`. */
+  appName: string;
+  /** Who to contact when connecting fails (text: an e-mail address, URL or phone), shown on failure pages. Env `CONNECT_SUPPORT_CONTACT`. */
+  supportContact?: string;
+}
+
+function connectPageConfig(env: NodeJS.ProcessEnv): ConnectPageConfig {
+  const signIn = env.CONNECT_SIGN_IN || "none";
+  if (signIn !== "none" && signIn !== "oidc") throw new ConfigError(`CONNECT_SIGN_IN=${JSON.stringify(signIn)} is invalid: expected none or oidc.`);
+  let oidc: ConnectPageConfig["oidc"];
+  if (signIn === "oidc") {
+    const need = (name: string, what: string) => {
+      const value = env[name]?.trim();
+      if (!value) throw new ConfigError(`${name} is required with CONNECT_SIGN_IN=oidc: ${what}.`);
+      return value;
+    };
+    need("CONNECT_OIDC_ISSUER", "the issuer URL of your OpenID Connect provider (its /.well-known/openid-configuration is read)");
+    const scopes = env.CONNECT_OIDC_SCOPES?.trim() || "openid email profile";
+    if (!scopes.split(/\s+/).includes("openid")) throw new ConfigError(`CONNECT_OIDC_SCOPES=${JSON.stringify(scopes)} must include openid.`);
+    oidc = {
+      issuer: url(env, "CONNECT_OIDC_ISSUER", ["https:", "http:"])!,
+      clientId: need("CONNECT_OIDC_CLIENT_ID", "the client id the provider gave the landing page"),
+      clientSecret: need("CONNECT_OIDC_CLIENT_SECRET", "that client's secret"),
+      scopes,
+      redirectUrl: url(env, "CONNECT_OIDC_REDIRECT_URL", ["https:", "http:"]),
+    };
+  }
+  return Object.freeze({
+    signIn,
+    oidc: oidc && Object.freeze(oidc),
+    ratePerIp: integer(env, "CONNECT_RATE_PER_IP", 30, 0, 1_000_000),
+    ratePerCompany: integer(env, "CONNECT_RATE_PER_COMPANY", 10, 0, 1_000_000),
+    rateWindowSeconds: integer(env, "CONNECT_RATE_WINDOW_SECONDS", 600, 1, 86_400),
+    appName: env.CONNECT_APP_NAME?.trim() || "concur-graph",
+    supportContact: env.CONNECT_SUPPORT_CONTACT?.trim() || undefined,
+  });
 }
