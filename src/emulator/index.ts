@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPair, type KeyObject } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { accountingApi, ACCOUNTING_LIMITS } from "./accounting/index.js";
@@ -17,7 +17,9 @@ import { Router } from "./core/router.js";
 import { createHttpServer } from "./core/server.js";
 import { TimerSet } from "./core/timers.js";
 import type { Clock, RandomSource } from "./core/types.js";
-import { WebhookSender } from "./core/webhooks.js";
+import { WebhookSender, type SendableEvent } from "./core/webhooks.js";
+import { SigningKeys } from "./core/signing-keys.js";
+import { essApi } from "./ess/index.js";
 import { oauthApi, OAUTH_LIMITS, type IssuedRequestToken, type PartnerClient, type RefreshRotation } from "./oauth/index.js";
 import { DEFAULT_DATA_CENTERS, GLZ, type Site } from "./core/sites.js";
 
@@ -86,8 +88,8 @@ export interface RunningEmulator {
   dataCenters: { name: string; url: string }[];
   /** Base URL of the GLZ token host (the company password grant works there for every company). */
   tokenUrl: string;
-  /** SPKI PEM of the webhook signing key. */
-  publicKeyPem: string;
+  /** SPKI PEM of the key webhooks are signed with now (it changes when the signing key is rotated). */
+  readonly publicKeyPem: string;
   /** A non-expiring bearer token for a company; default scopes: every emulated API's (Accounting read + write). */
   issueToken(companyId: string, scopes?: string[]): string;
   /** A company request token (as the App Center makes it on Connect): 24 h, reusable, bound to the client. */
@@ -104,6 +106,7 @@ function emulatedApis(options: EmulatorOptions): EmulatedApi[] {
     extractsApi({ seed: options.seed }),
     fisApi({ seed: options.seed }),
     listsApi({ seed: options.seed }),
+    essApi(),
   ];
 }
 
@@ -127,8 +130,7 @@ function loadKey(pem: string | undefined): Promise<KeyObject> {
 
 /** Starts one self-contained emulator instance (no shared state between instances). */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const privateKey = await loadKey(options.privateKeyPem);
-  const publicKeyPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
+  const signingKeys = new SigningKeys(await loadKey(options.privateKeyPem));
   const baseNow = options.now ?? Date.now;
   let clockOffset = 0;
   const now: Clock = () => baseNow() + clockOffset;
@@ -148,19 +150,22 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   const faults = startFaults();
   const config = startConfig();
 
+  const webhookTargets: CoreContext["webhookTargets"] = [];
+  // The admin-configured URLs get every event; ESS subscriptions add theirs; one POST per URL and event.
+  const deliveryUrls = (event: SendableEvent) => [...new Set([...config.webhookUrls, ...webhookTargets.flatMap((target) => target(event))])];
   const core: CoreContext = {
     companies: new CompanyDirectory(dataCenters[0].site.name),
     tokens: new TokenService(now),
     counters: new Counters(),
     timers,
     webhooks: new WebhookSender({
-      privateKey,
+      signingKey: () => signingKeys.current(),
       now,
       random,
       timers,
       faults: () => faults,
       retryBaseMs: () => config.webhookRetryBaseMs,
-      urls: () => config.webhookUrls,
+      urls: deliveryUrls,
     }),
     faults,
     config,
@@ -169,7 +174,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       clockOffset += ms;
     },
     random,
-    publicKeyPem,
+    get publicKeyPem() {
+      return signingKeys.publicKeyPem;
+    },
+    signingKeys,
+    webhookTargets,
+    companyTokenIssued: [],
+    appTokenScopes: () => [],
     url: () => dataCenters[0].site.url,
     dataCenters: dataCenters.map((dc) => dc.site),
     glz,
@@ -185,6 +196,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       core.webhooks.reset();
       core.counters.reset();
       core.companies.clear();
+      signingKeys.reset();
       clockOffset = 0;
       Object.assign(faults, startFaults());
       Object.assign(config, startConfig());
@@ -231,7 +243,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     port,
     dataCenters: dataCenters.map(({ site }) => ({ name: site.name, url: site.url })),
     tokenUrl: glz.url,
-    publicKeyPem,
+    get publicKeyPem() {
+      return signingKeys.publicKeyPem;
+    },
     issueRequestToken: (companyId, clientId) => oauthInstance.issueRequestToken(companyId, clientId),
     issueToken: (companyId, scopes) =>
       core.tokens.mint({ companyId: companyId.toLowerCase(), scopes: [...(scopes ?? core.defaultScopes)], clientId: EMULATOR_CLIENT_ID }),

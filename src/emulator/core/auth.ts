@@ -11,6 +11,11 @@ export interface TokenGrant {
   clientId: string;
   /** Epoch ms; undefined = never expires (tokens minted for tests and the demo). */
   expiresAt?: number;
+  /**
+   * An app token (client_credentials grant; `companyId` is ""): valid only for ESS management calls, at the data
+   * center that issued it (docs/emulator/ess-v4.md).
+   */
+  app?: { site: string };
 }
 
 /** Opaque bearer (access) tokens of one emulator instance. Survives admin reset so printed demo tokens keep working. */

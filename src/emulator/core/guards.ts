@@ -40,6 +40,8 @@ export function authenticated(ctx: CoreContext, handler: ConcurHandler): Handler
 /** 401 for missing/unknown/expired tokens and for tokens of a company living in another data center. */
 function authenticateHere(ctx: CoreContext, req: RequestContext): TokenGrant {
   const grant = ctx.tokens.authenticate(header(req, "authorization"));
+  // [ESS] "use it only for ESS calls": an app token acts for no company.
+  if (grant.app) throw new HttpError(401, ErrorCode.TokenInvalid, "An app token (client_credentials) is valid only for the Event Subscription Service");
   if (!servesApiCalls(ctx, grant.companyId, req.site)) {
     throw new HttpError(401, ErrorCode.TokenInvalid,
       `Bearer token is not valid in data center ${req.site.name}; the company lives at ${homeOf(ctx, grant.companyId)?.url}`);

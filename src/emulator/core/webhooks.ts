@@ -21,6 +21,9 @@ export interface SendableEvent {
   id: string;
   eventType: string;
   correlationId: string;
+  /** ESS topic and the company the event is about: what subscriptions deliver by (src/emulator/ess). */
+  topic?: string;
+  facts?: { companyId?: string };
 }
 
 export type DeliveryOutcome = "delivered" | "retrying" | "rejected" | "network-error" | "expired" | "suppressed";
@@ -49,13 +52,15 @@ interface Delivery {
 }
 
 export interface WebhookDeps {
-  privateKey: KeyObject;
+  /** The key new deliveries are signed with (it may rotate: core/signing-keys.ts). */
+  signingKey: () => KeyObject;
   now: Clock;
   random: RandomSource;
   timers: TimerSet;
   faults: () => Faults;
   retryBaseMs: () => number;
-  urls: () => readonly string[];
+  /** Where one event goes: the admin-configured URLs and the endpoints of matching ESS subscriptions. */
+  urls: (event: SendableEvent) => readonly string[];
 }
 
 /** How long the reorder fault holds events before flushing the batch reversed. */
@@ -105,13 +110,13 @@ export class WebhookSender {
   send<E extends SendableEvent>(event: E): E {
     const nowMs = this.deps.now();
     const faults = this.deps.faults();
-    const urls = this.deps.urls();
+    const urls = this.deps.urls(event);
     if (!faults.webhooksEnabled) {
       for (const url of urls) this.record({ event, url, attempt: 0, status: null, outcome: "suppressed", duplicate: false });
       return event;
     }
     const body = Buffer.from(JSON.stringify(event));
-    const signature = signBody(body, this.deps.privateKey);
+    const signature = signBody(body, this.deps.signingKey());
     for (const url of urls) {
       const delivery: Delivery = { event, body, signature, url, publishedAt: nowMs, attempt: 0 };
       if (faults.webhookReorder) this.hold(delivery);

@@ -6,6 +6,7 @@ import type { Reply, RequestContext } from "../core/http.js";
 import type { Router } from "../core/router.js";
 import type { Site } from "../core/sites.js";
 import { isUuid } from "../core/validation.js";
+import { appTokenReply } from "./app-token.js";
 import { OAUTH_LIMITS } from "./limits.js";
 import type { OAuthState } from "./state.js";
 
@@ -52,7 +53,9 @@ export function addTokenRoutes(router: Router, ctx: CoreContext, oauth: OAuthSta
       const injected = injectedFault(oauth, req.site);
       if (injected) return injected;
       try {
-        return success(ctx, req, await grant(ctx, oauth, req));
+        const issued = await grant(ctx, oauth, req);
+        if ("appToken" in issued) return appTokenReply(ctx, req, issued.clientId);
+        return success(ctx, req, issued);
       } catch (err) {
         if (!(err instanceof TokenError)) throw err;
         const body = { code: err.code, error: err.error, error_description: err.message, geolocation: err.geolocation ?? req.site.url };
@@ -75,7 +78,7 @@ function injectedFault(oauth: OAuthState, site: Site): Reply | undefined {
   };
 }
 
-async function grant(ctx: CoreContext, oauth: OAuthState, req: RequestContext): Promise<Issued> {
+async function grant(ctx: CoreContext, oauth: OAuthState, req: RequestContext): Promise<Issued | { appToken: true; clientId: string }> {
   const contentType = String(req.headers["content-type"] ?? "");
   // [INFERRED] a body that is not form-encoded is code 135; a missing content type is read as a form.
   if (contentType !== "" && !contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
@@ -84,6 +87,7 @@ async function grant(ctx: CoreContext, oauth: OAuthState, req: RequestContext): 
   const form = new URLSearchParams((await req.body()).toString("utf8"));
   const grantType = form.get("grant_type");
   if (!grantType) throw invalidRequest(65, "grant_type not supplied");
+  if (grantType === "client_credentials") return { appToken: true, clientId: authenticateClient(oauth, form) };
   if (grantType !== "password" && grantType !== "refresh_token") {
     // [INFERRED] RFC 6749's error name; Concur documents no code for it.
     throw new TokenError(400, 2, "unsupported_grant_type", `grant_type '${grantType}' is not supported`);
@@ -165,6 +169,8 @@ function grantedScopes(appScopes: readonly string[], requested: string[]): strin
 /** The success body of every grant, field for field as documented (auth apidoc, "Response"). */
 function success(ctx: CoreContext, req: RequestContext, issued: Issued): Reply {
   const now = ctx.now();
+  // ESS adds the company to the app's subscriptions when a company token is obtained ([GUIDE], spec §2.1).
+  for (const listener of ctx.companyTokenIssued) listener(issued.companyId, issued.clientId);
   const accessToken = ctx.tokens.mint({
     companyId: issued.companyId,
     scopes: issued.scopes,
