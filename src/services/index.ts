@@ -37,6 +37,7 @@ import {
 import { createCallerAuthenticator, createJwtVerifier, openApiKeyStore, type ApiKeyStore, type CallerAuthenticator } from "../callers/index.js";
 import { createWriteArrivals, type WriteArrivals } from "./write-arrivals.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
+import { openConnectLog, type ConnectLog } from "../connections/connect-log.js";
 import { createFisServices, type FisServices } from "./fis.js";
 import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
 import { createTokenClient } from "../datasources/index.js";
@@ -75,6 +76,10 @@ export interface Services {
   connections?: ConnectionManager;
   apiKeys?: ApiKeyStore;
   callers?: CallerAuthenticator;
+  /** Managed mode: the Connect landing page's single use of request tokens and who connected each company. */
+  connectLog?: ConnectLog;
+  /** The shared Redis (REDIS_URL), for limits kept across replicas at the HTTP edge (the Connect page). */
+  sharedRedis?: Redis;
   /** Whether the shared Redis connection is up (readiness); undefined without REDIS_URL. */
   redisReady?: () => boolean;
   /** Stop taking writes and events, send queued writes, finish acknowledged events. */
@@ -218,6 +223,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     fis,
     posting,
     ...managed,
+    sharedRedis: limiterRedis,
     redisReady: redis ? () => redis?.status === "ready" && pubsub.connected !== false : undefined,
     async drain() {
       writer.close();
@@ -244,7 +250,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
 async function createManagedMode(
   config: ResolvedGatewayConfig,
   deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown>; onExchange?: ConcurClientOptions["onExchange"] },
-): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator }> {
+): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator; connectLog: ConnectLog }> {
   const managed = config.managed!;
   const keys = parseEncryptionKeys(managed.encryptionKeys);
   const database = await openDatabase(parseDatabaseUrl(managed.databaseUrl, { name: "DATABASE_URL" }));
@@ -263,7 +269,8 @@ async function createManagedMode(
     onChange: (change) => deps.pubsub.publish("CONNECTION_CHANGED", change),
   });
   deps.closers.push(() => connections.close());
-  return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }) };
+  const connectLog = await openConnectLog(database);
+  return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }), connectLog };
 }
 
 /** The ingest with each processing attempt reported by event type (metrics). */
