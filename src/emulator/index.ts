@@ -5,6 +5,7 @@ import { accountingApi, ACCOUNTING_LIMITS } from "./accounting/index.js";
 import { extractsApi } from "./extracts/index.js";
 import { fisApi, FIS_LIMITS } from "./fis/index.js";
 import { listsApi, LISTS_LIMITS } from "./lists/index.js";
+import { invoiceApi, INVOICE_LIMITS } from "./invoice/index.js";
 import { addCoreAdminRoutes } from "./core/admin.js";
 import type { EmulatedApi } from "./core/api.js";
 import { EMULATOR_CLIENT_ID, TokenService } from "./core/auth.js";
@@ -20,7 +21,7 @@ import type { Clock, RandomSource } from "./core/types.js";
 import { WebhookSender, type SendableEvent } from "./core/webhooks.js";
 import { SigningKeys } from "./core/signing-keys.js";
 import { essApi } from "./ess/index.js";
-import { oauthApi, OAUTH_LIMITS, type IssuedRequestToken, type PartnerClient, type RefreshRotation } from "./oauth/index.js";
+import { oauthApi, OAUTH_LIMITS, type AppCenterConnectOptions, type AppCenterRedirect, type IssuedRequestToken, type PartnerClient, type RefreshRotation } from "./oauth/index.js";
 import { DEFAULT_DATA_CENTERS, GLZ, type Site } from "./core/sites.js";
 
 export { DEMO, SCOPE_READ, SCOPE_WRITE, EVENT_TOPIC, type EventEnvelope, type EventType } from "./accounting/index.js";
@@ -28,16 +29,17 @@ export { DEFAULT_FAULTS, type Faults } from "./core/faults.js";
 export { FILES_DEMO, EXTRACTS_SCOPES, EMPTY_BATCH_MESSAGE, type ExtractsSettings } from "./extracts/index.js";
 export { FIS_AMOUNTS, FIS_DEMO_COUNTS, FIS_EVENT_TOPIC, FIS_ROUTES, FisCode, SCOPE_FIS, type FisDocType, type FisDocStatus, type FisEventEnvelope } from "./fis/index.js";
 export { DEMO_LISTS, LIST_SCOPES, LIST_API } from "./lists/index.js";
+export { INVOICE_LIMITS, INVOICE_SCOPES, VENDOR_API, PURCHASE_ORDER_API } from "./invoice/index.js";
 export { EMULATOR_CLIENT_ID } from "./core/auth.js";
 export { EMULATOR_CLIENT_SECRET, TOKEN_PATH, CONNECTIONS_PATH } from "./oauth/index.js";
-export type { IssuedRequestToken, PartnerClient, RefreshRotation, TokenFaultKind } from "./oauth/index.js";
+export type { AppCenterConnectOptions, AppCenterRedirect, IssuedRequestToken, PartnerClient, RefreshRotation, TokenFaultKind } from "./oauth/index.js";
 export { signBody, type DeliveryLogEntry } from "./core/webhooks.js";
 export type { EmulatedApi, ApiInstance, ConfigSection } from "./core/api.js";
 export type * from "./core/types.js";
 export type * from "./accounting/types.js";
 
 /** Every documented limit the emulator enforces (shared edge, OAuth, Accounting), in one object. */
-export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS, ...FIS_LIMITS, ...LISTS_LIMITS } as const;
+export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS, ...FIS_LIMITS, ...LISTS_LIMITS, ...INVOICE_LIMITS } as const;
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
@@ -94,6 +96,11 @@ export interface RunningEmulator {
   issueToken(companyId: string, scopes?: string[]): string;
   /** A company request token (as the App Center makes it on Connect): 24 h, reusable, bound to the client. */
   issueRequestToken(companyId: string, clientId?: string): IssuedRequestToken;
+  /**
+   * A customer's click on Connect in the App Center: a request token and the redirect URL to the partner's landing
+   * page (`?id=<COMPANY UUID, upper case by default>&requestToken=…&userId=…`). Also `POST|GET /_emulator/companies/{id}/connect`.
+   */
+  appCenterRedirect(companyId: string, options: AppCenterConnectOptions & { clientId?: string }): AppCenterRedirect;
   setWebhookUrls(urls: string[]): void;
   /** Closes the server and cancels timers, queued writes and pending webhook retries. */
   stop(): Promise<void>;
@@ -106,6 +113,7 @@ function emulatedApis(options: EmulatorOptions): EmulatedApi[] {
     extractsApi({ seed: options.seed }),
     fisApi({ seed: options.seed }),
     listsApi({ seed: options.seed }),
+    invoiceApi(),
     essApi(),
   ];
 }
@@ -247,6 +255,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       return signingKeys.publicKeyPem;
     },
     issueRequestToken: (companyId, clientId) => oauthInstance.issueRequestToken(companyId, clientId),
+    appCenterRedirect: (companyId, options) => oauthInstance.appCenterRedirect(companyId, options),
     issueToken: (companyId, scopes) =>
       core.tokens.mint({ companyId: companyId.toLowerCase(), scopes: [...(scopes ?? core.defaultScopes)], clientId: EMULATOR_CLIENT_ID }),
     setWebhookUrls: (urls) => {

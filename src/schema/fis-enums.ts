@@ -53,16 +53,20 @@ export enum FinancialOutcomeStatus {
   ALREADY_DONE = "ALREADY_DONE",
   RETRY_LATER = "RETRY_LATER",
   FAILED = "FAILED",
+  UNCERTAIN = "UNCERTAIN",
+  CONFLICT = "CONFLICT",
 }
 
 registerEnumType(FinancialOutcomeStatus, {
   name: "FinancialOutcomeStatus",
-  description: "How one document's acknowledgement or confirmation went (from its FIS service code).",
+  description: "How one document's acknowledgement or confirmation went: from its FIS service code, settled by the gateway's claim ledger where FIS's answer cannot say whose it was.",
   valuesConfig: {
-    SUCCEEDED: { description: "Done by this call (code 0, or an already-done answer to a re-send of this very call)." },
-    ALREADY_DONE: { description: "It had been done before (101 acknowledged, 113 posting confirmed, 213 / 298 NOOP payment confirmed): nothing changed. An acknowledgement ALREADY_DONE is not yours: do not post that document." },
-    RETRY_LATER: { description: "Not done, and sending it again may work (199 unknown error after the gateway's own retries, or Concur unreachable)." },
+    SUCCEEDED: { description: "Done for this caller (code 0, or an already-done answer after this call's own lost answer, settled through the claim ledger or by reading the document back). An acknowledgement SUCCEEDED is yours: post that document; no other caller was or will be told so." },
+    ALREADY_DONE: { description: "Done before, or held by someone else (101 / 113 / 213 / 298 NOOP, or the claim ledger: another caller holds it; or a repeat of the same confirmation): nothing changed. An acknowledgement ALREADY_DONE is not yours: do not post that document." },
+    RETRY_LATER: { description: "Not done, and sending it again may work (199 unknown error after the gateway's own retries; read back as not applied)." },
     FAILED: { description: "Not done, and sending it again will not help (recalled, not found, wrong state or type, invalid, system id mismatch)." },
+    UNCERTAIN: { description: "Concur's answer was lost and the gateway cannot tell yet whether it was applied. An acknowledgement: not yours, do not post it; claim again later (the gateway settles it once its lease has run out and hands it to exactly one caller). A confirmation: send the same one again later." },
+    CONFLICT: { description: "Another confirmation of this document (or payment) with different values is on record (see recordedPosting / recordedPayment) and Concur keeps that one: nothing of yours was sent. Check your ERP for a double posting." },
   },
 });
 

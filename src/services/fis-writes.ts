@@ -2,16 +2,14 @@
 // exact wire shapes of the spec, queued on the coalescing writer; claim = pull READY documents, acknowledge them,
 // hand back only those this call acknowledged.
 import { LosslessNumber } from "lossless-json";
-import type { Caller, FinancialDocumentRecord, FisDocType, FisOutcome, FisReader, FisWriter, WirePaymentConfirmation, WirePostingConfirmation } from "../datasources/index.js";
+import type { Caller, FinancialDocumentRecord, FisDocType, WirePaymentConfirmation, WirePostingConfirmation } from "../datasources/index.js";
 import { FIS_CONFIRMABLE_DOC_TYPES } from "../datasources/index.js";
 import { badInput } from "../errors.js";
 import { PaymentMethod, PostingOutcome, type FinancialPaymentInput, type FinancialPostingInput } from "../schema/index.js";
+import { acknowledgeThroughLedger, claimThroughLedger, confirmThroughLedger, type FisClaimDeps, type LedgerOutcome } from "./fis-claims.js";
 
-/** What the FIS write services need. */
-export interface FisWriteDeps {
-  reader: FisReader;
-  writer: FisWriter;
-}
+/** What the FIS write services need: reader, coalescing writer and the claim ledger. */
+export type FisWriteDeps = FisClaimDeps;
 
 /** Most documents one mutation takes (the writer splits them into POSTs of ≤100). */
 export const MAX_DOCUMENTS_PER_MUTATION = 1000;
@@ -129,30 +127,44 @@ export function toWirePayment(input: FinancialPaymentInput, i: number, paymentRe
   return wire;
 }
 
-export function acknowledge(deps: FisWriteDeps, caller: Caller, companyId: string, docType: FisDocType, ids: string[]): Promise<FisOutcome[]> {
+export async function acknowledge(deps: FisWriteDeps, caller: Caller, companyId: string, docType: FisDocType, ids: string[]): Promise<LedgerOutcome[]> {
   requireConfirmable(docType, "acknowledgements");
   checkDocIds(ids, "ids");
-  return deps.writer.enqueue({ caller, companyId, docType, operation: "acknowledge" }, ids.map((docId) => ({ docId })));
+  return (await acknowledgeThroughLedger(deps, caller, companyId, docType, ids)).outcomes;
 }
 
-export function confirmPostings(deps: FisWriteDeps, caller: Caller, companyId: string, docType: FisDocType, confirmations: FinancialPostingInput[]): Promise<FisOutcome[]> {
+export function confirmPostings(deps: FisWriteDeps, caller: Caller, companyId: string, docType: FisDocType, confirmations: FinancialPostingInput[]): Promise<LedgerOutcome[]> {
   requireConfirmable(docType, "posting confirmations");
   checkDocIds(confirmations.map((c) => c.docId), "confirmations.docId");
-  const items = confirmations.map((c, i) => ({ docId: c.docId, posting: toWirePosting(c, i) }));
-  return deps.writer.enqueue({ caller, companyId, docType, operation: "postingConfirmation" }, items);
-}
-
-export function confirmPayments(deps: FisWriteDeps, caller: Caller, companyId: string, confirmations: FinancialPaymentInput[]): Promise<FisOutcome[]> {
-  checkDocIds(confirmations.map((c) => c.docId), "confirmations.docId");
-  const refs = new Map<string, string>();
-  const items = confirmations.map((c, i) => ({ docId: c.docId, payment: toWirePayment(c, i, refs) }));
-  return deps.writer.enqueue({ caller, companyId, docType: "expense", operation: "paymentConfirmation" }, items);
+  // One posting confirmation per document (spec §2.3): the document is the ledger item.
+  const items = confirmations.map((c, i) => ({ docId: c.docId, itemKey: c.docId, item: { docId: c.docId, posting: toWirePosting(c, i) } }));
+  return confirmThroughLedger(deps, caller, companyId, docType, "postingConfirmation", items);
 }
 
 /**
- * Pull up to `max` READY documents and acknowledge them; hand back only the ones whose acknowledgement this call
- * made (SUCCEEDED), with their new status. A document recalled in between (102), or acknowledged by someone else
- * first (101, ALREADY_DONE), is in `outcomes` only: posting it would double-book or post a withdrawn report.
+ * The ledger item of a payment confirmation: a completing payment (CP) once per document (FIS answers a second one
+ * 213), every other one per document, status and paymentRef (FIS keeps each paymentRef once).
+ */
+export function paymentItemKey(wire: WirePaymentConfirmation): string {
+  if (wire.processingStatusCode === "CP") return `${wire.docId}:CP`;
+  return `${wire.docId}:${wire.processingStatusCode}:${wire.clearingDetails[0]?.clearingReference.paymentRef ?? ""}`;
+}
+
+export function confirmPayments(deps: FisWriteDeps, caller: Caller, companyId: string, confirmations: FinancialPaymentInput[]): Promise<LedgerOutcome[]> {
+  checkDocIds(confirmations.map((c) => c.docId), "confirmations.docId");
+  const refs = new Map<string, string>();
+  const items = confirmations.map((c, i) => {
+    const payment = toWirePayment(c, i, refs);
+    return { docId: c.docId, itemKey: paymentItemKey(payment), item: { docId: c.docId, payment } };
+  });
+  return confirmThroughLedger(deps, caller, companyId, "expense", "paymentConfirmation", items);
+}
+
+/**
+ * Pull up to `max` READY documents and acknowledge them; hand back only the ones this call now holds (its claim
+ * ledger row settled as its own), with their new status. A document recalled in between (102), held by another
+ * caller, or whose acknowledgement cannot be settled yet (UNCERTAIN) is in `outcomes` only: posting it would
+ * double-book or post a withdrawn report.
  */
 export async function claim(
   deps: FisWriteDeps,
@@ -160,13 +172,8 @@ export async function claim(
   companyId: string,
   docType: FisDocType,
   max: number,
-): Promise<{ documents: FinancialDocumentRecord[]; outcomes: FisOutcome[] }> {
+): Promise<{ documents: FinancialDocumentRecord[]; outcomes: LedgerOutcome[] }> {
   requireConfirmable(docType, "acknowledgements");
   if (!Number.isInteger(max) || max < 1 || max > MAX_CLAIM) throw badInput(`max must be between 1 and ${MAX_CLAIM}, got ${max}`, { field: "max", limit: MAX_CLAIM });
-  const { documents } = await deps.reader.page(caller, companyId, docType, 0, max);
-  const pulled = documents.filter((d) => d.status === "READY").slice(0, max);
-  if (pulled.length === 0) return { documents: [], outcomes: [] };
-  const outcomes = await deps.writer.enqueue({ caller, companyId, docType, operation: "acknowledge" }, pulled.map((d) => ({ docId: d.id })));
-  const claimed = pulled.filter((_, i) => outcomes[i].status === "SUCCEEDED").map((d): FinancialDocumentRecord => ({ ...d, status: "ACKNOWLEDGED" }));
-  return { documents: claimed, outcomes };
+  return claimThroughLedger(deps, caller, companyId, docType, max);
 }

@@ -4,11 +4,16 @@ import type Keyv from "keyv";
 import { createFisReader, createFisWriter, FIS_TOPIC, parseFisEvent, type ConcurClient, type FisReader, type FisWriter } from "../datasources/index.js";
 import { createFisEventIngest, type EventTopic, type GatewayPubSub } from "../subscriptions/index.js";
 import type { Logger } from "../logger.js";
+import type { ClaimLedger } from "../connections/store/index.js";
 import { createFisPoller, type FisPoller } from "./fis-poller.js";
 
 export interface FisServices {
   reader: FisReader;
   writer: FisWriter;
+  /** Who owns each acknowledgement and confirmation (services/fis-claims.ts). */
+  ledger: ClaimLedger;
+  /** Config `fisClaimLeaseMs`. */
+  leaseMs: number;
   poller: FisPoller;
   logger: Logger;
   /** The webhook receiver's rows for the FIS topic. */
@@ -28,6 +33,10 @@ export interface FisServicesOptions {
   batchWindowMs: number;
   /** Mutations received but not yet queued (services/write-arrivals.ts). */
   pendingArrivals?: () => number;
+  /** The claim ledger: SQL in managed mode, memory in passthrough. */
+  ledger: ClaimLedger;
+  /** Config `fisClaimLeaseMs`. */
+  leaseMs: number;
 }
 
 export function createFisServices(options: FisServicesOptions): FisServices {
@@ -38,6 +47,8 @@ export function createFisServices(options: FisServicesOptions): FisServices {
   return {
     reader,
     writer,
+    ledger: options.ledger,
+    leaseMs: options.leaseMs,
     poller,
     logger,
     topics: { [FIS_TOPIC]: { parse: parseFisEvent, onEvent: createFisEventIngest({ pubsub, logger }) } as EventTopic },

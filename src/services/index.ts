@@ -39,7 +39,7 @@ import { createWriteArrivals, type WriteArrivals } from "./write-arrivals.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { openConnectLog, type ConnectLog } from "../connections/connect-log.js";
 import { createFisServices, type FisServices } from "./fis.js";
-import { createKeyRing, openConnectionStore, openDatabase, parseDatabaseUrl, parseEncryptionKeys } from "../connections/store/index.js";
+import { createKeyRing, createMemoryClaimLedger, openConnectionStore, openDatabase, openSqlClaimLedger, parseDatabaseUrl, parseEncryptionKeys, type ClaimLedger } from "../connections/store/index.js";
 import { createTokenClient } from "../datasources/index.js";
 import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../datasources/index.js";
 import { createListSync, type ListSync } from "./list-sync.js";
@@ -186,7 +186,9 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     },
   });
   closers.push(() => poller.close());
-  const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending });
+  // The FIS claim ledger: in the managed-mode database (durable, shared by replicas), else this process's memory.
+  const fisLedger = managed?.fisLedger ?? createMemoryClaimLedger();
+  const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, ledger: fisLedger, leaseMs: config.fisClaimLeaseMs });
   closers.push(() => fis.close());
   const webhookHandler = createWebhookHandler({
     publicKeyPem: config.webhook.publicKeyPem,
@@ -222,7 +224,10 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     listSync,
     fis,
     posting,
-    ...managed,
+    connections: managed?.connections,
+    apiKeys: managed?.apiKeys,
+    callers: managed?.callers,
+    connectLog: managed?.connectLog,
     sharedRedis: limiterRedis,
     redisReady: redis ? () => redis?.status === "ready" && pubsub.connected !== false : undefined,
     async drain() {
@@ -250,13 +255,14 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
 async function createManagedMode(
   config: ResolvedGatewayConfig,
   deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown>; onExchange?: ConcurClientOptions["onExchange"] },
-): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator; connectLog: ConnectLog }> {
+): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator; fisLedger: ClaimLedger; connectLog: ConnectLog }> {
   const managed = config.managed!;
   const keys = parseEncryptionKeys(managed.encryptionKeys);
   const database = await openDatabase(parseDatabaseUrl(managed.databaseUrl, { name: "DATABASE_URL" }));
   deps.closers.push(() => database.close());
   const store = await openConnectionStore({ database, keys });
   const apiKeys = await openApiKeyStore({ database });
+  const fisLedger = await openSqlClaimLedger({ database });
   const jwt = managed.jwt ? createJwtVerifier(managed.jwt) : undefined;
   const tokenHttp = createConcurClient({ baseUrl: managed.tokenUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher: deps.dispatcher, logger: deps.logger, onExchange: deps.onExchange });
   const tokens = createTokenClient({ client: tokenHttp, clientId: managed.clientId, clientSecret: managed.clientSecret, tokenUrl: managed.tokenUrl, appGeolocation: managed.appGeolocation });
@@ -270,7 +276,7 @@ async function createManagedMode(
   });
   deps.closers.push(() => connections.close());
   const connectLog = await openConnectLog(database);
-  return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }), connectLog };
+  return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }), fisLedger, connectLog };
 }
 
 /** The ingest with each processing attempt reported by event type (metrics). */

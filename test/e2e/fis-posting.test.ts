@@ -182,9 +182,9 @@ describe("FIS posting loop through GraphQL (events on)", () => {
     const posts = sumCalls(await stack.counters(), ACK);
     console.log(`[fis ack] 200 concurrent mutations -> ${posts} POST acknowledgements (lower bound ceil(200/100) = 2)`);
     expect(posts).toBe(Math.ceil(200 / 100));
-    // Acknowledged again: "already done", final, never SUCCEEDED twice.
+    // Acknowledged again: "already done", final, never SUCCEEDED twice; the claim ledger answers, nothing is sent.
     const again = await stack.graphql(ACKNOWLEDGE, { companyId: stack.companyId, docType: "PAYROLL", ids: ids.slice(0, 2) });
-    expect(again.data.acknowledgeFinancialDocuments.map((o: { status: string; code: number }) => [o.status, o.code])).toEqual([["ALREADY_DONE", 101], ["ALREADY_DONE", 101]]);
+    expect(again.data.acknowledgeFinancialDocuments.map((o: { status: string; code: number }) => [o.status, o.code])).toEqual([["ALREADY_DONE", null], ["ALREADY_DONE", null]]);
   });
 
   it("claimFinancialDocuments returns only what it acknowledged: a document recalled before the acknowledgement is left out (102), and comes back under a new id", async () => {
@@ -238,7 +238,8 @@ describe("FIS posting loop through GraphQL (events on)", () => {
     expect((await adminDoc(stack, ok)).json.status).toBe("POSTING_CONFIRMED_SUCCESS");
     expect((await adminDoc(stack, failed)).json.status).toBe("POSTING_CONFIRMED_FAILURE");
     const repeat = await stack.graphql(POSTINGS, { companyId: stack.companyId, docType: "INVOICE", confirmations: [confirmations[0]] });
-    expect(repeat.data.confirmFinancialPostings[0]).toMatchObject({ status: "ALREADY_DONE", code: 113, final: true });
+    // The same values again: already done, answered by the claim ledger (nothing sent).
+    expect(repeat.data.confirmFinancialPostings[0]).toMatchObject({ status: "ALREADY_DONE", code: null, final: true });
     // A success without ERP documents is refused before anything is sent.
     const invalid = await stack.graphql(POSTINGS, { companyId: stack.companyId, docType: "INVOICE", confirmations: [{ docId: ok, status: "SUCCESS" }] });
     expect(invalid.errors?.[0].extensions.code).toBe("BAD_USER_INPUT");

@@ -34,7 +34,7 @@ describe("exact decimals", () => {
 });
 
 describe("outcome classification (spec §4)", () => {
-  const ctx = { maybeApplied: false, systemId: "concur-graph:x" };
+  const ctx = { maybeApplied: false };
   it.each([
     ["acknowledge", 0, "SUCCESS", "SUCCEEDED"],
     ["acknowledge", 101, "FAILURE", "ALREADY_DONE"],
@@ -45,12 +45,15 @@ describe("outcome classification (spec §4)", () => {
     ["paymentConfirmation", 213, "FAILURE", "ALREADY_DONE"],
     ["paymentConfirmation", 298, "NOOP", "ALREADY_DONE"],
     ["paymentConfirmation", 298, "FAILURE", "FAILED"],
-  ] as const)("%s code %i %s -> %s", (operation, code, result, status) => expect(classifyOutcome(operation, code, result, "", ctx)).toBe(status));
+  ] as const)("%s code %i %s -> %s", (operation, code, result, status) => expect(classifyOutcome(operation, code, result, ctx)).toBe(status));
 
-  it("a 101 after a maybe-applied attempt is ours only when FIS names our systemId", () => {
-    const retried = { maybeApplied: true, systemId: "concur-graph:x" };
-    expect(classifyOutcome("acknowledge", 101, "FAILURE", "This document was previously acknowledged by SystemId: concur-graph:x.", retried)).toBe("SUCCEEDED");
-    expect(classifyOutcome("acknowledge", 101, "FAILURE", "This document was previously acknowledged by SystemId: other.", retried)).toBe("ALREADY_DONE");
+  it("an already-done answer after a maybe-applied attempt is UNCERTAIN, whatever systemId FIS names: every caller of a company sends the same one", () => {
+    const retried = { maybeApplied: true };
+    expect(classifyOutcome("acknowledge", 101, "FAILURE", retried)).toBe("UNCERTAIN");
+    expect(classifyOutcome("postingConfirmation", 113, "FAILURE", retried)).toBe("UNCERTAIN");
+    expect(classifyOutcome("paymentConfirmation", 298, "NOOP", retried)).toBe("UNCERTAIN");
+    expect(classifyOutcome("acknowledge", null, "UPSTREAM_UNAVAILABLE", retried)).toBe("UNCERTAIN");
+    expect(classifyOutcome("acknowledge", 0, "SUCCESS", retried)).toBe("SUCCEEDED");
   });
 });
 

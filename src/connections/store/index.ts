@@ -20,3 +20,4 @@ export {
   type PutOptions,
   type RekeyResult,
 } from "./types.js";
+export { createMemoryClaimLedger, openSqlClaimLedger, type ClaimLedger, type LedgerKey, type LedgerRow, type LedgerState } from "./claim-ledger.js";

@@ -7,6 +7,7 @@ export { numberedFields, toFinancialDocument, type DocumentSection, type Financi
 export { createFisReader, type FisPage, type FisReader, type FisReaderOptions } from "./reader.js";
 export {
   classifyOutcome,
+  isAlreadyDone,
   createFisWriter,
   type FisOperation,
   type FisOutcome,

@@ -15,8 +15,12 @@ import type { WireOutcomeItem, WirePaymentConfirmation, WirePostingConfirmation 
 /** The three FIS POSTs. */
 export type FisOperation = "acknowledge" | "postingConfirmation" | "paymentConfirmation";
 
-/** How an outcome may be treated. */
-export type FisOutcomeStatus = "SUCCEEDED" | "ALREADY_DONE" | "RETRY_LATER" | "FAILED";
+/**
+ * How an outcome may be treated. The writer alone answers SUCCEEDED, ALREADY_DONE, RETRY_LATER, FAILED or UNCERTAIN
+ * (an "already done" answer after an attempt of ours may have been applied, or no answer at all: FIS cannot say whose
+ * it was). The claim ledger (services/fis-ledger.ts) settles UNCERTAIN and adds CONFLICT (other values on record).
+ */
+export type FisOutcomeStatus = "SUCCEEDED" | "ALREADY_DONE" | "RETRY_LATER" | "FAILED" | "UNCERTAIN" | "CONFLICT";
 
 /** One document's answer to one caller. */
 export interface FisOutcome {
@@ -32,6 +36,8 @@ export interface FisOutcome {
   paymentRef: string | null;
   /** POSTs that carried this document (1 unless 199 "retry later" answers were retried). */
   attempts: number;
+  /** An earlier attempt of the POST that answered may have been applied (5xx, network error), or none answered. */
+  maybeApplied: boolean;
 }
 
 /** What one caller asks for one document: the document id and (confirmations) its wire item. */
@@ -89,6 +95,8 @@ interface Slot {
   done?: FisOutcome;
   /** Not before (ms epoch): a 199 re-send waits. */
   notBefore: number;
+  /** Some POST that carried it may have been applied (a 5xx or network error before its answer). */
+  maybeApplied: boolean;
 }
 
 interface Entry {
@@ -108,23 +116,27 @@ const RESULT_FIELD: Record<FisOperation, keyof WireOutcomeItem> = {
   paymentConfirmation: "paymentConfirmationResult",
 };
 
-/**
- * Classifies one answered item (spec §4 and its [INFERRED] retry policy): 0 done; 199 retry later; 101 / 113 / 213 /
- * 298-NOOP already done — and done by this call when an earlier attempt of the same POST may have been applied
- * (5xx, timeout) and, for an acknowledgement, FIS names this connection's systemId; everything else failed for this
- * document (a retry cannot help).
- */
-export function classifyOutcome(operation: FisOperation, code: number | null, result: string, message: string, context: { maybeApplied: boolean; systemId: string }): FisOutcomeStatus {
-  if (code === 0) return "SUCCEEDED";
-  if (code === 199 || code === null) return "RETRY_LATER";
-  const already =
+/** FIS's "this was done before" answers (spec §4): 101, 113, 213 and 298 NOOP. */
+export function isAlreadyDone(operation: FisOperation, code: number | null, result: string): boolean {
+  return (
     (operation === "acknowledge" && code === 101) ||
     (operation === "postingConfirmation" && code === 113) ||
-    (operation === "paymentConfirmation" && (code === 213 || (code === 298 && result.toUpperCase() === "NOOP")));
-  if (!already) return "FAILED";
-  if (!context.maybeApplied) return "ALREADY_DONE";
-  if (operation === "acknowledge") return message.includes(`SystemId: ${context.systemId}`) ? "SUCCEEDED" : "ALREADY_DONE";
-  return "SUCCEEDED";
+    (operation === "paymentConfirmation" && (code === 213 || (code === 298 && result.toUpperCase() === "NOOP")))
+  );
+}
+
+/**
+ * Classifies one answered item (spec §4 and its [INFERRED] retry policy): 0 done; 199 retry later; 101 / 113 / 213 /
+ * 298-NOOP already done — but UNCERTAIN when an earlier attempt of the same POST may have been applied (5xx,
+ * timeout): FIS's answer is the same whether that attempt or another caller did it (every caller of a company sends
+ * the same systemId), so only the claim ledger can tell; everything else failed for this document.
+ */
+export function classifyOutcome(operation: FisOperation, code: number | null, result: string, context: { maybeApplied: boolean }): FisOutcomeStatus {
+  if (code === 0) return "SUCCEEDED";
+  if (code === 199) return "RETRY_LATER";
+  if (code === null) return "UNCERTAIN";
+  if (!isAlreadyDone(operation, code, result)) return "FAILED";
+  return context.maybeApplied ? "UNCERTAIN" : "ALREADY_DONE";
 }
 
 const codeOf = (value: unknown): number | null => {
@@ -147,7 +159,7 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
     if (closed) return Promise.reject(new CodedError(ErrorCode.SHUTTING_DOWN, "the gateway is shutting down; retry on another instance"));
     if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      const entry: Entry = { slots: items.map((item) => ({ item, attempts: 0, notBefore: 0 })), resolve, reject };
+      const entry: Entry = { slots: items.map((item) => ({ item, attempts: 0, notBefore: 0, maybeApplied: false })), resolve, reject };
       // One queue per (company, doc type, operation, token): only one token's calls share a POST.
       const key = `${target.companyId.toLowerCase()}|${target.docType}|${target.operation}|${target.caller.key}`;
       queues.push(key, () => ({ key, target, entries: [] }), entry);
@@ -241,17 +253,18 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
         failEntries(queue, batch, coded);
         return;
       }
-      // Concur unreachable after retries: this document's answer is unknown; the caller may send it again.
+      // Concur unreachable after retries (or a timeout): this document's answer is unknown, it may have been applied.
       for (const slot of batch) {
         slot.done = {
           docId: slot.item.docId,
           code: null,
           result: coded.code,
-          message: `${coded.message}. It may have been applied: send it again (an "already done" answer then confirms it).`,
+          message: `${coded.message}. It may have been applied.`,
           detailMessage: null,
-          status: "RETRY_LATER",
+          status: "UNCERTAIN",
           paymentRef: null,
           attempts: slot.attempts,
+          maybeApplied: true,
         };
       }
       return;
@@ -260,13 +273,14 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
       // Answers come in request order; match by docId where FIS says which document it means.
       const item = answer.items[i]?.docId === slot.item.docId ? answer.items[i] : (answer.items.find((it) => it?.docId === slot.item.docId) ?? answer.items[i]);
       if (!item) {
-        slot.done = { docId: slot.item.docId, code: null, result: ErrorCode.UPSTREAM_ERROR, message: "Concur's answer did not mention this document", detailMessage: null, status: "RETRY_LATER", paymentRef: null, attempts: slot.attempts };
+        slot.done = { docId: slot.item.docId, code: null, result: ErrorCode.UPSTREAM_ERROR, message: "Concur's answer did not mention this document", detailMessage: null, status: "UNCERTAIN", paymentRef: null, attempts: slot.attempts, maybeApplied: true };
         return;
       }
       const code = codeOf(item.code);
       const result = String(item[RESULT_FIELD[operation]] ?? (code === 0 ? "SUCCESS" : "FAILURE"));
       const message = item.errorMessage ? String(item.errorMessage) : "";
-      const status = classifyOutcome(operation, code, result, message, { maybeApplied: answer.maybeApplied, systemId });
+      slot.maybeApplied ||= answer.maybeApplied;
+      const status = classifyOutcome(operation, code, result, { maybeApplied: slot.maybeApplied });
       if (code === 199 && slot.attempts <= retries199) {
         slot.notBefore = Date.now() + delay199 * 2 ** (slot.attempts - 1);
         return;
@@ -280,6 +294,7 @@ export function createFisWriter(options: FisWriterOptions): FisWriter {
         status,
         paymentRef: item.paymentRef ? String(item.paymentRef) : null,
         attempts: slot.attempts,
+        maybeApplied: slot.maybeApplied,
       };
     });
   }

@@ -34,7 +34,7 @@ export function fisApi(options: FisOptions = {}): EmulatedApi {
 }
 
 function installFis(core: CoreContext, router: Router, options: FisOptions): ApiInstance {
-  const startSettings = (): FisSettings => ({ fisUnknownErrorRate: 0 });
+  const startSettings = (): FisSettings => ({ fisUnknownErrorRate: 0, fisError5xxAfterApplyRate: 0 });
   const fisSettings = startSettings();
   const ctx: FisContext = { ...core, fis: new FisStore(), fisSettings };
   // Runs after the Accounting seed (API order), which creates the demo companies.
@@ -54,19 +54,22 @@ function installFis(core: CoreContext, router: Router, options: FisOptions): Api
   };
 }
 
-/** fisUnknownErrorRate in GET/PUT /_emulator/config. */
+const RATES = ["fisUnknownErrorRate", "fisError5xxAfterApplyRate"] as const;
+
+/** fisUnknownErrorRate and fisError5xxAfterApplyRate in GET/PUT /_emulator/config. */
 function settingsSection(settings: FisSettings): ConfigSection {
   return {
     view: () => ({ ...settings }),
-    validate: ({ fisUnknownErrorRate }) => {
+    validate: (input) => {
       const errors: ValidationError[] = [];
-      if (fisUnknownErrorRate !== undefined && (typeof fisUnknownErrorRate !== "number" || fisUnknownErrorRate < 0 || fisUnknownErrorRate > 1)) {
-        errors.push({ source: "fisUnknownErrorRate", errorCode: "fisUnknownErrorRate.invalid", errorMessage: "must be a number in 0..1" });
+      for (const name of RATES) {
+        const value = input[name];
+        if (value !== undefined && (typeof value !== "number" || value < 0 || value > 1)) errors.push({ source: name, errorCode: `${name}.invalid`, errorMessage: "must be a number in 0..1" });
       }
       return errors;
     },
-    apply: ({ fisUnknownErrorRate }) => {
-      if (typeof fisUnknownErrorRate === "number") settings.fisUnknownErrorRate = fisUnknownErrorRate;
+    apply: (input) => {
+      for (const name of RATES) if (typeof input[name] === "number") settings[name] = input[name] as number;
     },
   };
 }

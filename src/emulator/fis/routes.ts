@@ -90,6 +90,11 @@ const link = (rel: string, href: string) => ({ rel, href, hreflang: null, media:
 export function addFisRoutes(router: Router, ctx: FisContext): void {
   const add = (method: string, template: string, handler: ReturnType<typeof fis>) => router.add({ method, template, kind: "concur", handler });
   const unknownError = () => roll(ctx.fisSettings.fisUnknownErrorRate, ctx.random);
+  /** The answer of an applied POST, or a 500 in its place (fisError5xxAfterApplyRate): applied, but the partner cannot know. */
+  const answerApplied = (items: unknown[]): Reply => {
+    if (roll(ctx.fisSettings.fisError5xxAfterApplyRate, ctx.random)) throw new HttpError(500, ErrorCode.FaultInjected, "Internal server error (injected fault, after the request was applied)");
+    return losslessReply(200, items);
+  };
   /** Documents of the token's company; others do not exist for it (104 / 116). */
   const mine = (grant: TokenGrant, id: unknown): FisDocument | undefined => {
     if (typeof id !== "string") return undefined;
@@ -162,7 +167,7 @@ export function addFisRoutes(router: Router, ctx: FisContext): void {
       doc.systemId = system;
       return item(FisCode.Ok);
     });
-    return losslessReply(200, items);
+    return answerApplied(items);
   }));
 
   // §2.3 POST postingconfirmations: success (ERP document numbers) or error (messages for the audit trail), once per document.
@@ -194,7 +199,7 @@ export function addFisRoutes(router: Router, ctx: FisContext): void {
       doc.postingConfirmation = raw;
       return item(FisCode.Ok, "SUCCESS");
     });
-    return losslessReply(200, items);
+    return answerApplied(items);
   }));
 
   // §2.4 POST paymentconfirmations (expense only): CP / PP / RE / OB with clearing details; each paymentRef once.
@@ -232,7 +237,7 @@ export function addFisRoutes(router: Router, ctx: FisContext): void {
       doc.paymentConfirmations.push(raw);
       return item(FisCode.Ok, "SUCCESS");
     });
-    return losslessReply(200, items);
+    return answerApplied(items);
   }));
 }
 

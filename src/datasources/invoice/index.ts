@@ -1,0 +1,28 @@
+// Invoice Vendor v3.1 + Purchase Order v3.0 + Purchase Order Receipt v3.0 (docs/invoice-vendors.md,
+// docs/purchase-orders.md): paths and limits, the forms each value arrives in, the vendor reader over NextPage, the
+// coalescing vendor writer, the purchase-order and receipt client, and the checks made before any call.
+export { VENDOR_API, PURCHASE_ORDER_API, INVOICE_SCOPES, VENDOR_PAGE_MAX, MAX_VENDORS_PER_CALL, INVOICE_WRITE_INTERVAL_MS, invoicePaths, nextPagePath } from "./paths.js";
+export { text as v3Text, yesNo, integer as v3Integer, decimal as v3Decimal, dateOnly, receiptType, itemsOf, legacyErrorMessage } from "./forms.js";
+export {
+  VENDOR_FIELDS,
+  CLEARABLE_FIELDS,
+  TAX_TYPES,
+  PAYMENT_METHODS,
+  BANK_ACCOUNT_TYPES,
+  BANK_CURRENCIES,
+  toWireVendor,
+  fromWireVendor,
+  toWireBank,
+  fromWireBank,
+  outcomeOf,
+  vendorKey,
+  type InvoiceVendorRecord,
+  type InvoiceVendorBankRecord,
+  type RecordStatus,
+  type TaxType,
+  type PaymentMethod,
+} from "./vendor-model.js";
+export { validateVendor, validateBank, problemsToError, STATE_REQUIRED_COUNTRIES, type InvoiceProblem } from "./validate.js";
+export { createInvoiceVendorReader, vendorQuery, type InvoiceVendorReader, type VendorFilter, type VendorConnection, type VendorSearchType } from "./vendor-reader.js";
+export { createInvoiceVendorWriter, type InvoiceVendorWriter, type VendorWrite, type VendorWriteOutcome } from "./vendor-writer.js";
+export { invoiceErrorFromResponse } from "./errors.js";

@@ -1,0 +1,64 @@
+import type { ApiInstance, ConfigSection, EmulatedApi } from "../core/api.js";
+import type { CoreContext } from "../core/context.js";
+import type { Router } from "../core/router.js";
+import type { ValidationError } from "../core/types.js";
+import { addInvoiceAdminRoutes } from "./admin.routes.js";
+import type { InvoiceContext, InvoiceSettings } from "./context.js";
+import { INVOICE_LIMITS } from "./limits.js";
+import { addPurchaseOrderRoutes } from "./purchase-orders.routes.js";
+import { INVOICE_API_SCOPES } from "./scopes.js";
+import { InvoiceStore } from "./store.js";
+import { addVendorRoutes } from "./vendors.routes.js";
+
+export { INVOICE_LIMITS } from "./limits.js";
+export { INVOICE_SCOPES, INVOICE_API_SCOPES } from "./scopes.js";
+export { VENDOR_API } from "./vendors.routes.js";
+export { PURCHASE_ORDER_API } from "./purchase-orders.routes.js";
+
+/**
+ * Invoice Vendor v3.1, Purchase Order v3.0 and Purchase Order Receipt v3.0 (docs/emulator/invoice-vendors.md,
+ * docs/emulator/invoice-purchase-orders.md).
+ */
+export function invoiceApi(): EmulatedApi {
+  return { name: "invoice-v3", scopes: INVOICE_API_SCOPES, install: installInvoice };
+}
+
+function installInvoice(core: CoreContext, router: Router): ApiInstance {
+  const startSettings = (): InvoiceSettings => ({
+    invoiceVendorsPerCall: INVOICE_LIMITS.invoiceVendorsPerCall,
+    invoiceWritesPerSecond: INVOICE_LIMITS.invoiceWritesPerSecond,
+    invoiceLegacyLinks: true,
+  });
+  const invoiceSettings = startSettings();
+  const ctx: InvoiceContext = { ...core, invoice: new InvoiceStore(), invoiceSettings };
+  addVendorRoutes(router, ctx);
+  addPurchaseOrderRoutes(router, ctx);
+  addInvoiceAdminRoutes(router, ctx);
+  return {
+    reset: () => {
+      ctx.invoice.clear();
+      Object.assign(invoiceSettings, startSettings());
+    },
+    config: settingsSection(invoiceSettings),
+  };
+}
+
+/** invoiceVendorsPerCall, invoiceWritesPerSecond and invoiceLegacyLinks in GET/PUT /_emulator/config. */
+function settingsSection(settings: InvoiceSettings): ConfigSection {
+  return {
+    view: () => ({ ...settings }),
+    validate: ({ invoiceVendorsPerCall, invoiceWritesPerSecond, invoiceLegacyLinks }) => {
+      const errors: ValidationError[] = [];
+      for (const [name, value] of Object.entries({ invoiceVendorsPerCall, invoiceWritesPerSecond })) {
+        if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < 0)) errors.push({ source: name, errorCode: `${name}.invalid`, errorMessage: "must be an integer ≥ 0 (0 = unlimited)" });
+      }
+      if (invoiceLegacyLinks !== undefined && typeof invoiceLegacyLinks !== "boolean") errors.push({ source: "invoiceLegacyLinks", errorCode: "invoiceLegacyLinks.invalid", errorMessage: "must be a boolean" });
+      return errors;
+    },
+    apply: ({ invoiceVendorsPerCall, invoiceWritesPerSecond, invoiceLegacyLinks }) => {
+      if (typeof invoiceVendorsPerCall === "number") settings.invoiceVendorsPerCall = invoiceVendorsPerCall;
+      if (typeof invoiceWritesPerSecond === "number") settings.invoiceWritesPerSecond = invoiceWritesPerSecond;
+      if (typeof invoiceLegacyLinks === "boolean") settings.invoiceLegacyLinks = invoiceLegacyLinks;
+    },
+  };
+}
