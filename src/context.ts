@@ -1,5 +1,6 @@
 import { callerFromAuthorization, callerKeyOf, createRequestLoaders, ReadLog, type Caller, type RequestLoaders } from "./datasources/index.js";
 import { assertCanAct, describeCaller, roleAtLeast, type CallerIdentity, type Role } from "./callers/index.js";
+import { canonicalCompanyId } from "./company-id.js";
 import { CodedError, ErrorCode } from "./errors.js";
 import type { Services } from "./services/index.js";
 import type { OperationWrites } from "./services/operation-writes.js";
@@ -84,7 +85,9 @@ export async function createContext(services: Services, credentials: RequestCred
     if (!roleAtLeast(identity.role, role)) throw new CodedError(ErrorCode.FORBIDDEN, `This operation needs role ${role}; ${describeCaller(identity)} has role ${identity.role}.`, { requiredRole: role });
     return identity;
   };
-  const requireCaller = (companyId: string, role: Role = "read"): Caller => {
+  const requireCaller = (rawCompanyId: string, role: Role = "read"): Caller => {
+    // GraphQL arguments arrive canonical (schema/build.ts); ids from elsewhere (references, services) may not.
+    const companyId = canonicalCompanyId(rawCompanyId);
     const who = requireIdentity("read");
     assertCanAct(who, companyId, role);
     // Cached pages are the company's (fetched with its token): shared by everyone allowed to act for it, and
@@ -105,7 +108,8 @@ export async function createContext(services: Services, credentials: RequestCred
   };
 }
 
-function loaderFor(loaders: Map<string, RequestLoaders>, companyId: string, create: () => RequestLoaders): RequestLoaders {
+function loaderFor(loaders: Map<string, RequestLoaders>, rawCompanyId: string, create: () => RequestLoaders): RequestLoaders {
+  const companyId = canonicalCompanyId(rawCompanyId);
   let found = loaders.get(companyId);
   if (!found) {
     found = create();

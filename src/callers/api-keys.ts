@@ -72,6 +72,8 @@ const SQL = {
   get: `SELECT ${COLUMNS} FROM ${TABLE} WHERE key_id = ?`,
   verify: `SELECT ${COLUMNS}, secret_sha256 FROM ${TABLE} WHERE key_id = ?`,
   revoke: `UPDATE ${TABLE} SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL`,
+  scopes: `SELECT key_id, companies FROM ${TABLE}`,
+  rescope: `UPDATE ${TABLE} SET companies = ? WHERE key_id = ? AND companies = ?`,
 };
 
 /** `cg_<12 hex keyId>_<43 base64url secret>`; the secret may itself contain `_`. */
@@ -103,6 +105,7 @@ export async function openApiKeyStore(options: ApiKeyStoreOptions): Promise<ApiK
   }
   try {
     await db.migrate(DDL);
+    await canonicalizeStoredCompanies(db);
   } catch (error) {
     if (owned) await db.close().catch(() => {});
     throw new ConfigError(`Cannot create the ${TABLE} table in ${db.description}: ${(error as Error).message}.`);
@@ -168,6 +171,24 @@ export async function openApiKeyStore(options: ApiKeyStoreOptions): Promise<ApiK
 /** Splits `cg_<keyId>_<secret>` without checking it; the key id is safe to log, the rest never is. */
 export function apiKeyIdOf(presentedKey: string): string | undefined {
   return KEY_FORMAT.exec(presentedKey.trim())?.[1];
+}
+
+/**
+ * Rewrites the company scopes of keys stored before company ids were canonical (`03A4AC48-…` -> `03a4ac48-…`), so
+ * the table holds one form. Idempotent, and harmless when several instances run it at once (same result). Keys are
+ * verified through parseCompanies, which canonicalises anyway: this keeps what operators query in SQL honest.
+ */
+async function canonicalizeStoredCompanies(db: SqlDatabase): Promise<void> {
+  for (const row of await db.query<{ key_id: string; companies: string }>(SQL.scopes)) {
+    let stored: unknown;
+    try {
+      stored = JSON.parse(row.companies);
+    } catch {
+      continue; // unreadable: left as it is (only this migration reads it leniently)
+    }
+    const canonical = JSON.stringify(parseCompanies(stored));
+    if (canonical !== row.companies) await db.execute(SQL.rescope, [canonical, row.key_id, row.companies]);
+  }
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest();

@@ -1,3 +1,4 @@
+import { canonicalCompanyId } from "../company-id.js";
 import { CodedError, ErrorCode } from "../errors.js";
 
 /** What a caller may do: `admin` ⊃ `write` ⊃ `read`. */
@@ -28,9 +29,13 @@ export function roleAtLeast(has: Role, needed: Role): boolean {
   return ROLES.indexOf(has) >= ROLES.indexOf(needed);
 }
 
-/** Whether the caller may act with `role` for `companyId`. */
+/** Whether the caller may act with `role` for `companyId` (whatever the letter case of either id). */
 export function canAct(identity: CallerIdentity, companyId: string, role: Role): boolean {
-  return roleAtLeast(identity.role, role) && (identity.companies === "*" || identity.companies.includes(companyId));
+  if (!roleAtLeast(identity.role, role)) return false;
+  if (identity.companies === "*") return true;
+  const wanted = canonicalCompanyId(companyId);
+  // Identities built by parseCompanies hold canonical ids already; one built elsewhere may not.
+  return identity.companies.some((company) => company === wanted || canonicalCompanyId(company) === wanted);
 }
 
 /** Throws a `FORBIDDEN` coded error saying what is missing unless {@link canAct}. */
@@ -39,7 +44,8 @@ export function assertCanAct(identity: CallerIdentity, companyId: string, role: 
     throw new CodedError(ErrorCode.FORBIDDEN, `This operation needs role ${role}; ${describeCaller(identity)} has role ${identity.role}.`, { requiredRole: role });
   }
   if (!canAct(identity, companyId, role)) {
-    throw new CodedError(ErrorCode.FORBIDDEN, `${describeCaller(identity)} may not act for company ${companyId}.`, { companyId });
+    const canonical = canonicalCompanyId(companyId);
+    throw new CodedError(ErrorCode.FORBIDDEN, `${describeCaller(identity)} may not act for company ${canonical}.`, { companyId: canonical });
   }
 }
 
@@ -50,10 +56,11 @@ export function describeCaller(identity: CallerIdentity): string {
 
 /**
  * Parses a companies claim or option: an array of strings, or one string separated by spaces and/or commas.
- * `"*"` anywhere means all companies. Empty and non-string entries are dropped.
+ * `"*"` anywhere means all companies. Empty and non-string entries are dropped; ids come back canonical (trimmed,
+ * lower case: JWT claims, API-key scopes and CLI flags may carry Concur's upper-case UUIDs).
  */
 export function parseCompanies(raw: unknown): "*" | string[] {
   const items = Array.isArray(raw) ? raw.filter((item): item is string => typeof item === "string") : typeof raw === "string" ? raw.split(/[\s,]+/) : [];
-  const companies = [...new Set(items.map((item) => item.trim()).filter((item) => item !== ""))];
+  const companies = [...new Set(items.map(canonicalCompanyId).filter((item) => item !== ""))];
   return companies.includes("*") ? "*" : companies;
 }

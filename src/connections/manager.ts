@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import pRetry from "p-retry";
 import { normaliseGeolocation, TokenEndpointError, type Caller, type CompanyTokenGrant, type TokenClient, type TokenSource } from "../datasources/index.js";
+import { canonicalCompanyId } from "../company-id.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ConnectionRecord, ConnectionState, ConnectionStore, ConnectionSummary, KeyRing } from "./store/index.js";
@@ -262,7 +263,8 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     return pending;
   }
 
-  async function accessToken(companyId: string): Promise<string> {
+  async function accessToken(rawCompanyId: string): Promise<string> {
+    const companyId = canonicalCompanyId(rawCompanyId);
     const held = access.get(companyId);
     if (fresh(held)) return held!.token;
     const state = known.get(companyId)?.state;
@@ -284,7 +286,10 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
   sweepTimer?.unref();
 
   const manager: ConnectionManager = {
-    async connect(companyId, requestToken, userId) {
+    // Every id that enters is canonical (Concur's redirect may send the UUID in upper case): the store, the maps
+    // and the Redis keys below only ever see one form of it.
+    async connect(rawCompanyId, requestToken, userId) {
+      const companyId = canonicalCompanyId(rawCompanyId);
       if (typeof requestToken !== "string" || requestToken.trim() === "") {
         throw new CodedError(ErrorCode.BAD_USER_INPUT, "requestToken: send the requestToken of Concur's Connect redirect (valid 24 h).", { field: "requestToken" });
       }
@@ -305,7 +310,8 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       return viewOf(record);
     },
 
-    async disconnect(companyId) {
+    async disconnect(rawCompanyId) {
+      const companyId = canonicalCompanyId(rawCompanyId);
       const record = await store.get(companyId);
       if (!record) return false;
       try {
@@ -325,7 +331,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     },
 
     async get(companyId) {
-      const record = await store.get(companyId);
+      const record = await store.get(canonicalCompanyId(companyId));
       return record ? viewOf(record) : undefined;
     },
 
@@ -349,21 +355,23 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       return refreshed;
     },
 
-    cacheEpoch(companyId) {
+    cacheEpoch(rawCompanyId) {
+      const companyId = canonicalCompanyId(rawCompanyId);
       return `${companyId}@${known.get(companyId)?.connectedAt ?? "none"}`;
     },
 
     tokenSource(defaultBaseUrl) {
       return {
-        baseUrlFor: (companyId) => (companyId ? (known.get(companyId)?.geolocation ?? defaultBaseUrl) : defaultBaseUrl),
+        baseUrlFor: (companyId) => (companyId ? (known.get(canonicalCompanyId(companyId))?.geolocation ?? defaultBaseUrl) : defaultBaseUrl),
         authorizationFor: async (caller: Caller, companyId) => {
           if (!companyId) throw new CodedError(ErrorCode.INTERNAL_SERVER_ERROR, "a managed-mode Concur call without a company");
           const token = await accessToken(companyId);
           handedOut.set(caller, token);
           return `Bearer ${token}`;
         },
-        async renewAfterUnauthorized(caller, companyId) {
-          if (!companyId) return false;
+        async renewAfterUnauthorized(caller, rawCompanyId) {
+          if (!rawCompanyId) return false;
+          const companyId = canonicalCompanyId(rawCompanyId);
           // Concur refused the access token before its expiry (revoked, rotated, or the emulator's clock moved on).
           // A 401 that comes back after another call already refreshed (here or on another replica) must not
           // refresh again: retry with the current token, which accessToken() gets single-flight if it is gone.

@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { GraphQLObjectType, lexicographicSortSchema, parse, printSchema, type GraphQLSchema } from "graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
+import { canonicalizeCompanyIdArguments } from "../resolvers/args.js";
 import { resolvers } from "../resolvers/index.js";
 import { referenceResolvers } from "../resolvers/references.js";
 
@@ -29,7 +30,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   for (const [typeName, resolveReference] of Object.entries(referenceResolvers)) {
     resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
-  return buildSubgraphSchema({ typeDefs, resolvers: resolverMap });
+  // Every companyId a resolver sees is canonical (lower case), whatever case the caller sent.
+  return canonicalizeCompanyIdArguments(buildSubgraphSchema({ typeDefs, resolvers: resolverMap }));
 }
 
 /** SDL of the client schema (`schema.graphql`, for codegen and front-ends). */

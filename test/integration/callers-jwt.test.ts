@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCallerAuthenticator } from "../../src/callers/authenticate.js";
+import { canAct } from "../../src/callers/identity.js";
 import { createJwtVerifier, type JwtVerifierOptions } from "../../src/callers/jwt.js";
 import { CodedError, ErrorCode } from "../../src/errors.js";
 
@@ -64,6 +65,15 @@ async function rejected(promise: Promise<unknown>, code: ErrorCode, message: Reg
 }
 
 describe("JWT verifier against a local JWKS", () => {
+  it("reads upper-case company ids in the claim as the canonical lower-case ids, which act for either case", async () => {
+    const company = "03a4ac48-5a3c-4c4e-9b1d-6f2c1e0a9d01";
+    const identity = await verifier().verify(await token({ claims: { concur_role: "admin", concur_companies: ` ${company.toUpperCase()} ` } }));
+    expect(identity.companies).toEqual([company]);
+    expect(canAct(identity, company, "admin")).toBe(true);
+    expect(canAct(identity, company.toUpperCase(), "admin")).toBe(true);
+    expect(canAct(identity, "7f3b2c1d-0e9f-4a8b-8c7d-6e5f4a3b2c10", "read")).toBe(false);
+  });
+
   it("accepts a valid token and reads role and companies", async () => {
     expect(await verifier().verify(await token())).toEqual({ kind: "jwt", id: "svc-erp", role: "write", companies: ["c1", "c2"] });
     expect(await verifier().verify(await token({ claims: { concur_companies: ["*"], concur_role: ["read", "admin"] } }))).toMatchObject({ role: "admin", companies: "*" });

@@ -1,6 +1,7 @@
+import { canonicalCompanyId } from "../../company-id.js";
 import { ConfigError } from "../../config.js";
 import { badInput, CodedError, ErrorCode } from "../../errors.js";
-import { createKeyRing, type EncryptionKey, type KeyRing } from "./crypto.js";
+import { createKeyRing, SecretDecryptionError, type EncryptionKey, type KeyRing } from "./crypto.js";
 import { openDatabase, parseDatabaseUrl, type SqlDatabase } from "./database.js";
 import { normaliseGeolocation } from "../../datasources/auth/geolocation.js";
 import {
@@ -124,6 +125,7 @@ export async function openConnectionStore(options: ConnectionStoreOptions): Prom
     if (owned) await db.close().catch(() => {});
     throw new ConfigError(`Cannot create the ${TABLE} table in ${db.description}: ${(error as Error).message}.`);
   }
+  if (ring) await canonicalizeStoredCompanyIds(db, ring, options.now ?? Date.now);
   return createConnectionStore(db, ring, owned, options.now ?? Date.now);
 }
 
@@ -238,9 +240,43 @@ function validate(input: ConnectionWrite): Omit<ConnectionRecord, "version"> {
   if (!CONNECTION_STATES.includes(input.state)) throw badInput(`state must be one of ${CONNECTION_STATES.join(", ")}, got ${input.state}.`, { field: "state" });
   if (!Array.isArray(input.scopes) || input.scopes.some((scope) => typeof scope !== "string")) throw badInput("scopes must be an array of strings.", { field: "scopes" });
   const { version: _ignored, ...rest } = input;
-  const record: Omit<ConnectionRecord, "version"> = { ...rest, geolocation: normaliseGeolocation(input.geolocation), scopes: [...new Set(input.scopes)] };
+  const record: Omit<ConnectionRecord, "version"> = { ...rest, companyId: canonicalCompanyId(input.companyId), geolocation: normaliseGeolocation(input.geolocation), scopes: [...new Set(input.scopes)] };
   if (record.connectedByUserId === undefined) delete record.connectedByUserId;
   if (record.lastRefreshAt === undefined) delete record.lastRefreshAt;
   if (record.lastError === undefined) delete record.lastError;
   return record;
+}
+
+/**
+ * Migration: rows stored before company ids were canonical (Concur's redirect may send `03A4AC48-…`) move to the
+ * canonical id (trimmed, lower case), so a lookup by the lower-case UUID finds them. The refresh token is sealed with
+ * the company id as authenticated data, so each moved row is re-sealed, which needs the keys: a store opened without
+ * them (`connections list`) leaves the rows for the next keyed open (every gateway start). When both forms of one
+ * company exist, the more recently written row wins and the other is deleted. Every statement names the exact row it
+ * read, so instances migrating at once never delete or overwrite what another one moved.
+ */
+async function canonicalizeStoredCompanyIds(db: SqlDatabase, ring: KeyRing, now: () => number): Promise<void> {
+  type Stray = { company_id: string; refresh_token_sealed: string; updated_at: number | string };
+  const strays = await db.query<Stray>(`SELECT company_id, refresh_token_sealed, updated_at FROM ${TABLE} WHERE company_id <> lower(trim(company_id))`);
+  for (const stray of strays) {
+    const companyId = canonicalCompanyId(stray.company_id);
+    const [twin] = await db.query<Stray>(`SELECT company_id, refresh_token_sealed, updated_at FROM ${TABLE} WHERE company_id = ?`, [companyId]);
+    if (twin && Number(twin.updated_at) >= Number(stray.updated_at)) {
+      await db.execute(`DELETE FROM ${TABLE} WHERE company_id = ? AND refresh_token_sealed = ?`, [stray.company_id, stray.refresh_token_sealed]);
+      continue;
+    }
+    let resealed: string;
+    try {
+      resealed = ring.seal(ring.open(stray.refresh_token_sealed, stray.company_id), companyId);
+    } catch (error) {
+      // Sealed with a key no longer configured: unusable under either id; left for an operator (connections list).
+      if (error instanceof SecretDecryptionError) continue;
+      throw error;
+    }
+    if (twin) await db.execute(`DELETE FROM ${TABLE} WHERE company_id = ? AND refresh_token_sealed = ?`, [twin.company_id, twin.refresh_token_sealed]);
+    await db.execute(
+      `UPDATE ${TABLE} SET company_id = ?, refresh_token_sealed = ?, encryption_key_id = ?, updated_at = ? WHERE company_id = ? AND refresh_token_sealed = ?`,
+      [companyId, resealed, ring.currentKeyId, now(), stray.company_id, stray.refresh_token_sealed],
+    );
+  }
 }
