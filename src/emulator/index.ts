@@ -5,7 +5,6 @@ import { accountingApi, ACCOUNTING_LIMITS } from "./accounting/index.js";
 import { extractsApi } from "./extracts/index.js";
 import { fisApi, FIS_LIMITS } from "./fis/index.js";
 import { listsApi, LISTS_LIMITS } from "./lists/index.js";
-import { invoiceApi, INVOICE_LIMITS } from "./invoice/index.js";
 import { addCoreAdminRoutes } from "./core/admin.js";
 import type { EmulatedApi } from "./core/api.js";
 import { EMULATOR_CLIENT_ID, TokenService } from "./core/auth.js";
@@ -29,7 +28,6 @@ export { DEFAULT_FAULTS, type Faults } from "./core/faults.js";
 export { FILES_DEMO, EXTRACTS_SCOPES, EMPTY_BATCH_MESSAGE, type ExtractsSettings } from "./extracts/index.js";
 export { FIS_AMOUNTS, FIS_DEMO_COUNTS, FIS_EVENT_TOPIC, FIS_ROUTES, FisCode, SCOPE_FIS, type FisDocType, type FisDocStatus, type FisEventEnvelope } from "./fis/index.js";
 export { DEMO_LISTS, LIST_SCOPES, LIST_API } from "./lists/index.js";
-export { INVOICE_LIMITS, INVOICE_SCOPES, VENDOR_API, PURCHASE_ORDER_API } from "./invoice/index.js";
 export { EMULATOR_CLIENT_ID } from "./core/auth.js";
 export { EMULATOR_CLIENT_SECRET, TOKEN_PATH, CONNECTIONS_PATH } from "./oauth/index.js";
 export type { AppCenterConnectOptions, AppCenterRedirect, IssuedRequestToken, PartnerClient, RefreshRotation, TokenFaultKind } from "./oauth/index.js";
@@ -39,7 +37,7 @@ export type * from "./core/types.js";
 export type * from "./accounting/types.js";
 
 /** Every documented limit the emulator enforces (shared edge, OAuth, Accounting), in one object. */
-export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS, ...FIS_LIMITS, ...LISTS_LIMITS, ...INVOICE_LIMITS } as const;
+export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS, ...FIS_LIMITS, ...LISTS_LIMITS } as const;
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
@@ -113,7 +111,6 @@ function emulatedApis(options: EmulatorOptions): EmulatedApi[] {
     extractsApi({ seed: options.seed }),
     fisApi({ seed: options.seed }),
     listsApi({ seed: options.seed }),
-    invoiceApi(),
     essApi(),
   ];
 }

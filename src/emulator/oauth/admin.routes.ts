@@ -3,6 +3,7 @@ import type { CoreContext } from "../core/context.js";
 import { badRequest, ErrorCode, notFound } from "../core/errors.js";
 import { json, type RequestContext } from "../core/http.js";
 import type { Router } from "../core/router.js";
+import { appCenterRedirect, parseAppCenterOptions, type AppCenterConnectOptions, type AppCenterRedirect } from "./app-center.js";
 import { parseTokenFaults } from "./faults.js";
 import type { IssuedRequestToken } from "./request-tokens.js";
 import type { OAuthState } from "./state.js";
@@ -14,6 +15,11 @@ export function issueRequestToken(ctx: CoreContext, oauth: OAuthState, companyId
   const client = clientId ?? oauth.clients.defaultClientId;
   if (!oauth.clients.get(client)) throw badRequest(`clientId ${client} is not a registered partner app`);
   return oauth.requestTokens.issue(company.id, client);
+}
+
+/** A request token and the App Center's redirect to the partner's landing URL carrying it. */
+export function issueAppCenterRedirect(ctx: CoreContext, oauth: OAuthState, companyId: string, options: AppCenterConnectOptions & { clientId?: string }): AppCenterRedirect {
+  return appCenterRedirect(issueRequestToken(ctx, oauth, companyId, options.clientId), options);
 }
 
 /**
@@ -35,6 +41,14 @@ export function addOAuthAdminRoutes(router: Router, ctx: CoreContext, oauth: OAu
 
   addAdmin(router, "POST", `${COMPANY}/request-token`, async (req) =>
     json(201, issueRequestToken(ctx, oauth, req.params.companyId, await optionalClient(req))));
+
+  // The App Center's Connect button: JSON for a test, or the 301 a browser follows to the landing URL.
+  addAdmin(router, "POST", `${COMPANY}/connect`, async (req) =>
+    json(201, issueAppCenterRedirect(ctx, oauth, req.params.companyId, parseAppCenterOptions(await adminBody(req)))));
+  addAdmin(router, "GET", `${COMPANY}/connect`, async (req) => {
+    const redirect = issueAppCenterRedirect(ctx, oauth, req.params.companyId, parseAppCenterOptions(Object.fromEntries(req.query)));
+    return { status: 301, headers: { location: redirect.redirectUrl, "cache-control": "no-store" } };
+  });
 
   addAdmin(router, "POST", `${COMPANY}/refresh-tokens/expire`, async (req) => {
     const companyId = knownCompany(req);

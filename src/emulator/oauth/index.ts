@@ -1,5 +1,6 @@
 import type { ApiInstance, EmulatedApi } from "../core/api.js";
-import { addOAuthAdminRoutes, issueRequestToken } from "./admin.routes.js";
+import { addOAuthAdminRoutes, issueAppCenterRedirect, issueRequestToken } from "./admin.routes.js";
+import type { AppCenterConnectOptions, AppCenterRedirect } from "./app-center.js";
 import { ClientRegistry, DEFAULT_CLIENTS, type PartnerClient } from "./clients.js";
 import { addConnectionRoutes } from "./connections.routes.js";
 import { noTokenFaults } from "./faults.js";
@@ -13,6 +14,7 @@ export { TOKEN_PATH } from "./token.routes.js";
 export { CONNECTIONS_PATH } from "./connections.routes.js";
 export { EMULATOR_CLIENT_SECRET, type PartnerClient } from "./clients.js";
 export type { IssuedRequestToken } from "./request-tokens.js";
+export { DEFAULT_CONNECTING_ADMIN, type AppCenterConnectOptions, type AppCenterRedirect } from "./app-center.js";
 export type { RefreshRotation } from "./state.js";
 export type { TokenFaultKind } from "./faults.js";
 
@@ -26,6 +28,8 @@ export interface OAuthOptions {
 export interface OAuthInstance extends ApiInstance {
   /** A request token as the App Center makes it on Connect (default: the first registered client). */
   issueRequestToken(companyId: string, clientId?: string): IssuedRequestToken;
+  /** What a customer's click on Connect produces: a request token and the App Center's redirect URL to the landing page. */
+  appCenterRedirect(companyId: string, options: AppCenterConnectOptions & { clientId?: string }): AppCenterRedirect;
 }
 
 /** The OAuth2 token endpoint (company tokens), app-mgmt connection revocation, and their admin routes. */
@@ -52,6 +56,7 @@ export function oauthApi(options: OAuthOptions = {}): EmulatedApi<OAuthInstance>
         // Tokens survive admin reset (printed demo tokens keep working); injected failures do not.
         reset: () => Object.assign(oauth.tokenFaults, noTokenFaults()),
         issueRequestToken: (companyId, clientId) => issueRequestToken(core, oauth, companyId, clientId),
+        appCenterRedirect: (companyId, options) => issueAppCenterRedirect(core, oauth, companyId, options),
       };
     },
   };
