@@ -1,4 +1,6 @@
+import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { splitPemBlocks } from "./pem.js";
 
 /** Everything the gateway needs, parsed and validated once from the environment, then frozen. */
 export interface GatewayConfig {
@@ -18,9 +20,10 @@ export interface GatewayConfig {
     /** Path on the gateway's HTTP server. Env `WEBHOOK_PATH`, default `/webhooks/concur`. */
     path: string;
     /**
-     * PEM of Concur's ESS signing key. Env `CONCUR_WEBHOOK_PUBLIC_KEY` (PEM text) or
-     * `CONCUR_WEBHOOK_PUBLIC_KEY_FILE`; in embedded mode the emulator's key is used when unset.
-     * Without a key the receiver refuses every event (nothing unverified is ever published).
+     * Concur's ESS signing keys: PEM text with one or more public keys (or certificates); any of them verifies an event,
+     * so a yearly key rotation loses nothing. Env `CONCUR_WEBHOOK_PUBLIC_KEY` (one PEM), `CONCUR_WEBHOOK_PUBLIC_KEYS`
+     * (several PEMs, e.g. current and next) or `CONCUR_WEBHOOK_PUBLIC_KEY_FILE` (a file with one or several PEMs); in
+     * embedded mode the emulator's key is used when unset. Without a key the receiver refuses every event.
      */
     publicKeyPem?: string;
     /** Largest accepted webhook body in bytes. Env `WEBHOOK_MAX_BYTES`, default 1 MiB. */
@@ -100,7 +103,39 @@ export interface GatewayConfig {
   upstreamHealthWindowSeconds: number;
   /** Traces (OpenTelemetry), exported over OTLP only when an endpoint is set (README, Operations, Traces). */
   tracing: TracingConfig;
+  /** ESS webhook subscriptions the gateway manages itself (docs/ess-subscriptions.md). */
+  ess: EssConfig;
+  /**
+   * Trusted documents (docs/security.md): env `TRUSTED_DOCUMENTS` = `off` (default), `log` (operations outside the
+   * manifest run and are logged once each) or `enforce` (they are refused with PERSISTED_QUERY_NOT_IN_LIST);
+   * `TRUSTED_DOCUMENTS_FILE` = the manifest (Apollo persisted-query manifest or the client preset's
+   * persisted-documents.json), required unless off.
+   */
+  trustedDocuments: { mode: "off" | "log" | "enforce"; manifestPath?: string };
 }
+
+/** ESS subscriptions managed by the gateway: app token per data center, one subscription per topic there. */
+export interface EssConfig {
+  /**
+   * Env `ESS_MANAGE`: `on`, `off` or `auto` (default): on when `PUBLIC_URL` is set in managed mode (the app's client
+   * credentials get the app token). On needs both.
+   */
+  manage: boolean;
+  /** The features whose topics are subscribed. Env `ESS_TOPICS`: `accounting`, `fis`, comma-separated; default both. */
+  topics: readonly EssTopicKey[];
+  /**
+   * Start of every subscription id (ids are unique across all of Concur's apps): `<prefix>.<topic>.<data center>`.
+   * Env `ESS_SUBSCRIPTION_PREFIX`; default `concur-graph.<PUBLIC_URL host>`.
+   */
+  subscriptionPrefix: string;
+  /** How often the subscriptions are checked again (Concur deletes idle ones after 30 days), ms. Env `ESS_CHECK_INTERVAL_MS`, default 6 h. */
+  checkIntervalMs: number;
+  /** First retry after a failure, ms, doubling up to the check interval. Env `ESS_RETRY_MS`, default 60000. */
+  retryMs: number;
+}
+
+/** Features with an ESS topic: Accounting Integration request statuses, FIS readyForIntegration. */
+export type EssTopicKey = "accounting" | "fis";
 
 /** OpenTelemetry traces, from the standard OTel environment variables. */
 export interface TracingConfig {
@@ -204,9 +239,10 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
 }
 
 function publicKey(env: NodeJS.ProcessEnv): string | undefined {
-  const inline = env.CONCUR_WEBHOOK_PUBLIC_KEY;
+  const set = ["CONCUR_WEBHOOK_PUBLIC_KEY", "CONCUR_WEBHOOK_PUBLIC_KEYS", "CONCUR_WEBHOOK_PUBLIC_KEY_FILE"].filter((name) => env[name]);
+  if (set.length > 1) throw new ConfigError(`Set only one of ${set.join(" and ")}: list every key (current and next) in one of them.`);
+  const inline = env.CONCUR_WEBHOOK_PUBLIC_KEY || env.CONCUR_WEBHOOK_PUBLIC_KEYS;
   const file = env.CONCUR_WEBHOOK_PUBLIC_KEY_FILE;
-  if (inline && file) throw new ConfigError("Set only one of CONCUR_WEBHOOK_PUBLIC_KEY and CONCUR_WEBHOOK_PUBLIC_KEY_FILE.");
   let pem = inline;
   if (file) {
     try {
@@ -217,9 +253,18 @@ function publicKey(env: NodeJS.ProcessEnv): string | undefined {
   }
   if (pem === undefined || pem === "") return undefined;
   pem = pem.replace(/\\n/g, "\n");
-  if (!pem.includes("-----BEGIN PUBLIC KEY-----")) {
-    throw new ConfigError("The Concur webhook public key must be a PEM starting with -----BEGIN PUBLIC KEY-----.");
+  // One or more PEM blocks (public keys or certificates), each parsed: a bad key fails the start, not the first event.
+  const blocks = splitPemBlocks(pem);
+  if (blocks.length === 0) {
+    throw new ConfigError("The Concur webhook public key must be a PEM starting with -----BEGIN PUBLIC KEY----- (several PEMs may follow one another).");
   }
+  blocks.forEach((block, i) => {
+    try {
+      createPublicKey(block);
+    } catch (error) {
+      throw new ConfigError(`The Concur webhook public key #${i + 1} cannot be read: ${(error as Error).message}`);
+    }
+  });
   return pem;
 }
 
@@ -262,9 +307,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     metricsPath: metricsPath(env),
     upstreamHealthWindowSeconds: integer(env, "UPSTREAM_HEALTH_WINDOW_SECONDS", 60, 1, 86_400),
     tracing: tracingConfig(env),
+    ess: { manage: false, topics: [], subscriptionPrefix: "", checkIntervalMs: 0, retryMs: 0 },
+    trustedDocuments: trustedDocumentsConfig(env),
     connectPage: connectPageConfig(env),
   };
   config.authMode = authMode(env, config.concurBaseUrl === undefined);
+  config.ess = essConfig(env, config.authMode, config.files.publicUrl);
   // Embedded (no CONCUR_BASE_URL): the demo fills managed mode in with the emulator's app and a throw-away store.
   if (config.authMode === "managed" && config.concurBaseUrl !== undefined) config.managed = managedMode(env);
   if (!config.webhook.path.startsWith("/")) throw new ConfigError(`WEBHOOK_PATH must start with "/", got ${JSON.stringify(config.webhook.path)}.`);
@@ -365,6 +413,35 @@ function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
   });
 }
 
+function essConfig(env: NodeJS.ProcessEnv, mode: "passthrough" | "managed", publicUrl: string | undefined): EssConfig {
+  const raw = (env.ESS_MANAGE || "auto").toLowerCase();
+  if (raw !== "on" && raw !== "off" && raw !== "auto") throw new ConfigError(`ESS_MANAGE=${JSON.stringify(env.ESS_MANAGE)} is invalid: expected on, off or auto.`);
+  if (raw === "on" && !publicUrl) throw new ConfigError("ESS_MANAGE=on needs PUBLIC_URL: the public https origin ESS posts events to (PUBLIC_URL + WEBHOOK_PATH).");
+  if (raw === "on" && mode !== "managed") throw new ConfigError("ESS_MANAGE=on needs CONCUR_AUTH_MODE=managed: the app token comes from CONCUR_CLIENT_ID / CONCUR_CLIENT_SECRET.");
+  const topics = (env.ESS_TOPICS || "accounting,fis").split(",").map((t) => t.trim().toLowerCase()).filter((t) => t !== "");
+  const bad = topics.find((t) => t !== "accounting" && t !== "fis");
+  if (bad !== undefined || topics.length === 0) throw new ConfigError(`ESS_TOPICS=${JSON.stringify(env.ESS_TOPICS)} is invalid: expected accounting, fis or both, comma-separated.`);
+  const prefix = env.ESS_SUBSCRIPTION_PREFIX || defaultSubscriptionPrefix(publicUrl);
+  // [MGMT] ids: lowercase letters, digits, "." and "-"; the topic and data center are appended.
+  if (!/^[a-z0-9][a-z0-9.-]{0,150}$/.test(prefix)) throw new ConfigError(`ESS_SUBSCRIPTION_PREFIX=${JSON.stringify(prefix)} is invalid: lowercase letters, digits, "." and "-" only (at most 151).`);
+  const checkIntervalMs = integer(env, "ESS_CHECK_INTERVAL_MS", 6 * 3_600_000, 1_000, 7 * 24 * 3_600_000);
+  return Object.freeze({
+    manage: raw === "on" || (raw === "auto" && publicUrl !== undefined && mode === "managed"),
+    topics: Object.freeze([...new Set(topics)] as EssTopicKey[]),
+    subscriptionPrefix: prefix,
+    checkIntervalMs,
+    retryMs: Math.min(integer(env, "ESS_RETRY_MS", 60_000, 10, 24 * 3_600_000), checkIntervalMs),
+  });
+}
+
+/** `concur-graph.<host>[-<port>]` of PUBLIC_URL: unique per deployment, as ESS ids are unique across every app. */
+function defaultSubscriptionPrefix(publicUrl: string | undefined): string {
+  if (!publicUrl) return "concur-graph";
+  const { hostname, port } = new URL(publicUrl);
+  const host = `${hostname}${port ? `-${port}` : ""}`.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "");
+  return `concur-graph.${host}`.slice(0, 151);
+}
+
 function tracingConfig(env: NodeJS.ProcessEnv): TracingConfig {
   const serviceName = env.OTEL_SERVICE_NAME || "concur-graph";
   if (boolean(env, "OTEL_SDK_DISABLED", false)) return Object.freeze({ serviceName });
@@ -448,4 +525,14 @@ function connectPageConfig(env: NodeJS.ProcessEnv): ConnectPageConfig {
     appName: env.CONNECT_APP_NAME?.trim() || "concur-graph",
     supportContact: env.CONNECT_SUPPORT_CONTACT?.trim() || undefined,
   });
+}
+
+function trustedDocumentsConfig(env: NodeJS.ProcessEnv): GatewayConfig["trustedDocuments"] {
+  const mode = (env.TRUSTED_DOCUMENTS || "off").trim().toLowerCase();
+  if (mode !== "off" && mode !== "log" && mode !== "enforce") {
+    throw new ConfigError(`TRUSTED_DOCUMENTS=${JSON.stringify(env.TRUSTED_DOCUMENTS)} is invalid: expected off, log or enforce.`);
+  }
+  const manifestPath = env.TRUSTED_DOCUMENTS_FILE || undefined;
+  if (mode !== "off" && !manifestPath) throw new ConfigError(`TRUSTED_DOCUMENTS=${mode} needs TRUSTED_DOCUMENTS_FILE: the manifest your front-end's build writes (Apollo persisted-query manifest or persisted-documents.json).`);
+  return Object.freeze({ mode, manifestPath });
 }

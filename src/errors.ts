@@ -53,7 +53,7 @@ export class CodedError extends GraphQLError {
 export const badInput = (message: string, extensions: SafeExtensions = {}) =>
   new CodedError(ErrorCode.BAD_USER_INPUT, message, extensions);
 
-const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE"]);
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_IN_LIST", "OPERATION_RESOLUTION_FAILURE"]);
 
 /**
  * One formatter for HTTP and WebSocket: coded errors pass with their safe message and extensions;

@@ -6,7 +6,7 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import { getOperationAST, type ExecutionArgs } from "graphql";
+import { getOperationAST, GraphQLError, type ExecutionArgs } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
@@ -26,6 +26,7 @@ import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
 import { createResultSharing } from "./http/result-sharing.js";
 import { createWsOperations } from "./http/ws-operations.js";
+import { createTrustedDocuments } from "./http/trusted-documents.js";
 import { buildGatewaySchema } from "./schema/build.js";
 import { createContext, type GatewayContext } from "./context.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./http/graphiql.js";
@@ -96,6 +97,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const schema = await buildGatewaySchema();
   const formatError = createErrorFormatter(logger);
   const guard = createOperationGuard(schema, config.limits, { maxPageSize: config.maxPageSize });
+  // Trusted documents: only the operations of the front-ends' manifest run (enforce), or those outside it are logged.
+  const trustedDocuments = createTrustedDocuments({ ...config.trustedDocuments, logger });
+  if (trustedDocuments.mode !== "off") logger.info({ mode: trustedDocuments.mode, operations: trustedDocuments.operations }, "trusted documents loaded");
   const compiler = createQueryCompiler(schema, logger, { maxBytes: config.compiledQueryCacheBytes, requestCostError: guard.requestCostError });
   const resultSharing = createResultSharing({ cache: services.cache, maxBytes: config.answerCacheBytes, ttlMs: config.cacheTtlSeconds * 1000 });
   metrics.watch("answer_cache_bytes", "Bytes of serialized query answers kept for reuse (ANSWER_CACHE_BYTES bounds it).", () => resultSharing.stats.bytes);
@@ -130,7 +134,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       schema,
       // Parsed, validated (the same operation limits as over HTTP) and compiled once per operation text.
       onSubscribe: (ctx, _id, payload) => {
-        const args = wsOperations.onSubscribe(payload);
+        const admitted = trustedDocuments.admitSubscription(payload);
+        if (admitted instanceof GraphQLError) return [admitted];
+        const args = wsOperations.onSubscribe({ ...payload, query: admitted.query });
         if (tracing.enabled && !Array.isArray(args)) subscriptionCarriers.set(args as ExecutionArgs, { headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams });
         return args;
       },
@@ -139,8 +145,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // Subscriptions authenticate with the same bearer token as HTTP, sent in connectionParams.
       context: (ctx) =>
         createContext(services, { authorization: readAuthorization(ctx.connectionParams), apiKey: readParam(ctx.connectionParams, "x-api-key"), recordReads: false }),
+      // Refused operations (parse, validation, an unresolvable operationName) are the caller's mistake, as over HTTP:
+      // nothing above debug, so no caller can flood the log with them.
       onError: (_ctx, _id, _payload, errors) => {
-        logger.warn({ errors: errors.map((e) => e.message) }, "subscription error");
+        logger.debug({ errors: errors.map((e) => e.message) }, "subscription refused");
       },
       onOperation: (ctx, id, _payload, _args, result) => subscriptionsRunning.onOperation(ctx, id, result),
       onComplete: (ctx, id) => subscriptionsRunning.onComplete(ctx, id),
@@ -165,8 +173,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // The entry point owns SIGINT/SIGTERM: queued writes must be sent before Apollo stops. Apollo's own
     // handlers (on outside tests) raced it and re-raised the signal, and the process never exited.
     stopOnTerminationSignals: false,
+    // Automatic persisted queries (docs/security.md): the trusted-documents manifest answers first; in enforce mode a
+    // registration never adds to what may run.
+    persistedQueries: { cache: trustedDocuments.persistedQueriesCache },
     plugins: [
       guard.plugin,
+      trustedDocuments.plugin,
       operationMetricsPlugin(metrics),
       ...(tracing.enabled ? [operationTracingPlugin()] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
