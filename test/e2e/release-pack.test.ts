@@ -1,7 +1,8 @@
 // The release as a user installs it: `npm pack` (the tarball the registry would get), then `npm install -g` of that
 // tarball into a throw-away prefix, then the installed `concur-graph` command. Uses the dist/ the suite built
 // (scripts/test.sh builds before vitest; packing with --ignore-scripts keeps this test from rewriting dist/ under the
-// e2e tests that run it), and the npm cache `npm ci` warmed.
+// e2e tests that run it), and the npm cache `npm ci` warmed. The install skips dependencies' install scripts (better-sqlite3
+// would compile for minutes on a loaded machine): `--help` needs no native module.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,7 +31,7 @@ describe("npm pack, then npm install -g of the tarball", () => {
     expect(Object.keys(manifest.dependencies).filter((d) => d === "tsx" || d.startsWith("@types/") || d === "vitest" || d === "typescript")).toEqual([]);
 
     const prefix = join(work, "prefix");
-    await run("npm", ["install", "-g", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel", "error", join(work, info.filename)], {
+    await run("npm", ["install", "-g", "--prefix", prefix, "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel", "error", join(work, info.filename)], {
       cwd: work,
       maxBuffer: 64 * 1024 * 1024,
       timeout: 420_000,
