@@ -90,6 +90,10 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, optio
         async executor(requestContext) {
           const { document, operation, operationName, context: contextValue, source } = requestContext;
           const variableValues = requestContext.request.variables ?? {};
+          // No operation resolved (several and no operationName, or an unknown name): graphql-js answers the spec's
+          // error ("Must provide operation name…", `Unknown operation named "X".`) without running anything, and
+          // Apollo answers it with 400 (OPERATION_RESOLUTION_FAILURE).
+          if (!operation) return execute({ schema, document, contextValue, variableValues, operationName: requestContext.request.operationName });
           const query = operation.operation === "query" ? compiledFor(document, operationName ?? undefined) : null;
           if (!query) return execute({ schema, document, contextValue, variableValues, operationName });
           // Apollo validated this exact text: from now on the fast path may answer it.

@@ -2,6 +2,7 @@ import { isAsyncIterable, mapAsyncIterator } from "@graphql-tools/utils";
 import {
   createSourceEventStream,
   type ExecutionResult,
+  getOperationAST,
   GraphQLError,
   parse,
   specifiedRules,
@@ -95,6 +96,9 @@ export function createWsOperations(schema: GraphQLSchema, options: WsOperationsO
         known.set(key, operation);
       }
       if (operation.errors) return operation.errors;
+      // The operation to run must be known before anything runs: an error message (as HTTP's 400), not a stream.
+      const unresolved = operationResolutionError(operation.document!, payload.operationName ?? undefined);
+      if (unresolved) return [unresolved];
       return { schema, document: operation.document!, operationName: payload.operationName, variableValues: payload.variables };
     },
     async subscribe(args) {
@@ -109,4 +113,15 @@ export function createWsOperations(schema: GraphQLSchema, options: WsOperationsO
       return mapAsyncIterator(source, (payload) => compiled.query(payload, args.contextValue, variables) as Promise<ExecutionResult>);
     },
   };
+}
+
+/**
+ * The GraphQL spec's error (GetOperation, as graphql-js words it) when `operationName` does not pick exactly one
+ * operation of the document: several and no name, or a name the document does not define.
+ */
+export function operationResolutionError(document: DocumentNode, operationName: string | undefined): GraphQLError | undefined {
+  if (getOperationAST(document, operationName)) return undefined;
+  if (operationName !== undefined) return new GraphQLError(`Unknown operation named "${operationName}".`);
+  const operations = document.definitions.filter((definition) => definition.kind === "OperationDefinition").length;
+  return new GraphQLError(operations === 0 ? "Must provide an operation." : "Must provide operation name if query contains multiple operations.");
 }

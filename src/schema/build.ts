@@ -1,7 +1,7 @@
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import { GraphQLObjectType, lexicographicSortSchema, parse, printSchema, type GraphQLSchema } from "graphql";
+import { GraphQLObjectType, isInputObjectType, isInterfaceType, isObjectType, lexicographicSortSchema, parse, printSchema, valueFromAST, type GraphQLArgument, type GraphQLInputField, type GraphQLSchema } from "graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema, createResolversMap, getMetadataStorage } from "type-graphql";
 import { canonicalizeCompanyIdArguments } from "../resolvers/args.js";
@@ -31,7 +31,28 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     resolverMap[typeName] = { ...(resolverMap[typeName] as object), __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
   // Every companyId a resolver sees is canonical (lower case), whatever case the caller sent.
-  return canonicalizeCompanyIdArguments(buildSubgraphSchema({ typeDefs, resolvers: resolverMap }));
+  return canonicalizeCompanyIdArguments(withEnumDefaultsRecoerced(buildSubgraphSchema({ typeDefs, resolvers: resolverMap })));
+}
+
+/**
+ * Default values coerced again once enums carry their internal values. The subgraph is built from SDL, where
+ * `op: TextMatchOperator! = EQUALS` is coerced while the enum's values are still their names ("EQUALS"); the
+ * resolver map then gives the enum its TypeScript values ("eq") but leaves the defaults as they were. Left so,
+ * an omitted `op` reached resolvers as "EQUALS" and introspection could not print the default
+ * (`Enum "TextMatchOperator" cannot represent value: "EQUALS"`). Re-reading each default from its SDL literal
+ * against the final types fixes both, for arguments and input fields alike.
+ */
+function withEnumDefaultsRecoerced(schema: GraphQLSchema): GraphQLSchema {
+  const recoerce = (input: GraphQLInputField | GraphQLArgument) => {
+    const literal = input.astNode?.defaultValue;
+    const value = literal ? valueFromAST(literal, input.type) : undefined;
+    if (value !== undefined) input.defaultValue = value;
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) recoerce(field);
+    else if (isObjectType(type) || isInterfaceType(type)) for (const field of Object.values(type.getFields())) for (const arg of field.args) recoerce(arg);
+  }
+  return schema;
 }
 
 /** SDL of the client schema (`schema.graphql`, for codegen and front-ends). */

@@ -20,7 +20,7 @@ export interface Subscriber<T> {
  * `query` is operation text or a document (test/generated/graphql.ts). The cleanup registry closes the client
  * after the test (or, when subscribed in a beforeAll, after the file) unless the test closes it first.
  */
-export function subscribe<T = any>(url: string, token: string | null, query: string | DocumentNode, variables: Record<string, unknown>): Subscriber<T> {
+export function subscribe<T = any>(url: string, token: string | null, query: string | DocumentNode, variables: Record<string, unknown>, operationName?: string): Subscriber<T> {
   const client = createClient({
     url,
     webSocketImpl: WebSocket,
@@ -30,7 +30,7 @@ export function subscribe<T = any>(url: string, token: string | null, query: str
   const sub = { events: [] as T[], errors: undefined as readonly GraphQLFormattedError[] | undefined, completed: false } as Subscriber<T>;
   (sub as { done: Promise<void> }).done = new Promise<void>((resolve) => {
     client.subscribe<T>(
-      { query: typeof query === "string" ? query : print(query), variables },
+      { query: typeof query === "string" ? query : print(query), variables, ...(operationName === undefined ? {} : { operationName }) },
       {
         next: (result: FormattedExecutionResult<T>) => {
           if (result.errors) sub.errors = [...(sub.errors ?? []), ...result.errors];
