@@ -79,6 +79,12 @@ export interface GatewayConfig {
   authMode: "passthrough" | "managed";
   /** Managed mode only; undefined in passthrough mode (and in the embedded demo until the emulator is up). */
   managed?: ManagedModeConfig;
+  /**
+   * The embedded demo's store (no `CONCUR_BASE_URL`, managed mode): env `DATABASE_URL`, default
+   * `sqlite:./data/concur-graph.db` (the CLI's default too, so `concur-graph keys …` manages the running demo's keys),
+   * and `CONNECTION_ENCRYPTION_KEYS` (unset: the demo keeps a generated key in a file beside a SQLite store).
+   */
+  demoStore?: { databaseUrl: string; encryptionKeys?: string };
   /** The App Center landing page (managed mode): partner sign-in, abuse limits, wording. See {@link ConnectPageConfig}. */
   connectPage: ConnectPageConfig;
   /** Posting by file: edition detection, Extracts, Payment Batches and file downloads (docs/posting-by-file.md). */
@@ -142,6 +148,7 @@ export interface TracingConfig {
   /**
    * Where spans are sent (OTLP over HTTP, JSON): env `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else
    * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. Unset (or `OTEL_SDK_DISABLED=true`): no tracing SDK is started.
+   * `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`, if set, must be `http/json` (the one exporter shipped).
    */
   otlpTracesUrl?: string;
   /** `service.name` of the spans. Env `OTEL_SERVICE_NAME`, default `concur-graph`. */
@@ -183,7 +190,17 @@ export interface ManagedModeConfig {
   /** Env `DATABASE_URL`, default `sqlite:./data/concur-graph.db`; `postgres://…` for several replicas. */
   databaseUrl: string;
   /** Env `JWT_JWKS_URL`: accept JWTs signed by this JWKS as callers (besides API keys). */
-  jwt?: { jwksUrl: string; issuer?: string; audience?: string; companiesClaim: string; roleClaim: string };
+  jwt?: {
+    jwksUrl: string;
+    /** Env `JWT_ISSUER`: the `iss` a caller's JWT must carry. Default any. */
+    issuer?: string;
+    /** Env `JWT_AUDIENCE`: the `aud` a caller's JWT must carry. Default any. */
+    audience?: string;
+    /** Env `JWT_COMPANIES_CLAIM`, default `concur_companies`: the claim listing the caller's companies (array or space/comma string, `*` = all). */
+    companiesClaim: string;
+    /** Env `JWT_ROLE_CLAIM`, default `concur_role`: the claim holding the caller's role (`read`, `write`, `admin`). */
+    roleClaim: string;
+  };
   /** Env `CONNECT_PATH`, default `/concur/connect`: the App Center landing URL (Concur's Connect redirect). */
   connectPath: string;
 }
@@ -315,6 +332,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
   config.ess = essConfig(env, config.authMode, config.files.publicUrl);
   // Embedded (no CONCUR_BASE_URL): the demo fills managed mode in with the emulator's app and a throw-away store.
   if (config.authMode === "managed" && config.concurBaseUrl !== undefined) config.managed = managedMode(env);
+  if (config.authMode === "managed" && config.concurBaseUrl === undefined) {
+    config.demoStore = { databaseUrl: env.DATABASE_URL || "sqlite:./data/concur-graph.db", encryptionKeys: env.CONNECTION_ENCRYPTION_KEYS || undefined };
+  }
   if (!config.webhook.path.startsWith("/")) throw new ConfigError(`WEBHOOK_PATH must start with "/", got ${JSON.stringify(config.webhook.path)}.`);
   if (config.webhook.path === "/graphql") throw new ConfigError("WEBHOOK_PATH cannot be /graphql: that path serves GraphQL.");
   return Object.freeze(config);
