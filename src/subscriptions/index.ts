@@ -1,5 +1,5 @@
 /** Public API of the subscriptions module: event ingest (webhook, poller) -> typed pubsub -> resolvers. */
-export { verifyConcurSignature, createSignatureVerifier, type SignatureVerifier } from "./signature.js";
+export { verifyConcurSignature, createSignatureVerifier, createKeySetVerifier, splitPemBlocks, signingKeyId, type SignatureVerifier, type KeySetVerifier, type SigningKeyInfo } from "./signature.js";
 export {
   ACCOUNTING_TOPIC,
   EssEventError,

@@ -4,14 +4,20 @@ import pRetry from "p-retry";
 import type { Logger } from "../logger.js";
 import { ACCOUNTING_TOPIC, EssEventError, parseEssEvent, type EssEvent } from "../datasources/index.js";
 import { createOnceStore } from "./once-store.js";
-import { createSignatureVerifier, type SignatureVerifier } from "./signature.js";
+import { createKeySetVerifier, type KeySetVerifier, type SigningKeyInfo } from "./signature.js";
 
 /** ESS retries an event for 72 h (spec 2.3); keep ids a little longer so no redelivery slips through. */
 export const DEFAULT_DEDUPE_TTL_MS = (72 + 6) * 60 * 60 * 1000;
 
 export interface WebhookHandlerOptions {
-  /** PEM of Concur's ESS signing key. Unset: every event is refused with 503 (nothing unverified is published). */
+  /**
+   * Concur's ESS signing keys: PEM text with one or more public keys (or certificates); an event is verified when any
+   * of them verifies it, so a key rotation loses nothing. Unset: every event is refused with 503 (nothing unverified
+   * is published).
+   */
   publicKeyPem?: string;
+  /** Each verified event and the key that verified it (metrics: is the previous key still in use?). Must not throw. */
+  onSignatureVerified?: (key: SigningKeyInfo) => void;
   /** Largest accepted body in bytes; larger -> 413. */
   maxBodyBytes: number;
   /** Store of seen event ids (`ess:event:<id>`); on @keyv/redis the claim is atomic across replicas. */
@@ -129,8 +135,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return (typeof name === "string" && Object.hasOwn(topics, name) ? topics[name] : undefined) ?? topics[ACCOUNTING_TOPIC];
   };
   // Parse the key once; a bad PEM is a configuration mistake and throws here, at start-up.
-  const verify: SignatureVerifier | undefined = options.publicKeyPem ? createSignatureVerifier(options.publicKeyPem) : undefined;
-  if (!verify) logger.warn("no Concur webhook public key configured: every ESS event will be refused with 503");
+  const keySet: KeySetVerifier | undefined = options.publicKeyPem ? createKeySetVerifier(options.publicKeyPem) : undefined;
+  if (!keySet) logger.warn("no Concur webhook public key configured: every ESS event will be refused with 503");
+  else logger.info({ signingKeys: keySet.keys.map((k) => k.id) }, "ESS webhook signing keys loaded");
 
   const inFlight = new Set<Promise<void>>();
   let closing = false;
@@ -157,7 +164,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       res.setHeader("allow", "POST");
       return reply(res, 405, { error: "method not allowed: POST events here" });
     }
-    if (!verify) {
+    if (!keySet) {
       log.warn("ESS event refused: no public key configured");
       return reply(res, 503, { error: "webhook receiver has no signing key configured" }, true);
     }
@@ -184,10 +191,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
 
     const signature = req.headers["concur-signature"];
-    if (!verify(body, Array.isArray(signature) ? signature[0] : signature)) {
-      log.warn({ hasSignature: signature !== undefined, bytes: body.length }, "ESS event refused: bad or missing Concur-Signature");
+    const signedBy = keySet.verify(body, Array.isArray(signature) ? signature[0] : signature);
+    if (!signedBy) {
+      log.warn({ hasSignature: signature !== undefined, bytes: body.length, signingKeys: keySet.keys.length }, "ESS event refused: bad or missing Concur-Signature");
       return reply(res, 401, { error: "invalid Concur-Signature" });
     }
+    options.onSignatureVerified?.(signedBy);
+    log = log.child({ signingKey: signedBy.id });
 
     let event: ReceivedEvent;
     let route: EventTopic;
