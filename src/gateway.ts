@@ -17,11 +17,12 @@ import { createQueryCompiler } from "./http/executor.js";
 import { createOperationGuard } from "./http/limits.js";
 import { observedWebhook, operationMetricsPlugin, subscriptionGauge } from "./http/metrics.js";
 import { livenessHandler, readinessHandler } from "./http/health.js";
+import { eventDeliveryCheck, watchEventDelivery } from "./http/event-delivery.js";
 import { createMetrics, type GatewayMetrics } from "./observability/metrics.js";
 import { createUpstreamHealth } from "./observability/upstream-health.js";
 import { TRACING_OFF, writeBatchTraces, type Tracing } from "./observability/tracing.js";
 import { operationSpanMiddleware, operationTracingPlugin, traceFastPathOperation, traceSubscriptionSetup, webhookSpanMiddleware, withOperationSpans } from "./http/tracing.js";
-import { connectLandingHandler } from "./http/connect-landing.js";
+import { mountConnectLanding } from "./http/connect-landing.js";
 import { mountFileDownloads } from "./http/files.js";
 import { graphqlPostHandler } from "./http/graphql-http.js";
 import { createResultSharing } from "./http/result-sharing.js";
@@ -85,6 +86,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onCacheLookup: (result) => metrics.cacheLookup(result),
     onEventProcessed: (eventType, outcome) => metrics.webhookEvent(eventType, outcome),
     onRedisError: (component) => metrics.redisError(component),
+    onSigningKeyVerified: (keyId) => metrics.signingKeyUsed(keyId),
     writeBatches: (writer) => ({
       ...batchTraces,
       pacerWaited: (seconds) => metrics.pacerWaited(writer, seconds),
@@ -107,6 +109,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.watch("answers_joined", "Queries answered by an identical query in flight with the same credentials, since start (a count).", () => resultSharing.stats.joined);
   metrics.watch("compiled_queries", "Query texts the compiled fast path holds.", () => compiler.cached.texts);
   metrics.watch("compiled_queries_bytes", "Approximate bytes of the compiled fast path's queries (bounded by COMPILED_QUERY_CACHE_BYTES).", () => compiler.cached.bytes);
+  watchEventDelivery(metrics, services);
   const subscriptionsRunning = subscriptionGauge(metrics);
   let lifecycle: Lifecycle = { state: "created" };
 
@@ -211,13 +214,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get("/healthz", livenessHandler(() => lifecycle.state));
   app.get(
     "/readyz",
-    readinessHandler({ lifecycle: () => lifecycle.state, webhookKeyPresent: Boolean(config.webhook.publicKeyPem), redisReady: services.redisReady, upstream: upstreamHealth }),
+    readinessHandler({ lifecycle: () => lifecycle.state, webhookKeyPresent: Boolean(config.webhook.publicKeyPem), redisReady: services.redisReady, upstream: upstreamHealth, eventDelivery: () => eventDeliveryCheck(services.eventDelivery.state()) }),
   );
   if (config.metricsPath) app.get(config.metricsPath, metrics.handler);
   // The webhook reads its raw body itself (the signature covers the exact bytes): no body parser before it.
   // Every method reaches the handler, which answers 405 to anything but POST (express would answer 404).
   app.all(config.webhook.path, webhookSpanMiddleware(tracing, config.webhook.path), observedWebhook(services.webhookHandler, metrics));
-  if (config.managed) app.get(config.managed.connectPath, connectLandingHandler(services, logger));
+  // The App Center landing page (and its sign-in callback and result page): docs/connecting-customers.md.
+  if (config.managed) mountConnectLanding(app, { services, logger, config, origin: () => (lifecycle.state === "started" ? lifecycle.origin : undefined) });
   // Extract and payment-batch files: GET /files/<signed reference> (docs/posting-by-file.md).
   mountFileDownloads(app, services, () => (lifecycle.state === "started" ? lifecycle.origin : undefined), logger);
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
@@ -268,6 +272,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     lifecycle = { state: "started", origin: `http://${host}:${port}` };
+    // ESS subscriptions (ESS_MANAGE): the first round once the webhook can answer.
+    services.eventDelivery.start();
     logger.info({ url: `${lifecycle.origin}${GRAPHQL_PATH}` }, "gateway listening");
   }
 
