@@ -14,3 +14,4 @@ export * from "./fis/index.js";
 export * from "./auth/index.js";
 export * from "./lists/index.js";
 export * from "./extracts/index.js";
+export * from "./invoice/index.js";

@@ -11,8 +11,10 @@ import { ExtractResolver } from "./extract.resolver.js";
 import { RegistrationResolver } from "./registration.resolver.js";
 import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
+import { InvoiceVendorResolver, InvoiceVendorWriteResolver } from "./invoice-vendor.resolver.js";
 
 /** Every resolver class of the schema. */
 export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver, ApiKeyResolver,
   ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver,
-  ExtractEditionResolver, ExtractResolver, ExtractBatchResolver];
+  ExtractEditionResolver, ExtractResolver, ExtractBatchResolver,
+  InvoiceVendorResolver, InvoiceVendorWriteResolver];

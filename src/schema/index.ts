@@ -28,3 +28,5 @@ export * from "./concur-list-sync.type.js";
 export * from "./edition.type.js";
 export * from "./extract.type.js";
 export * from "./payment-batch.type.js";
+export * from "./invoice-vendor.type.js";
+export * from "./invoice-vendor.input.js";

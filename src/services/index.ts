@@ -44,6 +44,7 @@ import { createTokenClient } from "../datasources/index.js";
 import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../datasources/index.js";
 import { createListSync, type ListSync } from "./list-sync.js";
 import { createPostingByFile, type PostingByFile } from "./extract-posting.js";
+import { createInvoiceServices, type InvoiceServices } from "./invoice.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
@@ -72,6 +73,8 @@ export interface Services {
   fis: FisServices;
   /** Posting by file: edition detection, Extracts, Payment Batches, the job follower and download links. */
   posting: PostingByFile;
+  /** Concur Invoice vendors, purchase orders and receipts (v3 APIs): reader, coalescing writer, shared write pacing. */
+  invoice: InvoiceServices;
   /** Managed mode: company connections (tokens), the gateway's API keys and its caller authentication. */
   connections?: ConnectionManager;
   apiKeys?: ApiKeyStore;
@@ -170,6 +173,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
   // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
   const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis: limiterRedis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
+  const invoice = createInvoiceServices({ client, logger, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, redis: limiterRedis });
   const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
 
   const dedupeError = redisError("dedupe");
@@ -224,6 +228,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     listSync,
     fis,
     posting,
+    invoice,
     connections: managed?.connections,
     apiKeys: managed?.apiKeys,
     callers: managed?.callers,
@@ -233,7 +238,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     async drain() {
       writer.close();
       listWriter.close();
-      await Promise.all([writer.drain(), listWriter.drain(), fis.drain(), registrar.drain(), webhookHandler.close()]);
+      await Promise.all([writer.drain(), listWriter.drain(), fis.drain(), registrar.drain(), webhookHandler.close(), invoice.drain()]);
     },
     async close() {
       for (const close of closers.reverse()) {

@@ -22,7 +22,7 @@ export {
   type TaxType,
   type PaymentMethod,
 } from "./vendor-model.js";
-export { validateVendor, validateBank, problemsToError, STATE_REQUIRED_COUNTRIES, type InvoiceProblem } from "./validate.js";
+export { validateVendor as validateInvoiceVendor, validateBank as validateInvoiceBank, problemsToError as invoiceProblemsToError, STATE_REQUIRED_COUNTRIES, type InvoiceProblem } from "./validate.js";
 export { createInvoiceVendorReader, vendorQuery, type InvoiceVendorReader, type VendorFilter, type VendorConnection, type VendorSearchType } from "./vendor-reader.js";
 export { createInvoiceVendorWriter, type InvoiceVendorWriter, type VendorWrite, type VendorWriteOutcome } from "./vendor-writer.js";
 export { invoiceErrorFromResponse } from "./errors.js";

@@ -179,6 +179,12 @@ export function createInvoiceVendorWriter(options: InvoiceVendorWriterOptions): 
       return "split";
     }
     if (res.status < 200 || res.status >= 300) throw invoiceErrorFromResponse(res, { method: head.kind, what, scope: INVOICE_SCOPES.vendors });
+    if (head.kind === "addGroups") {
+      // One call, one caller, one status list per group: the write succeeded when every group was added.
+      const groups = itemsOf<{ StatusList?: WireStatus[] | WireStatus; Name?: string }>(res.body, inputKey).map((g) => outcomeOf(g?.StatusList));
+      const statuses = groups.flatMap((g) => g.statuses);
+      return [{ ok: groups.length === head.groups.length && groups.every((g) => g.ok), statuses, batchSize: 1 }];
+    }
     return outcomesOf(batch, itemsOf<{ StatusList?: WireStatus[] | WireStatus; VendorCode?: string; AddressCode?: string }>(res.body, inputKey), res.body);
   }
 
