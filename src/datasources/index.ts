@@ -15,3 +15,4 @@ export * from "./auth/index.js";
 export * from "./lists/index.js";
 export * from "./extracts/index.js";
 export * from "./invoice/index.js";
+export * from "./ess/index.js";

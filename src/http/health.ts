@@ -11,6 +11,15 @@ export interface ReadinessInputs {
   redisReady?: () => boolean;
   /** Upstream health from the gateway's recent Concur calls. */
   upstream: UpstreamHealth;
+  /** How ESS events reach the gateway (services/ess-subscriptions.ts): a detail, never a reason to be not ready (polling covers). */
+  eventDelivery?: () => EventDeliveryCheck;
+}
+
+/** The `/readyz` detail of ESS delivery: mode, why not pushed, and each data center's state. */
+export interface EventDeliveryCheck {
+  mode: string;
+  reason?: string;
+  dataCenters: { name: string; state: string; error?: string }[];
 }
 
 export interface Readiness {
@@ -21,6 +30,7 @@ export interface Readiness {
     webhookKey: "ok" | "missing";
     redis: "ok" | "down" | "not configured";
     upstream: UpstreamHealthStatus;
+    eventDelivery?: EventDeliveryCheck;
   };
 }
 
@@ -32,7 +42,7 @@ export function readiness(inputs: ReadinessInputs): Readiness {
   return {
     ready: lifecycle === "started" && webhookKey === "ok" && redis !== "down" && upstream.healthy,
     // The configuration was loaded and validated before the gateway existed: if this answers, it is "ok".
-    checks: { config: "ok", lifecycle, webhookKey, redis, upstream },
+    checks: { config: "ok", lifecycle, webhookKey, redis, upstream, ...(inputs.eventDelivery ? { eventDelivery: inputs.eventDelivery() } : {}) },
   };
 }
 

@@ -31,6 +31,8 @@ export interface GatewayMetrics {
   pacerWaited(writer: string, seconds: number): void;
   /** A Redis command or connection failure, by the part of the gateway that met it (the caller degraded, see README Redis outages). */
   redisError(component: RedisComponent): void;
+  /** An ESS event verified by the signing key with this short id (a rotation shows as a new id taking over). */
+  signingKeyUsed(keyId: string): void;
   /** A gauge read when scraped (queue depth, cache sizes): no polling, no state here. */
   watch(name: string, help: string, read: () => number): void;
   /** `GET /metrics` in the Prometheus text format. */
@@ -73,6 +75,8 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const redisErrors = new Counter({ name: `${prefix}redis_errors_total`, help: "Redis command and connection failures by component (cache, pubsub, limiter, dedupe, locks); each degraded instead of failing the request.", labelNames: ["component"], registers });
   const queueWait = new Histogram({ name: `${prefix}write_queue_wait_seconds`, help: "Time a write waited queued (batching window, pacing, earlier bodies) until its batch left, by writer (accounting, lists).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
   const pacerWait = new Histogram({ name: `${prefix}pacer_wait_seconds`, help: "Time a write batch waited for its pacing slot (one call per second per endpoint; every re-send too), by writer (accounting, lists).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
+  const signingKeys = new Counter({ name: `${prefix}webhook_signing_key_verifications_total`, help: "ESS events verified, by the short id of the signing key that verified them (sha-256 of its SPKI, 16 hex digits).", labelNames: ["key"], registers });
+  const keyIds = boundedLabel(20);
   const refreshes = new Counter({ name: `${prefix}token_refreshes_total`, help: "Company token refreshes at Concur's token endpoint (managed mode) by outcome.", labelNames: ["outcome"], registers });
 
   return {
@@ -109,6 +113,9 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     subscriptionEnded: () => subscriptions.dec(),
     redisError(component) {
       redisErrors.inc({ component });
+    },
+    signingKeyUsed(keyId) {
+      signingKeys.inc({ key: /^[0-9a-f]{16}$/.test(keyId) ? keyIds(keyId) : "other" });
     },
     watch(name, help, read) {
       new Gauge({

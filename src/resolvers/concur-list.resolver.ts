@@ -22,16 +22,22 @@ import { createListItem, deleteListItem, findItemByCode, updateListItem, type It
 import { mapConnection } from "./args.js";
 
 const match = (m: TextMatchInput | null | undefined) => (m ? { op: m.op, value: m.value } : undefined);
-const toFilter = (f: ConcurListItemFilter | null | undefined): ItemFilter => ({
+const toFilter = (f: ConcurListItemFilter | null | undefined, includeDeleted = false): ItemFilter => ({
   value: match(f?.value),
   shortCode: match(f?.shortCode),
   shortCodeOrValue: match(f?.shortCodeOrValue),
   hasChildren: f?.hasChildren ?? undefined,
   isDeleted: f?.deleted ?? undefined,
+  includeDeleted,
 });
 const itemPage = (companyId: string, listId: string, page: ItemConnection): ConcurListItemConnection =>
   Object.assign(mapConnection(page, (item) => toConcurListItem(companyId, listId, item)), { totalCount: page.totalCount }) as ConcurListItemConnection;
-const writeDeps = (ctx: GatewayContext, companyId: string): ListItemDeps => ({ caller: ctx.requireCaller(companyId, "write"), listReader: ctx.services.listReader, listWriter: ctx.services.listWriter });
+const writeDeps = (ctx: GatewayContext, companyId: string): ListItemDeps => ({
+  caller: ctx.requireCaller(companyId, "write"),
+  listReader: ctx.services.listReader,
+  listWriter: ctx.services.listWriter,
+  arrivals: ctx.services.writeArrivals,
+});
 
 /** A write outcome; `deleted` (not in the schema) tells the `item` field there is nothing to read back. */
 type WriteResult = ConcurListItemWriteResult & { deleted?: boolean };
@@ -46,10 +52,28 @@ class ListArgs {
   listId!: string;
 }
 
+const INCLUDE_DELETED =
+  "Also items deleted in Concur (isDeleted true), after the active ones. Default false: only active items. Ignored when filter.deleted is set.";
+
 @ArgsType()
 class ItemsArgs extends ConnectionArgs {
   @Field(() => ConcurListItemFilter, { nullable: true, description: "Filters Concur applies at this level." })
   filter?: ConcurListItemFilter | null;
+
+  @Field(() => Boolean, { defaultValue: false, description: INCLUDE_DELETED })
+  includeDeleted!: boolean;
+}
+
+@ArgsType()
+class ListItemsArgs extends ItemsArgs {
+  @Field(() => ID, { description: "Concur company UUID." })
+  companyId!: string;
+
+  @Field(() => ID, { description: "Concur list UUID." })
+  listId!: string;
+
+  @Field(() => ID, { nullable: true, description: "The item whose children to list; default: the list's first level." })
+  parentId?: string | null;
 }
 
 @Resolver(() => ConcurList)
@@ -84,9 +108,16 @@ export class ConcurListResolver {
     return toConcurListItem(companyId, listId ?? undefined, await ctx.services.listReader.getItem(ctx.requireCaller(companyId), companyId, itemId));
   }
 
-  @FieldResolver(() => ConcurListItemConnection, { description: "First-level items; each item's `children` go down a level (Concur has no all-levels call)." })
+  @Query(() => ConcurListItemConnection, { description: "One level of a list's items: the first level, or the children of `parentId`. Only active items unless includeDeleted (or filter.deleted)." })
+  async concurListItems(@Args(() => ListItemsArgs) args: ListItemsArgs, @Ctx() ctx: GatewayContext): Promise<ConcurListItemConnection> {
+    const { companyId, listId, parentId } = args;
+    const page = await ctx.services.listReader.items(ctx.requireCaller(companyId), companyId, { listId, itemId: parentId }, toFilter(args.filter, args.includeDeleted), args);
+    return itemPage(companyId, listId, page);
+  }
+
+  @FieldResolver(() => ConcurListItemConnection, { description: "First-level items (only active ones unless includeDeleted); each item's `children` go down a level (Concur has no all-levels call)." })
   async items(@Root() list: ConcurList, @Args(() => ItemsArgs) args: ItemsArgs, @Ctx() ctx: GatewayContext): Promise<ConcurListItemConnection> {
-    const page = await ctx.services.listReader.items(ctx.requireCaller(list.companyId), list.companyId, { listId: list.id }, toFilter(args.filter), args);
+    const page = await ctx.services.listReader.items(ctx.requireCaller(list.companyId), list.companyId, { listId: list.id }, toFilter(args.filter, args.includeDeleted), args);
     return itemPage(list.companyId, list.id, page);
   }
 
@@ -99,10 +130,12 @@ export class ConcurListResolver {
 
 @Resolver(() => ConcurListItem)
 export class ConcurListItemResolver {
-  @FieldResolver(() => ConcurListItemConnection, { description: "This item's children in the same list (one upstream page of 100 per 100 children)." })
+  @FieldResolver(() => ConcurListItemConnection, { description: "This item's children in the same list (only active ones unless includeDeleted; one upstream page of 100 per 100 children)." })
   async children(@Root() item: ConcurListItem, @Args(() => ItemsArgs) args: ItemsArgs, @Ctx() ctx: GatewayContext): Promise<ConcurListItemConnection> {
-    if (!item.hasChildren && !args.filter?.deleted) return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
-    const page = await ctx.services.listReader.items(ctx.requireCaller(item.companyId), item.companyId, { listId: item.listId, itemId: item.id }, toFilter(args.filter), args);
+    // hasChildren counts active children only: deleted ones are asked for whatever it says.
+    const wantsDeleted = args.includeDeleted || args.filter?.deleted === true;
+    if (!item.hasChildren && !wantsDeleted) return { edges: [], totalCount: 0, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+    const page = await ctx.services.listReader.items(ctx.requireCaller(item.companyId), item.companyId, { listId: item.listId, itemId: item.id }, toFilter(args.filter, args.includeDeleted), args);
     return itemPage(item.companyId, item.listId, page);
   }
 

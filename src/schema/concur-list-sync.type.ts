@@ -2,19 +2,27 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 
 export enum ListSyncPhase {
   READ = "READ",
+  REACTIVATE = "REACTIVATE",
   CREATE = "CREATE",
   UPDATE = "UPDATE",
   DELETE = "DELETE",
   DONE = "DONE",
 }
-registerEnumType(ListSyncPhase, { name: "ListSyncPhase", description: "Phases of a list sync, in order." });
+registerEnumType(ListSyncPhase, {
+  name: "ListSyncPhase",
+  description: "Phases of a list sync: READ, then the writes (CREATE, then REACTIVATE, UPDATE, DELETE, which share bulk calls; the shared calls go first when a create hangs under a reactivated item), then DONE.",
+});
 
 export enum ListSyncOperation {
   CREATE = "CREATE",
+  REACTIVATE = "REACTIVATE",
   UPDATE = "UPDATE",
   DELETE = "DELETE",
 }
-registerEnumType(ListSyncOperation, { name: "ListSyncOperation", description: "What a sync does to one item." });
+registerEnumType(ListSyncOperation, {
+  name: "ListSyncOperation",
+  description: "What a sync does to one item. REACTIVATE: the code belongs to an item deleted in Concur, brought back by a bulk update with deleted: false (never reported as unchanged).",
+});
 
 @InputType({ description: "One item of the ERP's tree: its path of short codes from level 1, and its value." })
 export class ErpListItemInput {
@@ -66,6 +74,9 @@ export class ConcurListSyncPlan {
   @Field(() => [Int], { description: "Items to create per level (index 0 = level 1)." })
   createsByLevel!: number[];
 
+  @Field(() => Int, { description: "Items deleted in Concur whose codes the ERP has: reactivated (deleted: false), parents first." })
+  reactivations!: number;
+
   @Field(() => Int, { description: "Values to change." })
   updates!: number;
 
@@ -78,13 +89,13 @@ export class ConcurListSyncPlan {
   @Field(() => Int, { description: "Items equal in both trees." })
   unchanged!: number;
 
-  @Field(() => Int, { description: "Bulk calls planned: creates of all levels in order (parents first) in calls of 250, then updates and deletes (deepest first) in calls of 250." })
+  @Field(() => Int, { description: "Bulk calls planned: creates of all levels in order (parents first) in calls of 250, and reactivations, updates and deletes (deepest first) in calls of 250." })
   bulkCalls!: number;
 
-  @Field(() => Int, { description: "The per-level bound: ceil(creates per level / 250) summed over levels, plus the update/delete calls. bulkCalls never exceeds it." })
+  @Field(() => Int, { description: "The per-level bound: ceil(creates per level / 250) summed over levels, plus the reactivate/update/delete calls. bulkCalls never exceeds it." })
   perLevelBulkCalls!: number;
 
-  @Field(() => [ConcurListSyncChange], { description: "The changes, in send order (every change in a dry run; empty otherwise, see errors for failures)." })
+  @Field(() => [ConcurListSyncChange], { description: "The changes, in send order: exactly the bulk parts the real run sends (every change in a dry run; empty otherwise, see errors for failures)." })
   changes!: ConcurListSyncChange[];
 }
 
@@ -101,6 +112,11 @@ export class ConcurListSyncError {
 
   @Field(() => String)
   message!: string;
+
+  @Field(() => Boolean, {
+    description: "A conflict: Concur holds this code in a state the sync does not override (an item deleted in Concur that Concur refused to reactivate). Resolve it in Concur (restore the item) or change the ERP (remove or rename the code); a retry alone will not help.",
+  })
+  conflict!: boolean;
 }
 
 @ObjectType({ description: "The result of a list sync." })
@@ -123,6 +139,9 @@ export class ConcurListSyncResult {
   @Field(() => Int, { description: "Items created." })
   created!: number;
 
+  @Field(() => Int, { description: "Items deleted in Concur that were reactivated because the ERP has their codes." })
+  reactivated!: number;
+
   @Field(() => Int, { description: "Values changed." })
   updated!: number;
 
@@ -134,6 +153,9 @@ export class ConcurListSyncResult {
 
   @Field(() => Int, { description: "Changes that failed; each is in errors." })
   failed!: number;
+
+  @Field(() => Int, { description: "Failed changes that are conflicts (errors with conflict: true)." })
+  conflicts!: number;
 
   @Field(() => [ConcurListSyncError])
   errors!: ConcurListSyncError[];

@@ -38,7 +38,7 @@ export class ConcurListItemFilter {
   @Field(() => Boolean, { nullable: true, description: "Only items that have (true) or have no (false) children in this list." })
   hasChildren?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: "true: only deleted items. Default: only active items." })
+  @Field(() => Boolean, { nullable: true, description: "true: only deleted items; false: only active items. Default: only active items (both with includeDeleted)." })
   deleted?: boolean | null;
 }
 

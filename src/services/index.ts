@@ -45,6 +45,7 @@ import { createListItemWriter, createListReader, type ListItemWriter, type ListR
 import { createListSync, type ListSync } from "./list-sync.js";
 import { createPostingByFile, type PostingByFile } from "./extract-posting.js";
 import { createInvoiceServices, type InvoiceServices } from "./invoice.js";
+import { createEventDelivery, type EventDelivery } from "./ess-subscriptions.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
@@ -85,6 +86,8 @@ export interface Services {
   sharedRedis?: Redis;
   /** Whether the shared Redis connection is up (readiness); undefined without REDIS_URL. */
   redisReady?: () => boolean;
+  /** ESS subscriptions the gateway manages (ESS_MANAGE), or why it does not: GraphQL `eventDelivery`, /readyz, metrics. */
+  eventDelivery: EventDelivery;
   /** Stop taking writes and events, send queued writes, finish acknowledged events. */
   drain(): Promise<void>;
   /** Release connections (after drain). */
@@ -103,6 +106,8 @@ export interface ServiceHooks {
   writeBatches?: (writer: WriteBatch["writer"]) => WriteBatchObserver;
   /** Each Redis failure a part of the gateway degraded on (see README, Redis outages). */
   onRedisError?: (component: RedisComponent) => void;
+  /** Each verified ESS event: the short id of the signing key that verified it (key rotation). */
+  onSigningKeyVerified?: (keyId: string) => void;
 }
 
 /** Parts of the gateway that use Redis, as the Redis-errors metric labels them. */
@@ -144,7 +149,9 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const limiterRedis = redis && observedRedis(redis, redisError("limiter"));
   const pubsub = createGatewayPubSub({ redisUrl: config.redisUrl, logger, onRedisError: redisError("pubsub") });
   closers.push(() => pubsub.close());
-  const managed = config.managed ? await createManagedMode(config, { dispatcher, redis: redis && observedRedis(redis, redisError("locks")), logger, pubsub, closers, onExchange: hooks.onExchange }) : undefined;
+  // Connections changing (connect, disconnect) move the ESS subscriptions; the subscriptions are built further down.
+  let connectionChanged = () => {};
+  const managed = config.managed ? await createManagedMode(config, { dispatcher, redis: redis && observedRedis(redis, redisError("locks")), logger, pubsub, closers, onExchange: hooks.onExchange, onConnectionChange: () => connectionChanged() }) : undefined;
   const tokens = managed?.connections.tokenSource(config.concurBaseUrl) ?? passthroughTokens(config.concurBaseUrl);
   const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger, onExchange: hooks.onExchange });
   // Passthrough: a cached answer reaches a token only while Concur accepted it recently; a refusal seen by any replica
@@ -201,6 +208,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     onDedupeError: dedupeError,
     logger,
     topics: fis.topics,
+    onSignatureVerified: (key) => hooks.onSigningKeyVerified?.(key.id),
     onEvent: observedEvents(
       createEventIngest({
         tracker,
@@ -212,7 +220,12 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     ),
   });
 
+  const eventDelivery = createEventDelivery(config, { dispatcher, logger, onExchange: hooks.onExchange, connections: managed?.connections });
+  connectionChanged = () => eventDelivery.connectionChanged();
+  closers.push(() => eventDelivery.close());
+
   return {
+    eventDelivery,
     client,
     cache,
     reader,
@@ -259,7 +272,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
  */
 async function createManagedMode(
   config: ResolvedGatewayConfig,
-  deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown>; onExchange?: ConcurClientOptions["onExchange"] },
+  deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown>; onExchange?: ConcurClientOptions["onExchange"]; onConnectionChange?: () => void },
 ): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator; fisLedger: ClaimLedger; connectLog: ConnectLog }> {
   const managed = config.managed!;
   const keys = parseEncryptionKeys(managed.encryptionKeys);
@@ -277,7 +290,10 @@ async function createManagedMode(
     keyRing: createKeyRing(keys),
     redis: deps.redis,
     logger: deps.logger,
-    onChange: (change) => deps.pubsub.publish("CONNECTION_CHANGED", change),
+    onChange: (change) => {
+      deps.pubsub.publish("CONNECTION_CHANGED", change);
+      if (change.reason === "connected" || change.reason === "disconnected") deps.onConnectionChange?.();
+    },
   });
   deps.closers.push(() => connections.close());
   const connectLog = await openConnectLog(database);

@@ -1,12 +1,18 @@
 // Item writes on a Concur list: refuse bad codes before any call -> name the parent by long code (bulk parts know no
 // parent ids) -> queue into the coalescing bulk writer -> answer with this write's own part outcome.
-import { checkLongCode, checkSegment, listProblemsToError, type Caller, type ItemWrite, type ListItemWriter, type ListReader, type PartOutcome, type WireConcurListItem } from "../datasources/index.js";
+import { checkLongCode, checkSegment, isDeletedItem, listProblemsToError, type Caller, type ItemWrite, type ListItemWriter, type ListReader, type PartOutcome, type WireConcurListItem } from "../datasources/index.js";
 import { badInput } from "../errors.js";
+import type { WriteArrivals } from "./write-arrivals.js";
 
 export interface ListItemDeps {
   caller: Caller;
   listReader: ListReader;
   listWriter: ListItemWriter;
+  /**
+   * Received writes on their way to a queue (services/write-arrivals.ts). A create under a `parentId` reads the parent
+   * before it can queue: it counts as on its way meanwhile, so the list's batching window waits for it.
+   */
+  arrivals?: WriteArrivals;
 }
 
 export interface CreateItemArgs {
@@ -31,15 +37,18 @@ const refuse = (problems: ReturnType<typeof checkSegment>) => {
 export async function createListItem(deps: ListItemDeps, args: CreateItemArgs): Promise<ItemOutcome> {
   refuse([...checkSegment("shortCode", args.shortCode, "code"), ...checkSegment("value", args.value, "value"), ...(args.parentCode ? checkLongCode("parentCode", args.parentCode) : [])]);
   if (args.parentId && args.parentCode) throw badInput("parentId, parentCode: give one of them, not both", { field: "parentId" });
-  let parentCode = args.parentCode ?? undefined;
-  if (args.parentId) {
+  if (!args.parentId) return write(deps, args, { kind: "create", shortCode: args.shortCode, value: args.value, parentCode: args.parentCode ?? undefined });
+  const onItsWay = deps.arrivals?.expect();
+  try {
     const parent = await deps.listReader.getItem(deps.caller, args.companyId, args.parentId);
-    if (!(parent.lists ?? []).some((m) => m.id === args.listId)) {
-      throw badInput(`parentId: item ${args.parentId} (${parent.code}) is not in list ${args.listId}`, { field: "parentId" });
+    if (!(parent.lists ?? []).some((m) => m.id === args.listId) || isDeletedItem(parent)) {
+      throw badInput(`parentId: item ${args.parentId} (${parent.code}) is not an active item of list ${args.listId}`, { field: "parentId" });
     }
-    parentCode = parent.code;
+    // Queued synchronously by `write`, before the hold ends.
+    return write(deps, args, { kind: "create", shortCode: args.shortCode, value: args.value, parentCode: parent.code });
+  } finally {
+    onItsWay?.();
   }
-  return write(deps, args, { kind: "create", shortCode: args.shortCode, value: args.value, parentCode });
 }
 
 export function updateListItem(deps: ListItemDeps, args: { companyId: string; listId: string; code: string; value: string }): Promise<ItemOutcome> {

@@ -43,7 +43,7 @@ export interface ListSyncProgressPayload {
   companyId: string;
   listId: string;
   syncId: string;
-  phase: "READ" | "CREATE" | "UPDATE" | "DELETE" | "DONE";
+  phase: "READ" | "REACTIVATE" | "CREATE" | "UPDATE" | "DELETE" | "DONE";
   done: number;
   total: number;
 }

@@ -15,17 +15,19 @@ interface SyncResult {
   dryRun: boolean;
   plan: { creates: number; createsByLevel: number[]; updates: number; deletes: number; deletedItems: number; unchanged: number; bulkCalls: number; perLevelBulkCalls: number; changes: Array<{ operation: string; code: string }> };
   created: number;
+  reactivated: number;
   updated: number;
   deleted: number;
   unchanged: number;
   failed: number;
+  conflicts: number;
   errors: Array<{ operation: string; code: string; errorId: string; message: string }>;
   bulkCalls: number;
 }
 
 const SYNC = `mutation Sync($c: ID!, $target: ConcurListSyncTarget!, $items: [ErpListItemInput!]!, $dryRun: Boolean!, $syncId: ID) {
   syncConcurList(companyId: $c, target: $target, items: $items, dryRun: $dryRun, syncId: $syncId) {
-    syncId listId dryRun created updated deleted unchanged failed bulkCalls
+    syncId listId dryRun created reactivated updated deleted unchanged failed conflicts bulkCalls
     plan { creates createsByLevel updates deletes deletedItems unchanged bulkCalls perLevelBulkCalls changes { operation code } }
     errors { operation code errorId message }
   }
@@ -200,20 +202,27 @@ describe("Concur lists over HTTP", () => {
     expect(await listsCalls()).toBe(0);
   });
 
-  it("a 206 partial outcome reports exactly the failed item (a code reserved by a deleted item)", async () => {
+  it("a code reserved by an item deleted in Concur is reactivated, not created; where Concur refuses, a conflict naming the item", async () => {
     // Z99 exists and is deleted in Concur: its code stays reserved.
     const made = await stack.graphql(CREATE, { c: stack.companyId, l: DEMO_LISTS.emptyCostCenters, s: "Z99", v: "Soon deleted" });
     expect(made.data.createConcurListItem).toMatchObject({ code: "Z99", succeeded: true, error: null });
     const gone = await stack.graphql(`mutation D($c: ID!, $l: ID!) { deleteConcurListItem(companyId: $c, listId: $l, code: "Z99") { succeeded } }`, { c: stack.companyId, l: DEMO_LISTS.emptyCostCenters });
     expect(gone.data.deleteConcurListItem.succeeded).toBe(true);
-    await stack.resetCounters();
-    const result = await sync([...erpTree, { path: ["Z98"], value: "Fine" }, { path: ["Z99"], value: "Conflict" }]);
-    const counters = await stack.counters();
-    expect(sumCalls(counters, B1, "206")).toBe(1);
-    expect(result.created).toBe(1);
-    expect(result.failed).toBe(1);
-    expect(result.errors).toEqual([{ operation: "CREATE", code: "Z99", errorId: "item.duplicate.code.deleted", message: expect.stringContaining("deleted in Concur") }]);
-    erpTree = [...erpTree, { path: ["Z98"], value: "Fine" }];
+    await stack.admin("PUT", "/config", { listReactivation: "refused" });
+    try {
+      await stack.resetCounters();
+      const refused = await sync([...erpTree, { path: ["Z98"], value: "Fine" }, { path: ["Z99"], value: "Conflict" }]);
+      const counters = await stack.counters();
+      expect(sumCalls(counters, B1, "201")).toBe(1); // Z98 only: Z99 is never sent as a create
+      expect(sumCalls(counters, B2, "400")).toBe(1);
+      expect(refused).toMatchObject({ created: 1, reactivated: 0, failed: 1, conflicts: 1 });
+      expect(refused.errors).toEqual([{ operation: "REACTIVATE", code: "Z99", errorId: "item.deleted", message: expect.stringContaining("deleted in Concur") }]);
+    } finally {
+      await stack.admin("PUT", "/config", { listReactivation: "allowed" });
+    }
+    const revived = await sync([...erpTree, { path: ["Z98"], value: "Fine" }, { path: ["Z99"], value: "Back" }]);
+    expect(revived).toMatchObject({ created: 0, reactivated: 1, failed: 0, bulkCalls: 1 });
+    erpTree = [...erpTree, { path: ["Z98"], value: "Fine" }, { path: ["Z99"], value: "Back" }];
   });
 
   it("100 concurrent single-item creates become one bulk call (at most one per second), each caller with its own outcome", async () => {

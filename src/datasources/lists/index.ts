@@ -7,4 +7,4 @@ export { sendBulk, partCode, BULK_POLICY, type BulkTarget, type BulkKind, type B
 export { checkSegment, checkLongCode, listProblemsToError, type ListProblem } from "./writes/validate.js";
 export { listErrorFromResponse } from "./errors.js";
 export type { ListResponse as WireConcurList, ListItem as WireConcurListItem, BulkCreatePart, BulkPatchPart } from "./wire/index.js";
-export { toConcurList, toConcurListItem } from "./mappers.js";
+export { toConcurList, toConcurListItem, isDeletedItem } from "./mappers.js";

@@ -19,6 +19,16 @@ export function toConcurList(companyId: string, list: ListResponse): ConcurList 
   };
 }
 
+/**
+ * Whether Concur marks the item deleted (deleted from every list, spec §2). Accepts the documented boolean and the
+ * string / Y-N forms Concur's other APIs use, so a deleted item is never mistaken for an active one.
+ */
+export function isDeletedItem(item: Pick<ListItem, "isDeleted">): boolean {
+  const flag: unknown = item.isDeleted;
+  if (typeof flag === "string") return ["true", "y", "yes"].includes(flag.trim().toLowerCase());
+  return flag === true;
+}
+
 /** `listId`: the list the item was read through (path parameters win over the body). */
 export function toConcurListItem(companyId: string, listId: string | undefined, item: ListItem): ConcurListItem {
   const lists = (item.lists ?? []).map((m) => ({ listId: m.id, hasChildren: m.hasChildren === true }));
@@ -32,7 +42,7 @@ export function toConcurListItem(companyId: string, listId: string | undefined, 
     value: item.value,
     level: item.level,
     parentId: item.parentId ?? null,
-    isDeleted: item.isDeleted === true,
+    isDeleted: isDeletedItem(item),
     hasChildren: lists.find((m) => m.listId === through)?.hasChildren ?? false,
     lists,
   };

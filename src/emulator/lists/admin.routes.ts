@@ -61,4 +61,15 @@ export function addListAdminRoutes(router: Router, ctx: ListsContext): void {
       .map((i) => ({ id: i.id, code: i.code, shortCode: i.shortCode, value: i.value, level: i.level, isDeleted: i.isDeleted || !i.lists.has(list.id) }));
     return json(200, { items });
   });
+
+  // What clients sent: every bulk call to the list since the last reset (or DELETE), oldest first.
+  addAdmin(router, "GET", `${LISTS_ADMIN}/lists/{listId}/bulk-log`, async (req) => {
+    companyOf(req.params.companyId);
+    return json(200, { calls: ctx.bulkLog.get(`${req.params.companyId.toLowerCase()}/${req.params.listId}`) ?? [] });
+  });
+  addAdmin(router, "DELETE", `${LISTS_ADMIN}/lists/{listId}/bulk-log`, async (req) => {
+    companyOf(req.params.companyId);
+    ctx.bulkLog.delete(`${req.params.companyId.toLowerCase()}/${req.params.listId}`);
+    return { status: 204 };
+  });
 }

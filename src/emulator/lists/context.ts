@@ -7,6 +7,20 @@ export interface ListsSettings {
   listBulkPerSecond: number;
   /** Share (0..1) of list API calls answered 429 in the list APIs' own error body, `retry-after: 0`. */
   listRate429: number;
+  /**
+   * What B2 `{code, deleted: false}` does to a deleted item (reactivation is undocumented, spec Q3): "allowed" (default)
+   * reactivates it, "refused" answers the part `item.deleted` as for any other change to a deleted item.
+   */
+  listReactivation: "allowed" | "refused";
+  /** Fault: item reads ignore the `isDeleted` filter and answer active and deleted items alike. Default false. */
+  listIgnoreDeletedFilter: boolean;
+}
+
+/** One bulk call as received (admin `GET …/lists/{l}/bulk-log`): what a client actually sent. */
+export interface BulkLogEntry {
+  method: "POST" | "PATCH";
+  parts: unknown[];
+  status: number;
 }
 
 /** The shared core plus the list APIs' own state. */
@@ -15,4 +29,6 @@ export interface ListsContext extends CoreContext {
   listSettings: ListsSettings;
   /** Send times of recent bulk calls per company (rate limit). */
   bulkCalls: Map<string, number[]>;
+  /** Bulk calls received per `<company>/<listId>`, oldest first (at most LISTS_LIMITS.bulkLogCalls each). */
+  bulkLog: Map<string, BulkLogEntry[]>;
 }

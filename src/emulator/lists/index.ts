@@ -31,10 +31,10 @@ export function listsApi(options: ListsOptions = {}): EmulatedApi {
 }
 
 function installLists(core: CoreContext, router: Router, options: ListsOptions): ApiInstance {
-  const startSettings = (): ListsSettings => ({ listBulkPerSecond: LISTS_LIMITS.listBulkPerSecond, listRate429: 0 });
+  const startSettings = (): ListsSettings => ({ listBulkPerSecond: LISTS_LIMITS.listBulkPerSecond, listRate429: 0, listReactivation: "allowed", listIgnoreDeletedFilter: false });
   const listSettings = startSettings();
   const lists = new ListsStore();
-  const ctx: ListsContext = { ...core, lists, listSettings, bulkCalls: new Map() };
+  const ctx: ListsContext = { ...core, lists, listSettings, bulkCalls: new Map(), bulkLog: new Map() };
   const seed = () => {
     if (options.seed !== "demo") return;
     core.companies.ensure(DEMO_LISTS.companyId);
@@ -47,6 +47,7 @@ function installLists(core: CoreContext, router: Router, options: ListsOptions):
     reset: () => {
       lists.clear();
       ctx.bulkCalls.clear();
+      ctx.bulkLog.clear();
       Object.assign(listSettings, startSettings());
       seed();
     },
@@ -54,11 +55,11 @@ function installLists(core: CoreContext, router: Router, options: ListsOptions):
   };
 }
 
-/** listBulkPerSecond and listRate429 in GET/PUT /_emulator/config. */
+/** listBulkPerSecond, listRate429, listReactivation and listIgnoreDeletedFilter in GET/PUT /_emulator/config. */
 function settingsSection(settings: ListsSettings): ConfigSection {
   return {
     view: () => ({ ...settings }),
-    validate: ({ listBulkPerSecond, listRate429 }) => {
+    validate: ({ listBulkPerSecond, listRate429, listReactivation, listIgnoreDeletedFilter }) => {
       const errors: ValidationError[] = [];
       if (listBulkPerSecond !== undefined && (typeof listBulkPerSecond !== "number" || !Number.isInteger(listBulkPerSecond) || listBulkPerSecond < 0)) {
         errors.push({ source: "listBulkPerSecond", errorCode: "listBulkPerSecond.invalid", errorMessage: "must be an integer ≥ 0 (0 = unlimited)" });
@@ -66,11 +67,19 @@ function settingsSection(settings: ListsSettings): ConfigSection {
       if (listRate429 !== undefined && (typeof listRate429 !== "number" || listRate429 < 0 || listRate429 > 1)) {
         errors.push({ source: "listRate429", errorCode: "listRate429.invalid", errorMessage: "must be a number in 0..1" });
       }
+      if (listReactivation !== undefined && listReactivation !== "allowed" && listReactivation !== "refused") {
+        errors.push({ source: "listReactivation", errorCode: "listReactivation.invalid", errorMessage: "must be \"allowed\" or \"refused\"" });
+      }
+      if (listIgnoreDeletedFilter !== undefined && typeof listIgnoreDeletedFilter !== "boolean") {
+        errors.push({ source: "listIgnoreDeletedFilter", errorCode: "listIgnoreDeletedFilter.invalid", errorMessage: "must be a boolean" });
+      }
       return errors;
     },
-    apply: ({ listBulkPerSecond, listRate429 }) => {
+    apply: ({ listBulkPerSecond, listRate429, listReactivation, listIgnoreDeletedFilter }) => {
       if (typeof listBulkPerSecond === "number") settings.listBulkPerSecond = listBulkPerSecond;
       if (typeof listRate429 === "number") settings.listRate429 = listRate429;
+      if (listReactivation === "allowed" || listReactivation === "refused") settings.listReactivation = listReactivation;
+      if (typeof listIgnoreDeletedFilter === "boolean") settings.listIgnoreDeletedFilter = listIgnoreDeletedFilter;
     },
   };
 }

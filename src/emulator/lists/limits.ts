@@ -11,4 +11,6 @@ export const LISTS_LIMITS = {
   listBulkPerSecond: 5,
   /** [INFERRED] longest shortCode / value accepted (the docs give none). */
   maxCodeLength: 500,
+  /** Bulk calls kept per list in the admin bulk log (test evidence of what was sent). */
+  bulkLogCalls: 200,
 } as const;

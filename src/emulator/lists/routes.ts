@@ -3,7 +3,7 @@ import { roll } from "../core/faults.js";
 import { json, type Reply, type RequestContext } from "../core/http.js";
 import type { Router } from "../core/router.js";
 import { isObject } from "../core/validation.js";
-import type { ListsContext } from "./context.js";
+import type { BulkLogEntry, ListsContext } from "./context.js";
 import { ListError, ListErrorId, listBadRequest, listRoute, validation, type ListHandler } from "./errors.js";
 import { assertMayModify, createItem, parseCreate, requireItem, requireList, requireString } from "./items.js";
 import { LISTS_LIMITS } from "./limits.js";
@@ -142,7 +142,9 @@ export function addListRoutes(router: Router, ctx: ListsContext): void {
     const shortCode = textFilter(req.query, "shortCode");
     const either = textFilter(req.query, "shortCodeOrValue");
     const hasChildren = booleanParam(req.query, "hasChildren");
-    const deleted = booleanParam(req.query, "isDeleted") === true;
+    // No isDeleted filter: active AND deleted items (the docs leave the default open; the awkward answer [INFERRED]).
+    const filtered = booleanParam(req.query, "isDeleted");
+    const deleted = ctx.listSettings.listIgnoreDeletedFilter ? undefined : filtered;
     const { key, desc } = sortOf(req.query, ["value", "shortCode"] as const, "value");
     const all = company.childrenIn(listId, parentId, deleted).filter(
       (i) =>
@@ -180,11 +182,13 @@ export function addListRoutes(router: Router, ctx: ListsContext): void {
     if (list) assertMayModify(list, grant);
     const inputs = parts.map((p, i) => parseCreate(p, `requests[${i}].`));
     // Parts run in order and one by one, not in a transaction: earlier parts stay applied when later ones fail.
-    return bulkReply(parts, inputs.map((input) => () => {
+    const reply = bulkReply(parts, inputs.map((input) => () => {
       if (!list) throw listBadRequest(ListErrorId.ListNotFound, `List ${req.params.listId} not found`);
       const { parentId: _ignored, ...viaCode } = input; // bulk parts name parents by long code only
       createItem(company, list, viaCode);
     }), 201);
+    logBulk(ctx, grant.companyId, req.params.listId, { method: "POST", parts, status: reply.status });
+    return reply;
   });
   add("PATCH", "/lists/{listId}/bulk", ALLOWED.itemWrite, async (req, grant) => {
     const company = companyOf(grant);
@@ -200,19 +204,47 @@ export function addListRoutes(router: Router, ctx: ListsContext): void {
       if (value === undefined && p.deleted === undefined) throw validation(`requests[${i}]`, "value or deleted is required");
       return { code, value, deleted: p.deleted as boolean | undefined };
     });
-    return bulkReply(parts, inputs.map((input) => () => {
+    const reply = bulkReply(parts, inputs.map((input) => () => {
       if (!list) throw listBadRequest(ListErrorId.ListNotFound, `List ${req.params.listId} not found`);
       const item = company.byCode(list.id, input.code);
       if (!item) throw listBadRequest(ListErrorId.ItemNotFound, `Item ${input.code} not found in list ${list.id}`);
-      // [INFERRED Q3] reactivating a deleted item is undocumented: deleted: false on it fails like any other change.
-      if (item.isDeleted || !item.lists.has(list.id)) throw listBadRequest(ListErrorId.ItemDeleted, `Item ${input.code} is deleted`);
+      const gone = item.isDeleted || !item.lists.has(list.id);
+      if (gone && input.deleted === false) {
+        reactivate(ctx, company, list, item);
+        if (input.value !== undefined) item.value = input.value;
+        return;
+      }
+      if (gone) throw listBadRequest(ListErrorId.ItemDeleted, "A previously deleted item cannot be updated");
       if (input.deleted === true) {
         company.deleteEverywhere(item);
         return;
       }
       if (input.value !== undefined) item.value = input.value;
     }), 200);
+    logBulk(ctx, grant.companyId, req.params.listId, { method: "PATCH", parts, status: reply.status });
+    return reply;
   });
+}
+
+/**
+ * `deleted: false` sets the documented "deleted status" back [BULK]; the docs do not say Concur allows it ([INFERRED
+ * Q3]): `listReactivation: "refused"` answers item.deleted as for any change to a deleted item. A child of a
+ * still-deleted parent is refused with item.parent.deleted (reactivate parents first: parts run in order).
+ */
+function reactivate(ctx: ListsContext, company: CompanyLists, list: EmuList, item: EmuItem): void {
+  if (ctx.listSettings.listReactivation === "refused") throw listBadRequest(ListErrorId.ItemDeleted, "A previously deleted item cannot be updated");
+  const parent = item.parentId ? company.items.get(item.parentId) : undefined;
+  if (parent && (parent.isDeleted || !parent.lists.has(list.id))) throw listBadRequest(ListErrorId.ParentDeleted, `Parent ${parent.code} is deleted`);
+  company.reactivate(item, list);
+}
+
+/** Keeps the bulk call for the admin bulk log (newest LISTS_LIMITS.bulkLogCalls per list). */
+function logBulk(ctx: ListsContext, companyId: string, listId: string, entry: BulkLogEntry): void {
+  const key = `${companyId.toLowerCase()}/${listId}`;
+  const log = ctx.bulkLog.get(key) ?? [];
+  log.push(entry);
+  if (log.length > LISTS_LIMITS.bulkLogCalls) log.splice(0, log.length - LISTS_LIMITS.bulkLogCalls);
+  ctx.bulkLog.set(key, log);
 }
 
 /** `{"requests": [...]}` with 1..250 parts (spec §3.3). */

@@ -112,12 +112,18 @@ export class CompanyLists {
     return set;
   }
 
-  /** Direct children of `parentId` (null: first level) that belong to `listId` (active or, with `deleted`, deleted). */
-  childrenIn(listId: string, parentId: string | null, deleted = false): EmuItem[] {
+  /**
+   * Direct children of `parentId` (null: first level) of `listId`: `deleted` false = the active members, true = the
+   * items deleted everywhere that were in the list, undefined = both (no `isDeleted` filter, [INFERRED] see
+   * docs/emulator/lists-v4.md).
+   */
+  childrenIn(listId: string, parentId: string | null, deleted?: boolean): EmuItem[] {
     const out: EmuItem[] = [];
     for (const id of this.children.get(parentId ?? ROOT) ?? []) {
       const item = this.items.get(id)!;
-      if (deleted ? item.isDeleted && item.everLists.has(listId) : item.lists.has(listId)) out.push(item);
+      const active = item.lists.has(listId);
+      const gone = item.isDeleted && item.everLists.has(listId);
+      if (deleted === undefined ? active || gone : deleted ? gone : active) out.push(item);
     }
     return out;
   }
@@ -144,6 +150,17 @@ export class CompanyLists {
       member.lists.clear();
     }
     return members.length;
+  }
+
+  /**
+   * B2 `deleted: false` on a deleted item [INFERRED Q3]: the item alone becomes active again in `list` (its children
+   * stay deleted: each is reactivated by its own part), keeping its id and code.
+   */
+  reactivate(item: EmuItem, list: EmuList): void {
+    item.isDeleted = false;
+    item.lists.add(list.id);
+    item.everLists.add(list.id);
+    this.codeIndex(list.id).set(item.code, item.id);
   }
 
   /** I5: removed from one list only (with its children in that list); the code is free again in that list. */

@@ -89,6 +89,57 @@ describe("List v4 emulation", () => {
     expect(deleted.json.content[0]).toMatchObject({ code: "A", isDeleted: true, lists: [{ id: listId, hasChildren: false }] });
   });
 
+  it("deleted items: no isDeleted filter answers active and deleted ones; isDeleted=false / true each; updates refused with item.deleted", async () => {
+    const made = await call(emu.url, "POST", `/_emulator/lists/companies/${DEMO_LISTS.companyId}/lists`, { body: { value: "Deletions", levelCount: 2, generate: [3, 2] } });
+    const listId = made.json.id;
+    const gone = await call(emu.url, "PATCH", `${L}/lists/${listId}/bulk`, { token, body: { requests: [{ code: "R02", deleted: true }] } });
+    expect(gone.status).toBe(200);
+    const codes = async (query: string) => (await call(emu.url, "GET", `${L}/lists/${listId}/children${query}`, { token })).json.content.map((i: any) => `${i.code}${i.isDeleted ? " (deleted)" : ""}`);
+    expect(await codes("")).toEqual(["R01", "R02 (deleted)", "R03"]);
+    expect(await codes("?isDeleted=false")).toEqual(["R01", "R03"]);
+    expect(await codes("?isDeleted=true")).toEqual(["R02 (deleted)"]);
+    const r02 = (await call(emu.url, "GET", `${L}/lists/${listId}/children?isDeleted=true`, { token })).json.content[0];
+    const children = await call(emu.url, "GET", `${L}/lists/${listId}/items/${r02.id}/children`, { token });
+    expect(children.json.content.map((i: any) => [i.code, i.isDeleted])).toEqual([["R02-D01", true], ["R02-D02", true]]);
+    const update = await call(emu.url, "PATCH", `${L}/lists/${listId}/bulk`, { token, body: { requests: [{ code: "R02", value: "changed" }, { code: "R02", deleted: true }] } });
+    expect(update.status).toBe(400);
+    expect(update.json.errors.map((e: any) => e.id)).toEqual(["item.deleted", "item.deleted"]);
+    // Fault: a Concur that ignores the filter answers both whatever is asked.
+    await call(emu.url, "PUT", "/_emulator/config", { body: { listIgnoreDeletedFilter: true } });
+    try {
+      expect(await codes("?isDeleted=false")).toEqual(["R01", "R02 (deleted)", "R03"]);
+    } finally {
+      await call(emu.url, "PUT", "/_emulator/config", { body: { listIgnoreDeletedFilter: false } });
+    }
+  });
+
+  it("reactivation: B2 deleted:false brings the item alone back (parents first), or is refused with item.deleted when so configured; the bulk log shows what was sent", async () => {
+    const made = await call(emu.url, "POST", `/_emulator/lists/companies/${DEMO_LISTS.companyId}/lists`, { body: { value: "Reactivation", levelCount: 2, generate: [2, 2] } });
+    const listId = made.json.id;
+    await call(emu.url, "PATCH", `${L}/lists/${listId}/bulk`, { token, body: { requests: [{ code: "R01", deleted: true }] } });
+    const childFirst = await call(emu.url, "PATCH", `${L}/lists/${listId}/bulk`, { token, body: { requests: [{ code: "R01-D01", deleted: false }, { code: "R01", deleted: false, value: "Back" }, { code: "R01-D02", deleted: false }] } });
+    expect(childFirst.status).toBe(206);
+    expect(childFirst.json.errors).toEqual([{ id: "item.parent.deleted", message: expect.any(String), listItem: { code: "R01-D01", deleted: false } }]);
+    const active = (await call(emu.url, "GET", `${L}/lists/${listId}/children?isDeleted=false`, { token })).json.content;
+    expect(active.map((i: any) => [i.code, i.value, i.isDeleted])).toEqual([["R01", "Back", false], ["R02", "Region 02", false]]);
+    expect(active[0].lists).toEqual([{ id: listId, hasChildren: true }]);
+    const kids = (await call(emu.url, "GET", `${L}/lists/${listId}/items/${active[0].id}/children`, { token })).json.content;
+    expect(kids.map((i: any) => [i.code, i.isDeleted])).toEqual([["R01-D01", true], ["R01-D02", false]]);
+    await call(emu.url, "PUT", "/_emulator/config", { body: { listReactivation: "refused" } });
+    try {
+      const refused = await call(emu.url, "PATCH", `${L}/lists/${listId}/bulk`, { token, body: { requests: [{ code: "R01-D01", deleted: false }] } });
+      expect(refused.status).toBe(400);
+      expect(refused.json.errors[0]).toMatchObject({ id: "item.deleted", message: "A previously deleted item cannot be updated" });
+    } finally {
+      await call(emu.url, "PUT", "/_emulator/config", { body: { listReactivation: "allowed" } });
+    }
+    const log = await call(emu.url, "GET", `/_emulator/lists/companies/${DEMO_LISTS.companyId}/lists/${listId}/bulk-log`);
+    expect(log.json.calls.map((c: any) => [c.method, c.parts.length, c.status])).toEqual([["PATCH", 1, 200], ["PATCH", 3, 206], ["PATCH", 1, 400]]);
+    expect(log.json.calls[1].parts[1]).toEqual({ code: "R01", deleted: false, value: "Back" });
+    await call(emu.url, "DELETE", `/_emulator/lists/companies/${DEMO_LISTS.companyId}/lists/${listId}/bulk-log`);
+    expect((await call(emu.url, "GET", `/_emulator/lists/companies/${DEMO_LISTS.companyId}/lists/${listId}/bulk-log`)).json.calls).toEqual([]);
+  });
+
   it("managed lists refuse other apps with list.is.managed; hyphens are not refused by Concur itself", async () => {
     const managed = await call(emu.url, "POST", `${L}/lists/${DEMO_LISTS.managedVendors}/bulk`, { token, body: { requests: [{ shortCode: "V9", value: "v" }] } });
     listError(managed, 400, "list.is.managed");
