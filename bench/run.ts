@@ -13,6 +13,7 @@ const PARTS = {
   bigpage: async (o: Options) => (await import("./bigpage.js")).runBigPage(o),
   subs: async (o: Options) => (await import("./subs.js")).runSubs(o),
   writes: async (o: Options) => (await import("./writes.js")).runWrites(o),
+  listwrites: async (o: Options) => (await import("./list-writes.js")).runListWrites(o),
   limits: async (o: Options) => (await import("./limits.js")).runLimits(o),
   sync: async (o: Options) => (await import("./sync.js")).runSync(o),
 } satisfies Record<string, (o: Options) => Promise<string>>;
