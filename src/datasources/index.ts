@@ -8,6 +8,7 @@ export { createPageCache, type PageCache } from "./client/page-cache.js";
 export { createPacer, type Pacer, type PacingSlot } from "./client/pacing.js";
 export type { WriteBatch, WriteBatchObserver } from "./client/batch-observer.js";
 export { createTokenTrust, type TokenTrust } from "./client/token-trust.js";
+export { createTokenCompanyCheck, pathNamesCompany, type TokenCompanyCheck } from "./client/token-company.js";
 export { followNextLinks } from "./client/paging.js";
 export * from "./accounting/index.js";
 export * from "./fis/index.js";

@@ -36,6 +36,8 @@ export interface EditionServiceOptions {
   /** Lifetime of an UNKNOWN answer, ms (so a passing failure does not stick for a week). Default 5 min. */
   unknownRecheckMs?: number;
   fisEnabled(companyId: string): boolean;
+  /** Passthrough mode: the caller's token must belong to the company before a kept answer is shown (ConcurClient.verifyTokenCompany). */
+  verifyTokenCompany?: (caller: Caller, companyId: string) => Promise<void>;
   logger: Logger;
   now?: () => number;
 }
@@ -119,6 +121,7 @@ export function createEditionService(options: EditionServiceOptions): EditionSer
 
   return {
     async get(caller, companyId, { refresh = false } = {}) {
+      await options.verifyTokenCompany?.(caller, companyId);
       // Per caller: in passthrough mode one token's answer is never shown to another token.
       const key = `${caller.key}|${companyId.toLowerCase()}`;
       const cached = cache.get(key);

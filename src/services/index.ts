@@ -9,6 +9,8 @@ import {
   createConcurReader,
   createPageCache,
   createTokenTrust,
+  createTokenCompanyCheck,
+  createFilesApi,
   type TokenTrust,
   createRegistrar,
   createWriteBatcher,
@@ -39,13 +41,13 @@ import { createWriteArrivals, type WriteArrivals } from "./write-arrivals.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { openConnectLog, type ConnectLog } from "../connections/connect-log.js";
 import { createFisServices, type FisServices } from "./fis.js";
-import { createKeyRing, createMemoryClaimLedger, openConnectionStore, openDatabase, openSqlClaimLedger, parseDatabaseUrl, parseEncryptionKeys, type ClaimLedger } from "../connections/store/index.js";
+import { createKeyRing, createMemoryClaimLedger, openConnectionStore, openManagedDatabase, openSqlClaimLedger, parseEncryptionKeys, type ClaimLedger, type StoreStatus } from "../connections/store/index.js";
 import { createTokenClient } from "../datasources/index.js";
 import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../datasources/index.js";
 import { createListSync, type ListSync } from "./list-sync.js";
 import { createPostingByFile, type PostingByFile } from "./extract-posting.js";
-import { createInvoiceServices, type InvoiceServices } from "./invoice.js";
 import { createEventDelivery, type EventDelivery } from "./ess-subscriptions.js";
+import { createInvoiceServices, type InvoiceServices } from "./invoice.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
@@ -86,6 +88,8 @@ export interface Services {
   sharedRedis?: Redis;
   /** Whether the shared Redis connection is up (readiness); undefined without REDIS_URL. */
   redisReady?: () => boolean;
+  /** Managed mode: the store's state (readiness, metrics); see connections/store/health.ts. */
+  storeStatus?: () => StoreStatus;
   /** ESS subscriptions the gateway manages (ESS_MANAGE), or why it does not: GraphQL `eventDelivery`, /readyz, metrics. */
   eventDelivery: EventDelivery;
   /** Stop taking writes and events, send queued writes, finish acknowledged events. */
@@ -153,7 +157,17 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   let connectionChanged = () => {};
   const managed = config.managed ? await createManagedMode(config, { dispatcher, redis: redis && observedRedis(redis, redisError("locks")), logger, pubsub, closers, onExchange: hooks.onExchange, onConnectionChange: () => connectionChanged() }) : undefined;
   const tokens = managed?.connections.tokenSource(config.concurBaseUrl) ?? passthroughTokens(config.concurBaseUrl);
-  const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger, onExchange: hooks.onExchange });
+  // Passthrough: APIs scoped by the token alone answer only for the token's own company (token-company.ts), learnt
+  // from Profile v1 once per token and trust window. Without Profile v1 nothing can tell, and the operator is told.
+  const tokenCompany =
+    managed || !config.files.profileV1
+      ? undefined
+      : createTokenCompanyCheck({
+          ttlMs: config.tokenTrustSeconds * 1000,
+          lookup: async (caller) => (await createFilesApi({ client, authScheme: config.files.xmlAuthScheme }).getCompanyProfile(caller, undefined)).uuid ?? "",
+        });
+  if (!managed && !config.files.profileV1) logger.warn("CONCUR_PROFILE_V1=false in passthrough mode: the gateway cannot check that a caller's token belongs to the companyId it asks about on token-scoped APIs (FIS, lists, extracts, payment batches); Concur answers for the token's own company");
+  const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger, onExchange: hooks.onExchange, tokenCompany });
   // Passthrough: a cached answer reaches a token only while Concur accepted it recently; a refusal seen by any replica
   // is announced to all (managed mode checks the gateway's own callers on every request instead).
   const tokenTrust = managed
@@ -174,7 +188,8 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     observer: hooks.writeBatches?.("accounting"),
   });
   const registrar = createRegistrar({ client, logger, redis: limiterRedis, onChanged: (companyId, erpId) => cache.invalidate(companyId, erpId, "erp") });
-  const posting = createPostingByFile({ client, reader, pubsub, config: config.files, logger });
+  // Payment batch closes: records in the shared store, one run per batch across replicas through the locks' client.
+  const posting = createPostingByFile({ client, reader, pubsub, config: config.files, logger, store, redis: redis && observedRedis(redis, redisError("locks")) });
   closers.push(() => posting.close());
 
   const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
@@ -248,6 +263,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     connectLog: managed?.connectLog,
     sharedRedis: limiterRedis,
     redisReady: redis ? () => redis?.status === "ready" && pubsub.connected !== false : undefined,
+    storeStatus: managed?.storeStatus,
     async drain() {
       writer.close();
       listWriter.close();
@@ -273,10 +289,11 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
 async function createManagedMode(
   config: ResolvedGatewayConfig,
   deps: { dispatcher: Agent; redis?: Redis; logger: Logger; pubsub: GatewayPubSub; closers: Array<() => Promise<unknown> | unknown>; onExchange?: ConcurClientOptions["onExchange"]; onConnectionChange?: () => void },
-): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator; fisLedger: ClaimLedger; connectLog: ConnectLog }> {
+): Promise<{ connections: ConnectionManager; apiKeys: ApiKeyStore; callers: CallerAuthenticator; fisLedger: ClaimLedger; connectLog: ConnectLog; storeStatus: () => StoreStatus }> {
   const managed = config.managed!;
   const keys = parseEncryptionKeys(managed.encryptionKeys);
-  const database = await openDatabase(parseDatabaseUrl(managed.databaseUrl, { name: "DATABASE_URL" }));
+  // A missing store refuses the start with REQUIRE_EXISTING_STORE=true, else a new one is created with a loud warning.
+  const database = await openManagedDatabase(managed.databaseUrl, { requireExisting: managed.requireExistingStore === true, logger: deps.logger });
   deps.closers.push(() => database.close());
   const store = await openConnectionStore({ database, keys });
   const apiKeys = await openApiKeyStore({ database });
@@ -290,6 +307,7 @@ async function createManagedMode(
     keyRing: createKeyRing(keys),
     redis: deps.redis,
     logger: deps.logger,
+    storeHealth: database.health,
     onChange: (change) => {
       deps.pubsub.publish("CONNECTION_CHANGED", change);
       if (change.reason === "connected" || change.reason === "disconnected") deps.onConnectionChange?.();
@@ -297,7 +315,7 @@ async function createManagedMode(
   });
   deps.closers.push(() => connections.close());
   const connectLog = await openConnectLog(database);
-  return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }), fisLedger, connectLog };
+  return { connections, apiKeys, callers: createCallerAuthenticator({ apiKeys, jwt }), fisLedger, connectLog, storeStatus: () => database.health.status() };
 }
 
 /** The ingest with each processing attempt reported by event type (metrics). */

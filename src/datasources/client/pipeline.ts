@@ -9,6 +9,7 @@ import { errorFromResponse, retryAfterMs, transportError } from "./errors.js";
 import { resolveHref } from "./links.js";
 import type { PacingSlot } from "./pacing.js";
 import { passthroughTokens, type TokenSource } from "./tokens.js";
+import { pathNamesCompany, type TokenCompanyCheck } from "./token-company.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -125,6 +126,11 @@ export interface ConcurClientOptions {
   retryMinTimeoutMs?: number;
   /** Called after every HTTP exchange, answered or failed in transport (metrics, upstream health). Must not throw. */
   onExchange?: (exchange: UpstreamExchange) => void;
+  /**
+   * Passthrough mode: checks that the caller's token belongs to the call's company before any call whose path does
+   * not name the company (see token-company.ts). Set once, after the client exists (the check asks Concur through it).
+   */
+  tokenCompany?: TokenCompanyCheck;
 }
 
 /** What {@link ConcurClientOptions.onExchange} sees of one exchange. */
@@ -145,6 +151,12 @@ export interface ConcurClient {
   /** Base URL of the company's data center (its token's geolocation). */
   baseUrlFor(companyId?: string): string;
   request<T = unknown>(call: ConcurCall): Promise<ConcurResponse<T>>;
+  /**
+   * Passthrough mode: resolves when the caller's own token belongs to `companyId`, FORBIDDEN when it does not (calls
+   * through `request` check this themselves; answers kept by a service, such as a cached edition, call it first).
+   * Managed mode: nothing to check (the gateway sends the company's own token).
+   */
+  verifyTokenCompany(caller: Caller, companyId: string): Promise<void>;
 }
 
 const CORRELATION = "concur-correlationid";
@@ -248,7 +260,15 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
   return {
     baseUrlFor: (companyId) => tokens.baseUrlFor(companyId),
 
+    async verifyTokenCompany(caller, companyId) {
+      await options.tokenCompany?.verify(caller, companyId);
+    },
+
     async request<T>(call: ConcurCall): Promise<ConcurResponse<T>> {
+      // The caller's own token on an API scoped by the token alone: it must belong to the company the call is for.
+      if (options.tokenCompany && call.companyId !== undefined && call.authorization === undefined && call.baseUrl === undefined && !pathNamesCompany(call.path)) {
+        await options.tokenCompany.verify(call.caller, call.companyId);
+      }
       const policy = call.retry ?? (call.method === "GET" ? readPolicy : NO_RETRY_POLICY);
       const url = resolveHref(call.baseUrl ?? tokens.baseUrlFor(call.companyId), call.path);
       const tokenAuthorization = () => (call.authorization !== undefined ? call.authorization : tokens.authorizationFor(call.caller, call.companyId));

@@ -97,7 +97,7 @@ export interface FilesApi {
   closeBatchSync(caller: Caller, companyId: string, batchId: string): Promise<BatchCloseOutcome>;
   openBatchFile(caller: Caller, companyId: string, fileKey: string): Promise<FileStream>;
   /** Profile v1 `GET /profile/v1/me` with the company token. */
-  getCompanyProfile(caller: Caller, companyId: string): Promise<CompanyProfileRecord>;
+  getCompanyProfile(caller: Caller, companyId?: string): Promise<CompanyProfileRecord>;
 }
 
 const XML_HEADERS = { accept: "application/xml" };

@@ -1,0 +1,79 @@
+// Passthrough mode forwards the caller's own Concur token. Accounting Integration v4 names the company in its paths,
+// so Concur itself refuses a token of another company; every other API the gateway calls (FIS, List v4, Extracts,
+// Payment Batches, Profile, Invoice) is scoped by the token alone, and would answer company B's data to a request
+// labelled `companyId: A`. So before such a call the gateway learns, once per token and trust window, which company
+// the token belongs to (Profile v1 `/me` answers the company for a company token) and refuses a mismatch with
+// FORBIDDEN before any data is fetched.
+import { LRUCache } from "lru-cache";
+import { sameCompany } from "../../company-id.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import type { Caller } from "./caller.js";
+
+/** Whether Concur checks the company itself: its path names the company (Accounting Integration v4). */
+export function pathNamesCompany(path: string): boolean {
+  let pathname = path;
+  if (/^https?:\/\//i.test(path)) {
+    try {
+      pathname = new URL(path).pathname;
+    } catch {
+      return false;
+    }
+  }
+  return /^\/accountingintegration\//i.test(pathname);
+}
+
+export interface TokenCompanyCheck {
+  /** Resolves when the caller's token belongs to `companyId`; FORBIDDEN (before any data call) when it does not. */
+  verify(caller: Caller, companyId: string): Promise<void>;
+}
+
+export interface TokenCompanyCheckOptions {
+  /** The company a token belongs to, asked of Concur (one call). */
+  lookup(caller: Caller): Promise<string>;
+  /** How long an answer is kept per token, ms (config `tokenTrustSeconds`); 0 keeps none (concurrent asks still share one call). */
+  ttlMs: number;
+  /** Tokens remembered at most (a flood of random tokens cannot grow memory past this). Default 10,000. */
+  maxTokens?: number;
+}
+
+export function createTokenCompanyCheck(options: TokenCompanyCheckOptions): TokenCompanyCheck {
+  const known = options.ttlMs > 0 ? new LRUCache<string, string>({ max: options.maxTokens ?? 10_000, ttl: options.ttlMs }) : undefined;
+  const asking = new Map<string, Promise<string>>();
+
+  const companyOf = (caller: Caller): Promise<string> => {
+    const cached = known?.get(caller.key);
+    if (cached !== undefined) return Promise.resolve(cached);
+    let pending = asking.get(caller.key);
+    if (!pending) {
+      pending = options
+        .lookup(caller)
+        .then((company) => {
+          known?.set(caller.key, company);
+          return company;
+        })
+        .finally(() => asking.delete(caller.key));
+      asking.set(caller.key, pending);
+    }
+    return pending;
+  };
+
+  return {
+    async verify(caller, companyId) {
+      let company: string;
+      try {
+        company = await companyOf(caller);
+      } catch (error) {
+        // Concur could not be asked right now: the caller may retry. Any other answer (the token refused, no scope,
+        // no profile) leaves the company unknown: say so, and never answer unchecked.
+        const passing = [ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.RATE_LIMITED] as string[];
+        if (error instanceof CodedError && !passing.includes(error.code)) {
+          throw new CodedError(ErrorCode.FORBIDDEN, `The gateway could not learn which company this Concur token belongs to (Profile v1 /me answered ${error.code}: a company token with the company.read scope is needed), so it answers nothing for companyId ${companyId}.`);
+        }
+        throw error;
+      }
+      if (!sameCompany(company, companyId)) {
+        throw new CodedError(ErrorCode.FORBIDDEN, `This Concur token belongs to another company than companyId ${companyId}: send that company's token.`);
+      }
+    },
+  };
+}
