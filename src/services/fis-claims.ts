@@ -4,6 +4,7 @@
 // own lost answer, no answer at all) are settled from that row — no other caller of the gateways sharing the ledger
 // can have sent the step — or by reading the document back, never from the systemId every caller shares.
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import type { ClaimLedger, LedgerKey, LedgerRow } from "../connections/store/claim-ledger.js";
 import { canonicalCompanyId } from "../company-id.js";
@@ -30,6 +31,9 @@ export interface RecordedConfirmation {
 
 /** An outcome with the confirmation on record, when it matters to the caller (ALREADY_DONE, CONFLICT). */
 export type LedgerOutcome = FisOutcome & { recorded?: RecordedConfirmation | null };
+
+/** A claim token: which process owns a ledger row (host:pid, for operators reading the table) and a unique part. */
+const newToken = (): string => `${hostname()}:${process.pid}:${randomUUID()}`;
 
 /** How long a confirmation waits for another request's send of the same document to settle, ms. */
 const WAIT_FOR_OWNER_MS = 15_000;
@@ -100,7 +104,7 @@ export async function acknowledgeThroughLedger(
   await Promise.all(
     ids.map(async (docId) => {
       const k = key(companyId, scope, docId);
-      const token = randomUUID();
+      const token = newToken();
       const { acquired, row } = await deps.ledger.acquire(k, { docId, token, leaseMs: deps.leaseMs, fingerprint: "acknowledge" });
       if (acquired) return void toSend.push({ docId, key: k, token, owners: 1, record: known.get(docId) });
       if (row.state === "PENDING" && row.leaseUntil < Date.now()) {
@@ -333,7 +337,7 @@ async function planConfirmation(deps: FisClaimDeps, confirmation: LedgerConfirma
   const fingerprint = stringifyLossless(wireOf(confirmation)) ?? "";
   const deadline = Date.now() + WAIT_FOR_OWNER_MS;
   for (;;) {
-    const token = randomUUID();
+    const token = newToken();
     const { acquired, row } = await deps.ledger.acquire(k, { docId, token, leaseMs: deps.leaseMs, fingerprint, record: { kind, wire: fingerprint } });
     if (acquired) return { plan: { confirmation, key: k, token, owners: 1, sent: fingerprint, own: true } };
     const recorded = (row.record as RecordedConfirmation | null) ?? null;
