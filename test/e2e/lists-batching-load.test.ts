@@ -26,6 +26,27 @@ describe("list item write batching under CPU load", () => {
   });
   afterAll(() => stack.stop());
 
+  // First in the file: the company's bulk slot must be free, or waiting for it would let every write join anyway.
+  it("a create under a parentId holds the window open while it reads its parent: it shares the bulk call of a create queued meanwhile", async () => {
+    const list = await stack.admin("POST", `/lists/companies/${stack.companyId}/lists`, { value: "Parent read", levelCount: 2, generate: [1] });
+    const parentId = (await stack.admin("GET", `/lists/companies/${stack.companyId}/lists/${list.id}/items`)).items[0].id;
+    const UNDER = `mutation Under($c: ID!, $l: ID!, $s: String!, $p: ID!) { createConcurListItem(companyId: $c, listId: $l, shortCode: $s, value: "under", parentId: $p) { code succeeded } }`;
+    // Every upstream answer takes 400 ms: the parent read outlasts the 25 ms quiet time of the window the other create opens.
+    await stack.admin("PUT", "/faults", { latencyMs: 400 });
+    try {
+      await stack.resetCounters();
+      const [under, top] = await Promise.all([
+        stack.graphql(UNDER, { c: stack.companyId, l: list.id, s: "D99", p: parentId }),
+        stack.graphql(CREATE, { c: stack.companyId, l: list.id, s: "R99", v: "top" }),
+      ]);
+      expect(under.data.createConcurListItem).toEqual({ code: "R01-D99", succeeded: true });
+      expect(top.data.createConcurListItem).toEqual({ code: "R99", succeeded: true, error: null });
+      expect((await stack.counters())[B1]).toEqual({ "201": 1 });
+    } finally {
+      await stack.admin("PUT", "/faults", { latencyMs: 0 });
+    }
+  });
+
   it("K=296 concurrent item creates with two CPU hogs running: 2 bulk POSTs (ceil(296 / 250)), every caller answered", async () => {
     const K = 296;
     const list = await stack.admin("POST", `/lists/companies/${stack.companyId}/lists`, { value: "Load 296", levelCount: 1 });

@@ -33,8 +33,15 @@ export interface ListItemWriterOptions {
   keyPrefix?: string;
   /** Called after each bulk call that changed something (cache invalidation, events). Errors are logged. */
   onWritten?: (companyId: string, listId: string) => void | Promise<void>;
-  /** Writes received but not queued yet: the first window waits for them (see client/batch-window.ts). */
+  /** Longest the first window stays open during a steady stream of writes, ms. Default: the pacing interval (as accounting). */
+  maxBatchWindowMs?: number;
+  /**
+   * Writes this process has received but not queued yet (mutations still being parsed, or a create reading its
+   * parent): while there are any, the first window stays open past `maxBatchWindowMs`, up to `maxHeldWindowMs`.
+   */
   pendingArrivals?: () => number;
+  /** Hard bound of the first window while writes are still arriving, ms. Default 5 pacing intervals (as accounting). */
+  maxHeldWindowMs?: number;
   /** Time queued, pacer waits and each coalesced bulk call (metrics, traces). Default none. */
   observer?: WriteBatchObserver;
 }
@@ -74,6 +81,10 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
   const { client, logger, observer } = options;
   const windowMs = options.batchWindowMs ?? 25;
   const intervalMs = options.intervalMs ?? 1000;
+  // The accounting writer's rule and bounds (client/batch-window.ts), so a burst takes the same calls whatever the load.
+  const maxWindowMs = Math.max(windowMs, options.maxBatchWindowMs ?? intervalMs);
+  const maxHeldWindowMs = Math.max(maxWindowMs, options.maxHeldWindowMs ?? 5 * intervalMs);
+  const pendingArrivals = options.pendingArrivals ?? (() => 0);
   const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: options.keyPrefix ?? "concur-graph:pace:list" });
   const queues = createPumpedQueues<Entry, ListQueue>({ pump: (queue) => pump(queue), name: "list item writer", logger });
   let closed = false;
@@ -98,7 +109,7 @@ export function createListItemWriter(options: ListItemWriterOptions): ListItemWr
 
   async function pump(queue: ListQueue): Promise<void> {
     // First window (rule in client/batch-window.ts): concurrent item writes share a bulk call whatever the load.
-    const window = openBatchWindow({ windowMs, maxWindowMs: intervalMs, maxHeldWindowMs: 5 * intervalMs, pendingArrivals: options.pendingArrivals });
+    const window = openBatchWindow({ windowMs, maxWindowMs, maxHeldWindowMs, pendingArrivals });
     queue.wake = window.close;
     queue.arrived = window.arrived;
     if (closed) window.close();
