@@ -173,7 +173,7 @@ export function renderPage(view: PageView, wording: PageWording, styleNonce: str
     const rows: Array<[string, string]> = [
       ["Company", view.companyName ? e(view.companyName) : "(name not available from SAP Concur)"],
       ["Company ID", e(view.companyId)],
-      ["Data center", `${e(view.dataCenter.label)} <small>${e(view.dataCenter.url)}</small>`],
+      ["Data center", view.dataCenter.url.endsWith(`//${view.dataCenter.label}`) ? e(view.dataCenter.url) : `${e(view.dataCenter.label)} <small>${e(view.dataCenter.url)}</small>`],
     ];
     if (view.signedInAs) rows.push(["Connected by", e(view.signedInAs)]);
     if (view.concurUserId) rows.push(["Concur user", e(view.concurUserId)]);
