@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import type { GatewayContext } from "../context.js";
 import type { ConnectionView } from "../connections/manager.js";
 import { CodedError, ErrorCode } from "../errors.js";
@@ -45,6 +45,13 @@ export class ConnectionResolver {
     ctx.requireCaller(companyId, "read");
     const view = await manager.get(companyId);
     return view ? toConnection(view) : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async connectedBy(@Root() connection: CompanyConnection, @Ctx() ctx: GatewayContext): Promise<string | null> {
+    // Recorded by the Connect page for the connection made at that instant (a later reconnect has its own record).
+    const by = await ctx.services.connectLog?.connectedBy(connection.companyId, Date.parse(connection.connectedAt));
+    return by?.signedInAs ?? null;
   }
 
   @Mutation(() => CompanyConnection, {

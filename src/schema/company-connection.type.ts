@@ -52,6 +52,13 @@ export class CompanyConnection {
   @Field(() => ID, { nullable: true, description: "Concur user UUID of the admin who clicked Connect." })
   connectedByUserId?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Who connected the company on the Connect landing page after signing in with the partner's identity provider (CONNECT_SIGN_IN=oidc): name, e-mail and subject at the provider. Null when the company was connected without that sign-in.",
+  })
+  connectedBy?: string | null;
+
   @Field(() => ConnectionError, { nullable: true })
   lastError?: ConnectionError | null;
 }
