@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { Agent } from "undici";
 import type { ResolvedGatewayConfig } from "../config.js";
 import type { Logger } from "../logger.js";
+import { CodedError, ErrorCode } from "../errors.js";
 import {
   createConcurClient,
   createConcurReader,
@@ -158,15 +159,24 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const managed = config.managed ? await createManagedMode(config, { dispatcher, redis: redis && observedRedis(redis, redisError("locks")), logger, pubsub, closers, onExchange: hooks.onExchange, onConnectionChange: () => connectionChanged() }) : undefined;
   const tokens = managed?.connections.tokenSource(config.concurBaseUrl) ?? passthroughTokens(config.concurBaseUrl);
   // Passthrough: APIs scoped by the token alone answer only for the token's own company (token-company.ts), learnt
-  // from Profile v1 once per token and trust window. Without Profile v1 nothing can tell, and the operator is told.
-  const tokenCompany =
-    managed || !config.files.profileV1
-      ? undefined
-      : createTokenCompanyCheck({
+  // from Profile v1 (unless CONCUR_PROFILE_V1=false) once per token and trust window, else confirmed on Accounting
+  // Integration.
+  const tokenCompany = managed
+    ? undefined
+    : createTokenCompanyCheck({
           ttlMs: config.tokenTrustSeconds * 1000,
-          lookup: async (caller) => (await createFilesApi({ client, authScheme: config.files.xmlAuthScheme }).getCompanyProfile(caller, undefined)).uuid ?? "",
+          lookup: async (caller) => (config.files.profileV1 ? ((await createFilesApi({ client, authScheme: config.files.xmlAuthScheme }).getCompanyProfile(caller, undefined)).uuid ?? "") : ""),
+          // Accounting Integration names the company in its paths and Concur refuses another company's token there.
+          confirm: async (caller, companyId) => {
+            try {
+              await reader.listErps(caller, companyId);
+              return true;
+            } catch (error) {
+              if (error instanceof CodedError && [ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED, ErrorCode.NOT_FOUND].includes(error.code)) return false;
+              throw error;
+            }
+          },
         });
-  if (!managed && !config.files.profileV1) logger.warn("CONCUR_PROFILE_V1=false in passthrough mode: the gateway cannot check that a caller's token belongs to the companyId it asks about on token-scoped APIs (FIS, lists, extracts, payment batches); Concur answers for the token's own company");
   const client = createConcurClient({ tokens, timeoutMs: config.upstreamTimeoutMs, dispatcher, logger, onExchange: hooks.onExchange, tokenCompany });
   // Passthrough: a cached answer reaches a token only while Concur accepted it recently; a refusal seen by any replica
   // is announced to all (managed mode checks the gateway's own callers on every request instead).
@@ -235,7 +245,8 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     ),
   });
 
-  const eventDelivery = createEventDelivery(config, { dispatcher, logger, onExchange: hooks.onExchange, connections: managed?.connections });
+  // Not observed by upstream health: ESS management failing must not take the gateway out of rotation (polling covers).
+  const eventDelivery = createEventDelivery(config, { dispatcher, logger, connections: managed?.connections });
   connectionChanged = () => eventDelivery.connectionChanged();
   closers.push(() => eventDelivery.close());
 

@@ -54,10 +54,11 @@ describe("posting by file (e2e, passthrough)", () => {
     await stack.resetCounters();
     const standard = await stack.graphql(EDITION, { companyId: FILES_DEMO.standardCompanyId }, std);
     expect(standard.data.companyEdition).toMatchObject({ edition: "STANDARD", source: "COMPANY_PROFILE", postingChannel: "PAYMENT_BATCH", marketingName: "Standard Edition" });
-    expect(sumCalls(await stack.counters(), ROUTE.profile, "200")).toBe(1);
+    // Two Profile reads: the passthrough check of whose token this is (once per token and TOKEN_TRUST_SECONDS), and the edition's.
+    expect(sumCalls(await stack.counters(), ROUTE.profile, "200")).toBe(2);
     // Cached: asking again costs no upstream call.
     await stack.graphql(EDITION, { companyId: FILES_DEMO.standardCompanyId }, std);
-    expect(sumCalls(await stack.counters(), ROUTE.profile)).toBe(1);
+    expect(sumCalls(await stack.counters(), ROUTE.profile)).toBe(2);
 
     const unknown = await stack.graphql(EDITION, { companyId: FILES_DEMO.profileFailsCompanyId }, failing);
     expect(unknown.errors).toBeUndefined();

@@ -64,4 +64,12 @@ describe("passthrough: a token of company B asking about company A", () => {
     // B's answer was remembered (trust window 60 s); A's token was looked up once, beside the edition's own Profile read.
     expect(sumCalls(await stack.counters(), PROFILE)).toBeLessThanOrEqual(2);
   });
+
+  it("where Profile v1 cannot tell (it fails for this company), Accounting Integration decides: A's data is still refused", async () => {
+    const failing = stack.emulator.issueToken(FILES_DEMO.profileFailsCompanyId);
+    const refused = await stack.graphql(oneField("concurLists"), { companyId: stack.companyId }, failing);
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    const own = await stack.graphql(oneField("concurLists"), { companyId: FILES_DEMO.profileFailsCompanyId }, failing);
+    expect((own.errors ?? []).filter((e) => e.extensions?.code === "FORBIDDEN")).toEqual([]);
+  });
 });

@@ -28,8 +28,14 @@ export interface TokenCompanyCheck {
 }
 
 export interface TokenCompanyCheckOptions {
-  /** The company a token belongs to, asked of Concur (one call). */
+  /** The company a token belongs to, asked of Concur (one call: Profile v1 /me). */
   lookup(caller: Caller): Promise<string>;
+  /**
+   * Where the lookup cannot tell (Profile v1 is deprecated: it may fail, or answer 404 for everyone): whether Concur
+   * lets this token act for `companyId` on an API that names the company in its path (Accounting Integration), true
+   * or false; transient failures throw.
+   */
+  confirm?(caller: Caller, companyId: string): Promise<boolean>;
   /** How long an answer is kept per token, ms (config `tokenTrustSeconds`); 0 keeps none (concurrent asks still share one call). */
   ttlMs: number;
   /** Tokens remembered at most (a flood of random tokens cannot grow memory past this). Default 10,000. */
@@ -57,23 +63,36 @@ export function createTokenCompanyCheck(options: TokenCompanyCheckOptions): Toke
     return pending;
   };
 
+  const confirmed = options.ttlMs > 0 ? new LRUCache<string, true>({ max: options.maxTokens ?? 10_000, ttl: options.ttlMs }) : undefined;
+  const passing = [ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.RATE_LIMITED] as string[];
+  const refuse = (companyId: string) => new CodedError(ErrorCode.FORBIDDEN, `This Concur token belongs to another company than companyId ${companyId}: send that company's token.`);
+
   return {
     async verify(caller, companyId) {
-      let company: string;
+      let company: string | undefined;
+      let unknown: unknown;
       try {
         company = await companyOf(caller);
       } catch (error) {
-        // Concur could not be asked right now: the caller may retry. Any other answer (the token refused, no scope,
-        // no profile) leaves the company unknown: say so, and never answer unchecked.
-        const passing = [ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.RATE_LIMITED] as string[];
-        if (error instanceof CodedError && !passing.includes(error.code)) {
-          throw new CodedError(ErrorCode.FORBIDDEN, `The gateway could not learn which company this Concur token belongs to (Profile v1 /me answered ${error.code}: a company token with the company.read scope is needed), so it answers nothing for companyId ${companyId}.`);
-        }
-        throw error;
+        unknown = error;
       }
-      if (!sameCompany(company, companyId)) {
-        throw new CodedError(ErrorCode.FORBIDDEN, `This Concur token belongs to another company than companyId ${companyId}: send that company's token.`);
+      if (company !== undefined && company !== "") {
+        if (!sameCompany(company, companyId)) throw refuse(companyId);
+        return;
       }
+      // Profile could not tell: ask the API that checks the company itself, once per token and company.
+      const key = `${caller.key}|${companyId.toLowerCase()}`;
+      if (confirmed?.get(key)) return;
+      if (options.confirm) {
+        if (!(await options.confirm(caller, companyId))) throw refuse(companyId);
+        confirmed?.set(key, true);
+        return;
+      }
+      // Concur could not be asked right now: the caller may retry. Any other answer leaves the company unknown: say
+      // so, and never answer unchecked.
+      if (unknown instanceof CodedError && passing.includes(unknown.code)) throw unknown;
+      const code = unknown instanceof CodedError ? unknown.code : "no company id";
+      throw new CodedError(ErrorCode.FORBIDDEN, `The gateway could not learn which company this Concur token belongs to (Profile v1 /me: ${code}; a company token with the company.read scope is needed), so it answers nothing for companyId ${companyId}.`);
     },
   };
 }
