@@ -189,6 +189,12 @@ export interface ManagedModeConfig {
   encryptionKeys: string;
   /** Env `DATABASE_URL`, default `sqlite:./data/concur-graph.db`; `postgres://…` for several replicas. */
   databaseUrl: string;
+  /**
+   * Env `REQUIRE_EXISTING_STORE`, default false: refuse to start when the store is missing (no SQLite file, or a
+   * database without the gateway's tables) instead of creating an empty one with a loud warning. Set it once the
+   * deployment's first start created the store.
+   */
+  requireExistingStore?: boolean;
   /** Env `JWT_JWKS_URL`: accept JWTs signed by this JWKS as callers (besides API keys). */
   jwt?: {
     jwksUrl: string;
@@ -364,6 +370,7 @@ function managedMode(env: NodeJS.ProcessEnv): ManagedModeConfig {
     appGeolocation: url(env, "CONCUR_APP_GEOLOCATION", ["https:", "http:"]),
     encryptionKeys,
     databaseUrl: env.DATABASE_URL || "sqlite:./data/concur-graph.db",
+    requireExistingStore: boolean(env, "REQUIRE_EXISTING_STORE", false),
     jwt: jwksUrl
       ? { jwksUrl, issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined, companiesClaim: env.JWT_COMPANIES_CLAIM || "concur_companies", roleClaim: env.JWT_ROLE_CLAIM || "concur_role" }
       : undefined,

@@ -20,6 +20,11 @@ export enum ErrorCode {
   UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT",
   UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE",
   UPSTREAM_ERROR = "UPSTREAM_ERROR",
+  /**
+   * Managed mode: the gateway's own durable store (DATABASE_URL: connections, API keys) cannot be read or written
+   * right now. Retryable: `extensions.retryAfterSeconds`; HTTP 503 with `Retry-After` when the whole request needed it.
+   */
+  STORE_UNAVAILABLE = "STORE_UNAVAILABLE",
   SHUTTING_DOWN = "SHUTTING_DOWN",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
@@ -66,12 +71,12 @@ export function createErrorFormatter(logger: Logger) {
     // Apollo re-codes parse and validation errors (GRAPHQL_PARSE_FAILED / _VALIDATION_FAILED); a limit keeps its own.
     if (typeof formatted.extensions?.operationLimit === "string") formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.OPERATION_LIMIT_EXCEEDED } };
     const code = formatted.extensions?.code;
-    if (original instanceof CodedError || (typeof code === "string" && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
+    // A coded INTERNAL_SERVER_ERROR is still unexpected: it gets an id and a log line like any other.
+    if ((original instanceof CodedError && original.code !== ErrorCode.INTERNAL_SERVER_ERROR) || (typeof code === "string" && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)) {
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
-    const errorId = crypto.randomUUID();
-    logger.error({ err: original, errorId, path: formatted.path }, "unexpected error");
+    const errorId = logUnexpected(logger, original, { path: formatted.path });
     return {
       message: `Internal server error (error id ${errorId})`,
       locations: formatted.locations,
@@ -81,7 +86,35 @@ export function createErrorFormatter(logger: Logger) {
   };
 }
 
+/**
+ * Logs an unexpected error at error level with a fresh `errorId` and returns the id, which the caller's answer must
+ * carry (`extensions.errorId`, or "error id …" in a message) so a support ticket finds the log line.
+ */
+export function logUnexpected(logger: Logger, error: unknown, fields: Record<string, unknown> = {}, message = "unexpected error"): string {
+  const errorId = crypto.randomUUID();
+  logger.error({ ...fields, err: error, errorId }, message);
+  return errorId;
+}
+
 /** A GraphQL-shaped JSON error body for answers given outside execution (the HTTP edge). */
-export function errorBody(code: ErrorCode, message: string): string {
-  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+export function errorBody(code: ErrorCode, message: string, extensions: SafeExtensions = {}): string {
+  return JSON.stringify({ errors: [{ message, extensions: { ...extensions, code } }] });
+}
+
+/** Every error of the answer is STORE_UNAVAILABLE and it has no data: the whole request needed the store. */
+export function wholeRequestNeededStore(errors: readonly { extensions?: Record<string, unknown> }[] | undefined, data: unknown): boolean {
+  if (!errors || errors.length === 0) return false;
+  if (!errors.every((error) => error.extensions?.code === ErrorCode.STORE_UNAVAILABLE)) return false;
+  if (data === null || data === undefined) return true;
+  return typeof data === "object" && Object.values(data as Record<string, unknown>).every((value) => value === null);
+}
+
+/** Seconds to put in `Retry-After` for store errors (the largest `retryAfterSeconds` among them, at least 1). */
+export function storeRetryAfterSeconds(errors: readonly { extensions?: Record<string, unknown> }[]): number {
+  let seconds = 1;
+  for (const error of errors) {
+    const value = error.extensions?.retryAfterSeconds;
+    if (typeof value === "number" && value > seconds) seconds = Math.ceil(value);
+  }
+  return seconds;
 }

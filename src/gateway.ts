@@ -10,7 +10,8 @@ import { getOperationAST, GraphQLError, type ExecutionArgs } from "graphql";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
-import { createErrorFormatter, errorBody, ErrorCode } from "./errors.js";
+import { createErrorFormatter, errorBody, ErrorCode, logUnexpected } from "./errors.js";
+import { storeOutagePlugin } from "./http/store-outage.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
@@ -109,6 +110,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.watch("answers_joined", "Queries answered by an identical query in flight with the same credentials, since start (a count).", () => resultSharing.stats.joined);
   metrics.watch("compiled_queries", "Query texts the compiled fast path holds.", () => compiler.cached.texts);
   metrics.watch("compiled_queries_bytes", "Approximate bytes of the compiled fast path's queries (bounded by COMPILED_QUERY_CACHE_BYTES).", () => compiler.cached.bytes);
+  const storeStatus = services.storeStatus;
+  if (storeStatus) {
+    metrics.watch("store_up", "Managed mode: 1 while the store (DATABASE_URL) takes reads and writes, 0 while it is down or read-only.", () => (storeStatus().state === "ok" ? 1 : 0));
+    metrics.watch("store_pending_writes", "Refresh tokens Concur rotated that the store could not take yet: held only in this process's memory.", () => storeStatus().pendingWrites);
+  }
   watchEventDelivery(metrics, services);
   const subscriptionsRunning = subscriptionGauge(metrics);
   let lifecycle: Lifecycle = { state: "created" };
@@ -123,9 +129,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (req.method !== "POST" || !isGraphQLPath(req.url)) return app(req, res);
     if (lifecycle.state !== "started" || !postGraphQL) return refuseWhileStopping(res);
     postGraphQL(req, res).catch((err: unknown) => {
-      logger.error({ err }, "GraphQL request failed outside execution");
+      const errorId = logUnexpected(logger, err, {}, "GraphQL request failed outside execution");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(errorBody(ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error"));
+      res.end(errorBody(ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (error id ${errorId})`, { errorId }));
     });
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
@@ -189,6 +195,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // No @cacheControl hints exist and responses are per caller; the default plugin's per-field hook cost ~15%
       // of a 100-record connection query's CPU (bench/reads.ts).
       ApolloServerPluginCacheControlDisabled(),
+      storeOutagePlugin(),
       {
         async serverWillStart() {
           return {
@@ -214,7 +221,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.get("/healthz", livenessHandler(() => lifecycle.state));
   app.get(
     "/readyz",
-    readinessHandler({ lifecycle: () => lifecycle.state, webhookKeyPresent: Boolean(config.webhook.publicKeyPem), redisReady: services.redisReady, upstream: upstreamHealth, eventDelivery: () => eventDeliveryCheck(services.eventDelivery.state()) }),
+    readinessHandler({ lifecycle: () => lifecycle.state, webhookKeyPresent: Boolean(config.webhook.publicKeyPem), redisReady: services.redisReady, upstream: upstreamHealth, store: services.storeStatus, eventDelivery: () => eventDeliveryCheck(services.eventDelivery.state()) }),
   );
   if (config.metricsPath) app.get(config.metricsPath, metrics.handler);
   // The webhook reads its raw body itself (the signature covers the exact bytes): no body parser before it.

@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import { ConfigError } from "../config.js";
 import { openDatabase, parseDatabaseUrl, type SqlDatabase } from "../connections/store/database.js";
 import { badInput } from "../errors.js";
+import { isStoreUnavailable } from "../connections/store/health.js";
 import { parseCompanies, parseRole, ROLES, type CallerIdentity, type Role } from "./identity.js";
 
 /** An API key as stored, without its secret or hash. */
@@ -49,11 +50,19 @@ export interface ApiKeyStoreOptions {
   cacheTtlMs?: number;
   /** Most verified keys kept in memory (default 10 000). */
   cacheMax?: number;
+  /**
+   * While the store cannot be read (STORE_UNAVAILABLE), a key verified within this long is still accepted, ms
+   * (default 60 000 = {@link API_KEY_OUTAGE_GRACE_MS}). This bounds how long a key revoked elsewhere can be honoured
+   * by an instance that cannot reach the store; past it the key's requests answer STORE_UNAVAILABLE. 0 disables.
+   */
+  outageGraceMs?: number;
   /** Clock, epoch ms (default `Date.now`). */
   now?: () => number;
 }
 
 const TABLE = "cg_api_keys";
+/** Default {@link ApiKeyStoreOptions.outageGraceMs}: one minute (README, Operations, Store outages). */
+export const API_KEY_OUTAGE_GRACE_MS = 60_000;
 const DDL = [
   `CREATE TABLE IF NOT EXISTS ${TABLE} (
     key_id TEXT PRIMARY KEY,
@@ -112,8 +121,11 @@ export async function openApiKeyStore(options: ApiKeyStoreOptions): Promise<ApiK
   }
   const now = options.now ?? Date.now;
   const ttl = options.cacheTtlMs ?? 10_000;
-  // Keyed by the SHA-256 of the whole presented key: neither the key nor its secret is kept in memory.
-  const cache = ttl > 0 ? new LRUCache<string, { identity: CallerIdentity; keyId: string }>({ max: options.cacheMax ?? 10_000, ttl }) : undefined;
+  const grace = Math.max(ttl, options.outageGraceMs ?? API_KEY_OUTAGE_GRACE_MS);
+  // Keyed by the SHA-256 of the whole presented key: neither the key nor its secret is kept in memory. An entry is
+  // fresh for `ttl` after its verification; older ones (up to `grace`) only answer while the store cannot be read.
+  const cache =
+    ttl > 0 ? new LRUCache<string, { identity: CallerIdentity; keyId: string; verifiedAt: number }>({ max: options.cacheMax ?? 10_000, ttl: grace, ttlAutopurge: false }) : undefined;
   const database = db;
 
   return {
@@ -136,8 +148,9 @@ export async function openApiKeyStore(options: ApiKeyStoreOptions): Promise<ApiK
     },
 
     async revoke(keyId) {
-      await database.execute(SQL.revoke, [now(), keyId]);
+      // Forgotten here first: even when the store cannot take the revoke, this instance stops honouring the key.
       if (cache) for (const [hash, entry] of cache.entries()) if (entry.keyId === keyId) cache.delete(hash);
+      await database.execute(SQL.revoke, [now(), keyId]);
       const [row] = await database.query<Row>(SQL.get, [keyId]);
       return row ? toRecord(row) : undefined;
     },
@@ -148,16 +161,29 @@ export async function openApiKeyStore(options: ApiKeyStoreOptions): Promise<ApiK
       const [, keyId, secret] = match;
       const cacheKey = cache ? sha256(presentedKey.trim()).toString("hex") : "";
       const cached = cache?.get(cacheKey);
-      if (cached) return cached.identity;
-      const [row] = await database.query<Row>(SQL.verify, [keyId]);
-      if (!row || !row.secret_sha256) return null;
+      if (cached && now() - cached.verifiedAt < ttl) return cached.identity;
+      let row: Row | undefined;
+      try {
+        [row] = await database.query<Row>(SQL.verify, [keyId]);
+      } catch (error) {
+        // Store down: a key this instance verified within the grace window keeps working; anything else waits.
+        if (cached && isStoreUnavailable(error) && now() - cached.verifiedAt < grace) return cached.identity;
+        throw error;
+      }
+      if (!row || !row.secret_sha256) {
+        cache?.delete(cacheKey);
+        return null;
+      }
       const stored = Buffer.from(row.secret_sha256, "hex");
       const presented = sha256(secret);
       if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) return null;
-      if (row.revoked_at !== null) return null;
+      if (row.revoked_at !== null) {
+        cache?.delete(cacheKey);
+        return null;
+      }
       const record = toRecord(row);
       const identity: CallerIdentity = { kind: "apiKey", id: keyId, role: record.role, companies: record.companies };
-      cache?.set(cacheKey, { identity, keyId });
+      cache?.set(cacheKey, { identity, keyId, verifiedAt: now() });
       return identity;
     },
 

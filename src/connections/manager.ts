@@ -9,7 +9,8 @@ import { normaliseGeolocation, TokenEndpointError, type Caller, type CompanyToke
 import { canonicalCompanyId } from "../company-id.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { ConnectionRecord, ConnectionState, ConnectionStore, ConnectionSummary, KeyRing } from "./store/index.js";
+import type { ConnectionRecord, ConnectionState, ConnectionStore, ConnectionSummary, ConnectionWrite, KeyRing } from "./store/index.js";
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS, type StoreHealth } from "./store/health.js";
 
 /** What GraphQL shows of a connection: never a token. */
 export interface ConnectionView extends Omit<ConnectionSummary, "encryptionKeyId" | "version"> {
@@ -42,6 +43,13 @@ export interface ConnectionManagerOptions {
   transientAttempts?: number;
   /** First backoff delay for transient failures, ms. Default 250. */
   retryMinTimeoutMs?: number;
+  /**
+   * Health of the store under `store`: refresh tokens held in memory while it could not write are written when it
+   * is back (and counted in its status). Without it they are retried every `pendingRetryMs` only.
+   */
+  storeHealth?: StoreHealth;
+  /** How often refresh tokens held in memory are written again while the store refuses them, ms. Default 5000. */
+  pendingRetryMs?: number;
   /** Called after a connection changed (subscriptions) or was removed (cache drop). */
   onChange?: (change: ConnectionChange) => void | Promise<void>;
   now?: () => number;
@@ -65,6 +73,10 @@ export interface ConnectionManager {
   cacheEpoch(companyId: string): string;
   /** The TokenSource of the client pipeline in managed mode. */
   tokenSource(defaultBaseUrl: string): TokenSource;
+  /** Companies whose refresh token Concur rotated while the store could not write it (held in memory). */
+  readonly pendingRefreshTokens: readonly string[];
+  /** Writes the held refresh tokens now; resolves with how many are still held. */
+  flushPending(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -91,6 +103,13 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
   // Geolocation and state of every connection, so the pipeline picks a base URL without a database read.
   const known = new Map<string, { geolocation: string; state: ConnectionState; connectedAt: number }>();
   for (const summary of await store.list()) known.set(summary.companyId, { geolocation: summary.geolocation, state: summary.state, connectedAt: summary.connectedAt });
+  // The last record read from or written to the store per company: a refresh while the store cannot be read uses it.
+  const lastGood = new Map<string, ConnectionRecord>();
+  // Refresh results the store could not take: the refresh token Concur rotated lives only here until written.
+  // `expectedVersion` is the stored version the refresh started from (the write is conditional on it).
+  const pending = new Map<string, { write: ConnectionWrite; expectedVersion: number; since: number }>();
+  const pendingRetryMs = options.pendingRetryMs ?? 5_000;
+  let pendingTimer: NodeJS.Timeout | undefined;
 
   // Replicas tell each other when a connection changes (connected, refreshed, needs reconnect, disconnected), so
   // every replica's geolocation, state and cache epoch follow at once, and none keeps serving the old connection.
@@ -202,20 +221,30 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
 
   async function storeGrant(companyId: string, grant: CompanyTokenGrant, base: Partial<ConnectionRecord> & { connectedAt: number }, expectedVersion?: number): Promise<ConnectionRecord> {
     const geolocation = normaliseGeolocation(grant.geolocation ?? base.geolocation ?? "");
-    const record = await store.put(
-      {
-        companyId,
-        refreshToken: grant.refreshToken,
-        refreshExpiresAt: grant.refreshExpiresAt,
-        geolocation,
-        scopes: grant.scopes.length > 0 ? grant.scopes : (base.scopes ?? []),
-        connectedByUserId: base.connectedByUserId,
-        connectedAt: base.connectedAt,
-        lastRefreshAt: now(),
-        state: "CONNECTED",
-      },
-      expectedVersion === undefined ? {} : { expectedVersion },
-    );
+    const write: ConnectionWrite = {
+      companyId,
+      refreshToken: grant.refreshToken,
+      refreshExpiresAt: grant.refreshExpiresAt,
+      geolocation,
+      scopes: grant.scopes.length > 0 ? grant.scopes : (base.scopes ?? []),
+      connectedByUserId: base.connectedByUserId,
+      connectedAt: base.connectedAt,
+      lastRefreshAt: now(),
+      state: "CONNECTED",
+    };
+    let record: ConnectionRecord;
+    try {
+      record = await store.put(write, expectedVersion === undefined ? {} : { expectedVersion });
+      pending.delete(companyId);
+    } catch (error) {
+      // A refresh (expectedVersion known) already rotated the refresh token at Concur: the old one may be dead, so
+      // the new one must not be lost. It is held here, used by the next refresh, and written when the store is back.
+      // A first connect is not held: its request token stays valid for 24 h, so the caller retries it.
+      if (expectedVersion === undefined || !isStoreUnavailable(error)) throw error;
+      hold(companyId, write, expectedVersion, error);
+      record = { ...(write as Omit<ConnectionRecord, "version">), version: expectedVersion };
+    }
+    lastGood.set(companyId, record);
     known.set(companyId, { geolocation, state: "CONNECTED", connectedAt: base.connectedAt });
     const token = { token: grant.accessToken, expiresAt: grant.accessExpiresAt };
     access.set(companyId, token);
@@ -224,10 +253,81 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     return record;
   }
 
+  function hold(companyId: string, write: ConnectionWrite, expectedVersion: number, error: CodedError): void {
+    const first = !pending.has(companyId);
+    pending.set(companyId, { write, expectedVersion, since: pending.get(companyId)?.since ?? now() });
+    logger.error(
+      { companyId, errorId: error.extensions.errorId, heldRefreshTokens: pending.size },
+      "REFRESH TOKEN NOT STORED: Concur issued a new refresh token and the store cannot write it; it is held in memory, used for the next refresh and written when the store is back. If this process stops before that, the company must be connected again.",
+    );
+    if (first) schedulePendingRetry();
+  }
+
+  function schedulePendingRetry(): void {
+    if (pendingTimer || pending.size === 0 || pendingRetryMs <= 0) return;
+    pendingTimer = setTimeout(() => {
+      pendingTimer = undefined;
+      void flushPending().finally(schedulePendingRetry);
+    }, pendingRetryMs);
+    pendingTimer.unref();
+  }
+
+  let flushing: Promise<number> | undefined;
+  /** Writes every held refresh result; a newer write by another replica (conflict with a later refresh) wins. */
+  function flushPending(): Promise<number> {
+    flushing ??= (async () => {
+      for (const [companyId, held] of [...pending]) {
+        try {
+          let record: ConnectionRecord;
+          try {
+            record = await store.put(held.write, { expectedVersion: held.expectedVersion });
+          } catch (error) {
+            if (!(error instanceof CodedError) || error.code !== ErrorCode.CONFLICT) throw error;
+            // Written meanwhile (another replica, or the row was deleted): keep whichever refresh is newer.
+            const current = await store.get(companyId);
+            if (!current || (current.lastRefreshAt ?? 0) > (held.write.lastRefreshAt ?? 0)) {
+              logger.warn({ companyId }, "a held refresh token was superseded in the store meanwhile; the held one is dropped");
+              pending.delete(companyId);
+              continue;
+            }
+            record = await store.put(held.write, { expectedVersion: current.version });
+          }
+          // Only if nothing newer was held for this company while the write ran.
+          if (pending.get(companyId) === held) pending.delete(companyId);
+          lastGood.set(companyId, record);
+          logger.warn({ companyId, heldForMs: now() - held.since }, "held refresh token written to the store");
+        } catch (error) {
+          if (!isStoreUnavailable(error)) logger.error({ err: error, companyId }, "writing a held refresh token failed");
+        }
+      }
+      return pending.size;
+    })().finally(() => (flushing = undefined));
+    return flushing;
+  }
+  options.storeHealth?.onRecovered(() => void flushPending());
+  options.storeHealth?.countPending(() => pending.size);
+
+  /** The record a refresh starts from: one held in memory (newest), else the store's, else the last good read. */
+  async function recordForRefresh(companyId: string): Promise<{ record: ConnectionRecord | undefined; unconfirmed: boolean }> {
+    if (pending.has(companyId)) await flushPending();
+    const held = pending.get(companyId);
+    if (held) return { record: { ...(held.write as Omit<ConnectionRecord, "version">), version: held.expectedVersion }, unconfirmed: false };
+    try {
+      const record = await store.get(companyId);
+      if (record) lastGood.set(companyId, record);
+      else lastGood.delete(companyId);
+      return { record, unconfirmed: false };
+    } catch (error) {
+      const remembered = lastGood.get(companyId);
+      if (!remembered || !isStoreUnavailable(error) || known.get(companyId)?.state !== "CONNECTED") throw error;
+      return { record: remembered, unconfirmed: true };
+    }
+  }
+
   /** One refresh of one company (callers single-flight it). */
   async function refreshNow(companyId: string): Promise<AccessToken> {
     return withRefreshLock(companyId, async () => {
-      const record = await store.get(companyId);
+      const { record, unconfirmed } = await recordForRefresh(companyId);
       if (!record || record.state !== "CONNECTED") throw needsReconnect(companyId, record?.state);
       if (record.refreshExpiresAt <= now()) {
         await markNeedsReconnect(record, new TokenEndpointError("reconnect", 400, 108, "invalid_grant", "the refresh token expired", undefined));
@@ -237,7 +337,13 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       try {
         grant = await retryTransient(() => tokens.refresh(record.refreshToken, record.geolocation));
       } catch (error) {
+        if (error instanceof TokenEndpointError && error.kind === "reconnect" && unconfirmed) {
+          // The store may hold a newer refresh token (another replica's refresh) that this memory does not: no verdict.
+          logger.warn({ companyId, code: error.code }, "Concur refused the remembered refresh token while the store cannot be read; not marking NEEDS_RECONNECT");
+          throw new CodedError(ErrorCode.STORE_UNAVAILABLE, `The gateway's store cannot be read to refresh the Concur token of company ${companyId}; retry in ${STORE_RETRY_AFTER_SECONDS} s.`, { companyId, retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+        }
         if (error instanceof TokenEndpointError && error.kind === "reconnect") {
+          pending.delete(companyId);
           await markNeedsReconnect(record, error);
           throw needsReconnect(companyId, "NEEDS_RECONNECT");
         }
@@ -305,6 +411,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       }
       const previous = await store.get(companyId).catch(() => undefined);
       const record = await storeGrant(companyId, grant, { connectedAt: now(), connectedByUserId: userId, scopes: [] }, undefined);
+      pending.delete(companyId);
       logger.info({ companyId, userId, reconnect: previous !== undefined }, "company connected");
       await notify({ companyId, state: "CONNECTED", reason: "connected" });
       return viewOf(record);
@@ -322,6 +429,8 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
         logger.warn({ companyId, code: (err as CodedError).code }, "revocation at Concur failed; deleting the stored connection anyway");
       }
       await store.delete(companyId);
+      pending.delete(companyId);
+      lastGood.delete(companyId);
       known.delete(companyId);
       access.delete(companyId);
       await redis?.del(sharedKey(companyId)).catch(() => undefined);
@@ -330,14 +439,28 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       return true;
     },
 
-    async get(companyId) {
-      const record = await store.get(canonicalCompanyId(companyId));
+    async get(rawCompanyId) {
+      const companyId = canonicalCompanyId(rawCompanyId);
+      const record = await store.get(companyId);
+      if (record) lastGood.set(companyId, record);
+      // A refresh result still held in memory is newer than what the store has.
+      const held = pending.get(companyId);
+      if (held && record) return viewOf({ ...(held.write as Omit<ConnectionRecord, "version">), version: record.version });
       return record ? viewOf(record) : undefined;
     },
 
     async list() {
-      return (await store.list()).map(viewOf);
+      return (await store.list()).map((summary) => {
+        const held = pending.get(summary.companyId);
+        return held ? viewOf({ ...summary, ...(held.write as Omit<ConnectionRecord, "version">) }) : viewOf(summary);
+      });
     },
+
+    get pendingRefreshTokens() {
+      return [...pending.keys()];
+    },
+
+    flushPending,
 
     accessToken,
 
@@ -406,6 +529,13 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     async close() {
       if (sweepTimer) clearInterval(sweepTimer);
       await Promise.allSettled([...inFlight.values()]);
+      if (pendingTimer) clearTimeout(pendingTimer);
+      if (pending.size > 0 && (await flushPending()) > 0) {
+        logger.error(
+          { companies: [...pending.keys()] },
+          "STOPPING WITH REFRESH TOKENS NOT STORED: the store never took the refresh tokens Concur rotated for these companies; a Concur admin of each must connect it again",
+        );
+      }
       await changes?.quit().catch(() => undefined);
     },
   };

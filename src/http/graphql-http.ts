@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
-import { errorBody, ErrorCode } from "../errors.js";
+import { errorBody, ErrorCode, wholeRequestNeededStore } from "../errors.js";
 import { looksLikeMutation, type WriteArrivals } from "../services/write-arrivals.js";
 import type { CompiledQuery } from "graphql-jit";
 import type { GatewayContext } from "../context.js";
@@ -129,7 +129,10 @@ async function executeCompiled(
   if (!result.errors?.length) return { body: compiled.stringify(result), operationName: name, hadErrors: false };
   // Variables that do not coerce: nothing ran; let Apollo answer it with its status codes.
   if (!("data" in result) || result.data === undefined) return undefined;
-  return { body: JSON.stringify({ errors: result.errors.map((error) => formatError(error.toJSON(), error)), data: result.data }), operationName: name, hadErrors: true };
+  const errors = result.errors.map((error) => formatError(error.toJSON(), error));
+  // Nothing answered because the store is down: Apollo answers it again, with its 503 and Retry-After (store-outage.ts).
+  if (wholeRequestNeededStore(errors, result.data)) return undefined;
+  return { body: JSON.stringify({ errors, data: result.data }), operationName: name, hadErrors: true };
 }
 
 class BodyError extends Error {

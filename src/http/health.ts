@@ -1,5 +1,6 @@
 import type { Request, Response } from "express";
 import type { UpstreamHealth, UpstreamHealthStatus } from "../observability/upstream-health.js";
+import type { StoreStatus } from "../connections/store/health.js";
 
 /** What readiness looks at; nothing here makes a call of its own. */
 export interface ReadinessInputs {
@@ -11,6 +12,8 @@ export interface ReadinessInputs {
   redisReady?: () => boolean;
   /** Upstream health from the gateway's recent Concur calls. */
   upstream: UpstreamHealth;
+  /** Managed mode: the store's state (DATABASE_URL) from its own statements and probes; undefined in passthrough. */
+  store?: () => StoreStatus;
   /** How ESS events reach the gateway (services/ess-subscriptions.ts): a detail, never a reason to be not ready (polling covers). */
   eventDelivery?: () => EventDeliveryCheck;
 }
@@ -30,8 +33,29 @@ export interface Readiness {
     webhookKey: "ok" | "missing";
     redis: "ok" | "down" | "not configured";
     upstream: UpstreamHealthStatus;
+    /** `not configured` (passthrough), or the store's state; not ready while it is not `ok`. */
+    store: StoreCheck | "not configured";
     eventDelivery?: EventDeliveryCheck;
   };
+}
+
+/** The `/readyz` detail of the managed-mode store. */
+export interface StoreCheck {
+  /** `ok`, `down` (cannot be read) or `read-only` (cannot be written). */
+  state: StoreStatus["state"];
+  /** Why not ok, as the driver named it (`ECONNREFUSED`, `SQLITE_IOERR_WRITE`, …). */
+  reason?: string;
+  /** ISO time since when it is not ok. */
+  since?: string;
+  /** Refresh tokens Concur rotated that only this process holds (lost if it stops before the store takes them). */
+  pendingWrites: number;
+}
+
+function storeCheck(status: StoreStatus): StoreCheck {
+  const check: StoreCheck = { state: status.state, pendingWrites: status.pendingWrites };
+  if (status.reason !== undefined) check.reason = status.reason;
+  if (status.since !== undefined) check.since = new Date(status.since).toISOString();
+  return check;
 }
 
 export function readiness(inputs: ReadinessInputs): Readiness {
@@ -39,10 +63,12 @@ export function readiness(inputs: ReadinessInputs): Readiness {
   const redis = inputs.redisReady === undefined ? "not configured" : inputs.redisReady() ? "ok" : "down";
   const upstream = inputs.upstream.status();
   const webhookKey = inputs.webhookKeyPresent ? "ok" : "missing";
+  const store = inputs.store ? storeCheck(inputs.store()) : "not configured";
+  const storeReady = store === "not configured" || (store.state === "ok" && store.pendingWrites === 0);
   return {
-    ready: lifecycle === "started" && webhookKey === "ok" && redis !== "down" && upstream.healthy,
+    ready: lifecycle === "started" && webhookKey === "ok" && redis !== "down" && upstream.healthy && storeReady,
     // The configuration was loaded and validated before the gateway existed: if this answers, it is "ok".
-    checks: { config: "ok", lifecycle, webhookKey, redis, upstream, ...(inputs.eventDelivery ? { eventDelivery: inputs.eventDelivery() } : {}) },
+    checks: { config: "ok", lifecycle, webhookKey, redis, upstream, store, ...(inputs.eventDelivery ? { eventDelivery: inputs.eventDelivery() } : {}) },
   };
 }
 

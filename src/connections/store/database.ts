@@ -1,8 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { ConfigError } from "../../config.js";
+import type { Logger } from "../../logger.js";
+import { createStoreHealth, type StoreHealth } from "./health.js";
 
 /** Where durable gateway state lives, parsed from a database URL by {@link parseDatabaseUrl}. */
 export type DatabaseLocation =
@@ -78,6 +80,13 @@ export interface SqlDatabase {
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Runs DDL once per database even when several instances start together. */
   migrate(statements: readonly string[]): Promise<void>;
+  /** Whether a table exists (before migrations: is this a store written before, or a new one?). */
+  hasTable(name: string): Promise<boolean>;
+  /**
+   * Health of the store, moved by every statement: faults (connection refused, read-only file, …) are thrown as
+   * the coded, retryable STORE_UNAVAILABLE, and a probe runs until the store answers again (see health.ts).
+   */
+  readonly health: StoreHealth;
   close(): Promise<void>;
 }
 
@@ -87,6 +96,62 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** SQLite busy timeout while another process holds the write lock, ms (default 5000). */
   busyTimeoutMs?: number;
+  /** SQLite: refuse to create the file (REQUIRE_EXISTING_STORE); a missing file is a {@link StoreMissingError}. */
+  mustExist?: boolean;
+  /** Where store faults and recoveries are logged. */
+  logger?: Logger;
+  /** Store health probing (tests shorten it): see `createStoreHealth`. */
+  probeIntervalMs?: number;
+  heartbeatMs?: number;
+}
+
+/** The configured store is not there (REQUIRE_EXISTING_STORE=true): the start is refused. */
+export class StoreMissingError extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreMissingError";
+  }
+}
+
+const PROBE_TABLE = "cg_store_probe";
+const isRead = (sql: string) => /^\s*(select|with)\b/i.test(sql);
+
+/** Runs one statement through the store's health: faults become STORE_UNAVAILABLE, outcomes move the state. */
+async function guarded<T>(health: StoreHealth, sql: string, run: () => T | Promise<T>): Promise<T> {
+  const operation = isRead(sql) ? "read" : "write";
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    throw health.failed(error, operation) ?? error;
+  }
+  health.succeeded(operation);
+  return result;
+}
+
+/** The probes of a store that is not ok: a read, and a write of one row in a table of its own. */
+function healthOf(description: string, options: OpenDatabaseOptions, run: (sql: string, params?: unknown[]) => Promise<unknown>): StoreHealth {
+  let probeTable = false;
+  return createStoreHealth({
+    description,
+    logger: options.logger,
+    probeIntervalMs: options.probeIntervalMs,
+    heartbeatMs: options.heartbeatMs,
+    probeRead: async () => {
+      await run(`SELECT COUNT(*) AS n FROM cg_connections WHERE 1 = 0`).catch(async (error: unknown) => {
+        // A store without the connections table yet (only the API key store opened) still proves it answers.
+        if (/no such table|does not exist/i.test((error as Error).message)) return run("SELECT 1");
+        throw error;
+      });
+    },
+    probeWrite: async () => {
+      if (!probeTable) {
+        await run(`CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (id INTEGER PRIMARY KEY, written_at BIGINT NOT NULL)`);
+        probeTable = true;
+      }
+      await run(`INSERT INTO ${PROBE_TABLE} (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`, [Date.now()]);
+    },
+  });
 }
 
 /** Opens a database: for SQLite creates the directory and the file, WAL mode; for PostgreSQL a `pg` pool. */
@@ -95,6 +160,12 @@ export async function openDatabase(location: DatabaseLocation, options: OpenData
 }
 
 function openSqlite(path: string, options: OpenDatabaseOptions): SqlDatabase {
+  if (options.mustExist && (!existsSync(path) || statSync(path).size === 0)) {
+    throw new StoreMissingError(
+      `REQUIRE_EXISTING_STORE=true and the SQLite store ${path} ${existsSync(path) ? "is empty" : "does not exist"}: every API key and company connection would be gone. ` +
+        `Restore the file (and its -wal file) from your backup, or fix DATABASE_URL. For the first start of a new deployment, start once with REQUIRE_EXISTING_STORE=false.`,
+    );
+  }
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
@@ -118,22 +189,31 @@ function openSqlite(path: string, options: OpenDatabaseOptions): SqlDatabase {
     }
     return statement;
   };
+  const run = (sql: string, params: readonly unknown[] = []) => {
+    const statement = prepare(sql);
+    return statement.reader ? statement.all(...params) : (statement.run(...params), []);
+  };
+  const health = healthOf(`sqlite:${path}`, options, async (sql, params) => run(sql, params));
   return {
     kind: "sqlite",
     description: `sqlite:${path}`,
+    health,
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const statement = prepare(sql);
-      return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as Row[];
+      return guarded(health, sql, () => run(sql, params) as Row[]);
     },
     async execute(sql, params = []) {
-      return prepare(sql).run(...params).changes;
+      return guarded(health, sql, () => prepare(sql).run(...params).changes);
     },
     async migrate(ddl) {
       db.transaction(() => {
         for (const statement of ddl) db.exec(statement);
       }).immediate();
     },
+    async hasTable(name) {
+      return prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    },
     async close() {
+      health.close();
       statements.clear();
       if (db.open) db.close();
     },
@@ -147,10 +227,13 @@ function numberPlaceholders(sql: string): string {
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<SqlDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 5 });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on("error", () => {});
+  // Bounded waits: a server that does not answer fails a request in seconds (STORE_UNAVAILABLE), never hangs it.
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 5, connectionTimeoutMillis: 3_000, query_timeout: 10_000 });
   const description = describeDatabase({ kind: "postgres", url });
+  let health: StoreHealth | undefined;
+  // An idle client losing its connection (the server stopped or restarted) must not crash the process; it tells
+  // the store's health at once, and the next query reconnects.
+  pool.on("error", (error) => void health?.failed(error, "read"));
   try {
     const client = await pool.connect();
     client.release();
@@ -167,16 +250,23 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     }
     return numbered;
   };
+  health = healthOf(description, options, (sql, params) => pool.query(text(sql), params));
+  const checked = health;
   return {
     kind: "postgres",
     description,
+    health: checked,
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await pool.query(text(sql), params as unknown[]);
+      const result = await guarded(checked, sql, () => pool.query(text(sql), params as unknown[]));
       return result.rows as Row[];
     },
     async execute(sql, params = []) {
-      const result = await pool.query(text(sql), params as unknown[]);
+      const result = await guarded(checked, sql, () => pool.query(text(sql), params as unknown[]));
       return result.rowCount ?? 0;
+    },
+    async hasTable(name) {
+      const { rows } = await pool.query("SELECT to_regclass($1) IS NOT NULL AS present", [name]);
+      return rows[0]?.present === true;
     },
     async migrate(ddl) {
       const client = await pool.connect();
@@ -194,7 +284,42 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       }
     },
     async close() {
+      checked.close();
       await pool.end();
     },
   };
+}
+
+/** Tables that exist in every store a gateway or the CLI has written (connections, API keys). */
+const STORE_TABLES = ["cg_connections", "cg_api_keys"];
+
+/**
+ * Opens the managed-mode store and says whether it is one written before. A missing SQLite file or a database
+ * without the gateway's tables is a new, empty store: every API key and connection would be gone if one existed
+ * before (a deleted file, a wrong DATABASE_URL). With `requireExisting` (REQUIRE_EXISTING_STORE=true) the start is
+ * refused with a {@link StoreMissingError}; without it the gateway starts and logs a loud warning (a first start).
+ */
+export async function openManagedDatabase(url: string, options: { requireExisting: boolean; logger?: Logger; name?: string } & OpenDatabaseOptions): Promise<SqlDatabase> {
+  const location = parseDatabaseUrl(url, { name: options.name ?? "DATABASE_URL" });
+  const database = await openDatabase(location, { ...options, mustExist: options.requireExisting });
+  let existing = false;
+  try {
+    for (const table of STORE_TABLES) existing ||= await database.hasTable(table);
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw new ConfigError(`Cannot read the store ${database.description}: ${(error as Error).message}.`);
+  }
+  if (existing) return database;
+  if (options.requireExisting) {
+    await database.close().catch(() => {});
+    throw new StoreMissingError(
+      `REQUIRE_EXISTING_STORE=true and the store ${database.description} has no gateway tables (${STORE_TABLES.join(", ")}): it is empty, so every API key and ` +
+        `company connection would be gone. Restore it from your backup or fix DATABASE_URL. For the first start of a new deployment, start once with REQUIRE_EXISTING_STORE=false.`,
+    );
+  }
+  options.logger?.warn(
+    { store: database.description },
+    "NEW EMPTY STORE: no gateway tables were found, so a new store is created. Fine on a first start; otherwise the store was lost or DATABASE_URL is wrong (every API key and connection is gone): stop, restore it, and set REQUIRE_EXISTING_STORE=true so this refuses to start.",
+  );
+  return database;
 }

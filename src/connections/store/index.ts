@@ -7,7 +7,8 @@
  */
 export { openConnectionStore, type ConnectionStoreOptions } from "./connection-store.js";
 export { createKeyRing, parseEncryptionKeys, SecretDecryptionError, type EncryptionKey, type KeyRing } from "./crypto.js";
-export { DEFAULT_DATABASE_URL, describeDatabase, openDatabase, parseDatabaseUrl, type DatabaseLocation, type OpenDatabaseOptions, type SqlDatabase } from "./database.js";
+export { DEFAULT_DATABASE_URL, describeDatabase, openDatabase, openManagedDatabase, parseDatabaseUrl, StoreMissingError, type DatabaseLocation, type OpenDatabaseOptions, type SqlDatabase } from "./database.js";
+export { isStoreUnavailable, StoreUnavailableError, STORE_RETRY_AFTER_SECONDS, type StoreHealth, type StoreState, type StoreStatus } from "./health.js";
 export { normaliseGeolocation } from "../../datasources/auth/geolocation.js";
 export {
   CONNECTION_STATES,
