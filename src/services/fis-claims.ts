@@ -156,7 +156,7 @@ export async function acknowledgeThroughLedger(
 
 function heldElsewhere(docId: string, row: LedgerRow): LedgerOutcome {
   if (row.state === "FOREIGN") return outcome(docId, "ALREADY_DONE", "Acknowledged outside this gateway (FIS answered 101 to its first attempt): not yours, do not post it.");
-  if (row.state === "DONE") return outcome(docId, "ALREADY_DONE", "Claimed by another caller of this gateway: not yours, do not post it.");
+  if (row.state === "DONE") return outcome(docId, "ALREADY_DONE", "Already claimed through this gateway by an earlier call: only the call that was told SUCCEEDED may post it.");
   return outcome(docId, "ALREADY_DONE", "Another caller of this gateway is acknowledging it right now: not yours, do not post it (if that fails, the document returns to the READY queue).");
 }
 
