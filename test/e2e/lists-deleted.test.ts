@@ -163,6 +163,15 @@ describe("items deleted in Concur", () => {
     const again = await syncAsPlanned(listId, smaller);
     expect(again.dry.plan).toMatchObject({ creates: 0, reactivations: 0, updates: 0, deletes: 0, bulkCalls: 0, changes: [] });
     expect(again.real).toMatchObject({ failed: 0, bulkCalls: 0, unchanged: smaller.length });
+    // The same when Concur answers the deleted items whatever the filter says: they are recognised and dropped.
+    await stack.admin("PUT", "/config", { listIgnoreDeletedFilter: true });
+    try {
+      const ignored = await syncAsPlanned(listId, smaller);
+      expect(ignored.dry.plan.changes).toEqual([]);
+      expect(ignored.real).toMatchObject({ failed: 0, bulkCalls: 0, unchanged: smaller.length });
+    } finally {
+      await stack.admin("PUT", "/config", { listIgnoreDeletedFilter: false });
+    }
 
     // Someone deletes items in Concur itself while the ERP still has them: the re-sync of the same tree brings them back.
     await deleteInConcur(listId, ["R03-D01", "R01-D02-C001"]);
