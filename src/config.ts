@@ -400,6 +400,17 @@ export interface FilesConfig {
   extractPollMaxMs: number;
   /** A followed job not final after this long ends as TIMED_OUT, ms (spec Q3: 30 min). Env `EXTRACT_FOLLOW_TIMEOUT_MS`, default 1800000. */
   extractFollowTimeoutMs: number;
+  /**
+   * Longest closePaymentBatch / paymentBatchFile wait before answering what is known (CLOSING, CLOSED_FILE_PENDING)
+   * while the close goes on, ms. Env `PAYMENT_BATCH_CLOSE_ANSWER_MS`, default 20000.
+   */
+  paymentBatchAnswerMs: number;
+  /** First pause between batch-list checks while a closed batch is not listed CLOSED yet, ms; doubles up to the max. Env `PAYMENT_BATCH_POLL_MIN_MS`, default 1000. */
+  paymentBatchPollMinMs: number;
+  /** Longest pause between those checks, ms. Env `PAYMENT_BATCH_POLL_MAX_MS`, default 15000. */
+  paymentBatchPollMaxMs: number;
+  /** How long after its close the gateway waits for a batch to be listed CLOSED (then a later call may close again), ms. Env `PAYMENT_BATCH_CLOSE_WAIT_MS`, default 1800000. */
+  paymentBatchCloseWaitMs: number;
   /** Lifetime of a download URL, seconds. Env `FILE_URL_TTL_SECONDS`, default 300. */
   downloadTtlSeconds: number;
   /**
@@ -426,6 +437,9 @@ function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
   const pollMin = integer(env, "EXTRACT_POLL_MIN_MS", 2_000, 10, 600_000);
   const pollMax = integer(env, "EXTRACT_POLL_MAX_MS", 15_000, 10, 3_600_000);
   if (pollMax < pollMin) throw new ConfigError(`EXTRACT_POLL_MAX_MS (${pollMax}) must be at least EXTRACT_POLL_MIN_MS (${pollMin}).`);
+  const batchPollMin = integer(env, "PAYMENT_BATCH_POLL_MIN_MS", 1_000, 10, 600_000);
+  const batchPollMax = integer(env, "PAYMENT_BATCH_POLL_MAX_MS", 15_000, 10, 3_600_000);
+  if (batchPollMax < batchPollMin) throw new ConfigError(`PAYMENT_BATCH_POLL_MAX_MS (${batchPollMax}) must be at least PAYMENT_BATCH_POLL_MIN_MS (${batchPollMin}).`);
   return Object.freeze({
     xmlAuthScheme: scheme,
     profileV1: profile.toLowerCase() === "true",
@@ -434,6 +448,10 @@ function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
     extractPollMinMs: pollMin,
     extractPollMaxMs: pollMax,
     extractFollowTimeoutMs: integer(env, "EXTRACT_FOLLOW_TIMEOUT_MS", 1_800_000, 100, 86_400_000),
+    paymentBatchAnswerMs: integer(env, "PAYMENT_BATCH_CLOSE_ANSWER_MS", 20_000, 100, 600_000),
+    paymentBatchPollMinMs: batchPollMin,
+    paymentBatchPollMaxMs: batchPollMax,
+    paymentBatchCloseWaitMs: integer(env, "PAYMENT_BATCH_CLOSE_WAIT_MS", 1_800_000, 100, 86_400_000),
     downloadTtlSeconds: integer(env, "FILE_URL_TTL_SECONDS", 300, 1, 3_600),
     downloadSecret: secret,
     publicUrl: url(env, "PUBLIC_URL", ["https:", "http:"]),

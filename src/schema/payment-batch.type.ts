@@ -10,14 +10,20 @@ registerEnumType(PaymentBatchStatus, { name: "PaymentBatchStatus", description: 
 export enum PaymentBatchCloseOutcome {
   CLOSED = "CLOSED",
   CLOSED_FILE_PENDING = "CLOSED_FILE_PENDING",
+  CLOSING = "CLOSING",
   EMPTY_BATCH = "EMPTY_BATCH",
 }
 registerEnumType(PaymentBatchCloseOutcome, {
   name: "PaymentBatchCloseOutcome",
   description: "What closing a payment batch did.",
   valuesConfig: {
-    CLOSED: { description: "Closed (asynchronous v1.2 close, then v1.1 for the File-Url); `file` is set." },
-    CLOSED_FILE_PENDING: { description: "Closed, but Concur gave no file yet (e.g. the file call timed out): ask paymentBatchFile later." },
+    CLOSED: { description: "Closed (asynchronous v1.2 close, listed CLOSED, then v1.1 for the File-Url); `file` is set." },
+    CLOSED_FILE_PENDING: {
+      description: "Listed CLOSED; the file is still being fetched, or its request failed (`message` says which): ask paymentBatchClose, or call closePaymentBatch again (it never closes twice).",
+    },
+    CLOSING: {
+      description: "The close is in progress: sent (or being sent) but the batch is not listed CLOSED yet. The gateway keeps checking; ask paymentBatchClose, or call closePaymentBatch again (it joins, never resends).",
+    },
     EMPTY_BATCH: { description: "Concur's documented refusal: the batch contains no reports. If reports were just approved for payment, wait 30 minutes (`retryAfterSeconds`) and try again." },
   },
 });

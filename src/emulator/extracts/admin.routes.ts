@@ -4,6 +4,7 @@ import { json } from "../core/http.js";
 import type { Router } from "../core/router.js";
 import { isUuid } from "../core/validation.js";
 import { encryptedId } from "./ids.js";
+import { settlePaymentBatches } from "./batches.routes.js";
 import { jobStatus, type ExtractsContext, type PaymentBatch } from "./store.js";
 
 const FILES_ADMIN = `${ADMIN}/extracts/companies/{companyId}`;
@@ -21,6 +22,7 @@ export function addFilesAdminRoutes(router: Router, ctx: ExtractsContext): void 
 
   addAdmin(router, "GET", FILES_ADMIN, async (req) => {
     const company = companyOf(req.params.companyId);
+    settlePaymentBatches(ctx, req.params.companyId);
     const now = ctx.now();
     return json(200, {
       profile: company.profile ?? null,

@@ -62,7 +62,7 @@ function installExtracts(core: CoreContext, router: Router, options: ExtractsOpt
   };
 }
 
-const NUMBERS = ["extractJobQueuedMs", "extractJobRunMs", "paymentBatchSyncCloseLimit", "paymentBatchSyncCloseDelayMs"] as const;
+const NUMBERS = ["extractJobQueuedMs", "extractJobRunMs", "paymentBatchSyncCloseLimit", "paymentBatchSyncCloseDelayMs", "paymentBatchAsyncCloseMs", "paymentBatchFileMs"] as const;
 
 /** This API's keys of GET/PUT /_emulator/config. */
 function settingsSection(settings: ExtractsSettings): ConfigSection {

@@ -19,6 +19,16 @@ export interface ExtractsSettings {
   paymentBatchSyncCloseLimit: number;
   /** How long that synchronous close hangs before its 504. Default 30000 (real ms, on the emulator's timers). */
   paymentBatchSyncCloseDelayMs: number;
+  /**
+   * Emulated ms an asynchronous (v1.2) close takes: until then the batch is still listed OPEN, then CLOSED with a
+   * file. Default 0 (closed at once). Moves with the emulator clock.
+   */
+  paymentBatchAsyncCloseMs: number;
+  /**
+   * Emulated ms a synchronous (v1.1) call on a CLOSED batch takes to produce its file: the call answers once the
+   * emulator clock is this far past its arrival (real time, or POST /_emulator/clock/advance). Default 0.
+   */
+  paymentBatchFileMs: number;
   /** false = `GET /profile/v1/me` answers 404 for everyone (the API was deprecated 2025-05-15). Default true. */
   profileV1Enabled: boolean;
 }
@@ -30,6 +40,8 @@ export const DEFAULT_SETTINGS: Readonly<ExtractsSettings> = Object.freeze<Extrac
   xmlAuthSchemes: ["Bearer", "OAuth"],
   paymentBatchSyncCloseLimit: 500,
   paymentBatchSyncCloseDelayMs: 30_000,
+  paymentBatchAsyncCloseMs: 0,
+  paymentBatchFileMs: 0,
   profileV1Enabled: true,
 });
 
@@ -67,6 +79,8 @@ export interface PaymentBatch {
   fileFormat: "zip" | "csv";
   /** Keys of generated files (JobRunKey in `File-Url`), newest last. */
   fileKeys: string[];
+  /** An asynchronous close is running: the emulator time it completes (the batch is listed OPEN until then). */
+  closesAt?: number;
 }
 
 /** Profile v1 company resource (`GET /profile/v1/me` with a company token), or how that call fails. */
