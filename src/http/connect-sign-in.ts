@@ -69,7 +69,7 @@ export function createConnectSignIn(settings: NonNullable<ConnectPageConfig["oid
 
     async finish(callbackUrl, checks) {
       const config = await configuration();
-      let claims: oidc.IDToken | undefined;
+      let claims: Record<string, unknown> & { sub: string; iss: string };
       try {
         const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
           pkceCodeVerifier: checks.verifier,
@@ -77,14 +77,25 @@ export function createConnectSignIn(settings: NonNullable<ConnectPageConfig["oid
           expectedNonce: checks.nonce,
           idTokenExpected: true,
         });
-        claims = tokens.claims();
+        const idToken = tokens.claims();
+        if (!idToken?.sub) throw new SignInError("invalid_response", "the provider's ID token has no subject");
+        claims = { ...idToken };
+        // Many providers put name and e-mail only in UserInfo for the code flow: ask it for them (same subject).
+        if (typeof claims.email !== "string" && typeof claims.name !== "string" && config.serverMetadata().userinfo_endpoint) {
+          try {
+            const info = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
+            claims = { ...info, ...claims, email: info.email, name: info.name ?? info.preferred_username };
+          } catch {
+            // Who signed in is still known by subject; the name is a nicety.
+          }
+        }
       } catch (error) {
+        if (error instanceof SignInError) throw error;
         if (error instanceof oidc.AuthorizationResponseError) throw new SignInError(error.error, error.error_description ?? error.error);
         if (error instanceof oidc.ResponseBodyError) throw new SignInError(error.error, error.error_description ?? error.error);
         throw new SignInError("invalid_response", (error as Error).message);
       }
-      if (!claims?.sub) throw new SignInError("invalid_response", "the provider's ID token has no subject");
-      const text = (name: string) => (typeof claims![name] === "string" && (claims![name] as string).trim() !== "" ? (claims![name] as string).trim() : undefined);
+      const text = (name: string) => (typeof claims[name] === "string" && (claims[name] as string).trim() !== "" ? (claims[name] as string).trim() : undefined);
       const name = text("name") ?? text("preferred_username");
       const email = text("email");
       const who = [name, email ? `<${email}>` : undefined].filter(Boolean).join(" ");
