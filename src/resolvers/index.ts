@@ -12,9 +12,10 @@ import { RegistrationResolver } from "./registration.resolver.js";
 import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
 import { InvoiceVendorResolver, InvoiceVendorWriteResolver } from "./invoice-vendor.resolver.js";
+import { ConcurGoodsReceiptWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver } from "./invoice-purchase-order.resolver.js";
 
 /** Every resolver class of the schema. */
 export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver, ApiKeyResolver,
   ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver,
   ExtractEditionResolver, ExtractResolver, ExtractBatchResolver,
-  InvoiceVendorResolver, InvoiceVendorWriteResolver];
+  InvoiceVendorResolver, InvoiceVendorWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver, ConcurGoodsReceiptWriteResolver];

@@ -30,3 +30,5 @@ export * from "./extract.type.js";
 export * from "./payment-batch.type.js";
 export * from "./invoice-vendor.type.js";
 export * from "./invoice-vendor.input.js";
+export * from "./invoice-purchase-order.type.js";
+export * from "./invoice-purchase-order.input.js";

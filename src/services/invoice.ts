@@ -4,18 +4,22 @@ import type { Redis } from "ioredis";
 import {
   createInvoiceVendorReader,
   createInvoiceVendorWriter,
+  createPurchaseOrderClient,
   createPacer,
   INVOICE_WRITE_INTERVAL_MS,
   type ConcurClient,
   type InvoiceVendorReader,
   type InvoiceVendorWriter,
   type Pacer,
+  type PurchaseOrderClient,
 } from "../datasources/index.js";
 import type { Logger } from "../logger.js";
 
 export interface InvoiceServices {
   vendorReader: InvoiceVendorReader;
   vendorWriter: InvoiceVendorWriter;
+  /** Purchase orders and goods receipts: one per call, paced with the vendor writes. */
+  purchaseOrders: PurchaseOrderClient;
   /** The company's Invoice write pacing (purchase orders and receipts take their slots here too). */
   pacer: Pacer;
   drain(): Promise<void>;
@@ -40,6 +44,7 @@ export function createInvoiceServices(options: InvoiceServiceOptions): InvoiceSe
   return {
     vendorReader,
     vendorWriter,
+    purchaseOrders: createPurchaseOrderClient({ client: options.client, pacer }),
     pacer,
     async drain() {
       vendorWriter.close();

@@ -26,3 +26,6 @@ export { validateVendor as validateInvoiceVendor, validateBank as validateInvoic
 export { createInvoiceVendorReader, vendorQuery, type InvoiceVendorReader, type VendorFilter, type VendorConnection, type VendorSearchType } from "./vendor-reader.js";
 export { createInvoiceVendorWriter, type InvoiceVendorWriter, type VendorWrite, type VendorWriteOutcome } from "./vendor-writer.js";
 export { invoiceErrorFromResponse } from "./errors.js";
+export { toWirePurchaseOrder, fromWirePurchaseOrder, toWireReceipt, fromWireReceipt, fieldOfFieldCode, PO_CUSTOM_FIELDS, type PurchaseOrderRecord, type PoLine, type PoAllocation, type PoAddress, type PoStatus, type ReceiptType, type GoodsReceiptRecord, type CustomValue } from "./po-model.js";
+export { validatePurchaseOrder, validateReceipt as validateGoodsReceipt } from "./po-validate.js";
+export { createPurchaseOrderClient, RECEIPT_MATCHED_CODE, type PurchaseOrderClient, type PoWriteOutcome, type ReceiptKey } from "./purchase-orders.js";
