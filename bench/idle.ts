@@ -8,10 +8,21 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { request } from "undici";
+import { openApiKeyStore } from "../src/callers/api-keys.js";
 import { gatewayUrl, medianRssMiB, ROOT, spawnChild, startEmulator, type Child } from "./lib/procs.js";
 import { fmt, summary, table } from "./lib/stats.js";
 
 const DIST = path.join(ROOT, ".tmp", "bench-dist");
+/** A read key of every company in the demo's store, as `npm run cli -- keys create` would make it. */
+async function benchKey(databaseUrl: string): Promise<string> {
+  const keys = await openApiKeyStore({ databaseUrl, cacheTtlMs: 0 });
+  try {
+    return (await keys.create({ name: "bench idle", role: "read", companies: "*" })).key;
+  } finally {
+    await keys.close();
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Ready {
@@ -19,6 +30,8 @@ interface Ready {
   companyId?: string;
   erpId?: string;
   token?: string;
+  /** The embedded demo's store, where the bench makes its own key (the demo's secret is printed only on a terminal). */
+  databaseUrl?: string;
 }
 
 /** `tsc -p tsconfig.build.json` into DIST (type errors elsewhere in the tree do not stop the emit). */
@@ -50,11 +63,12 @@ function startBuilt(env: Record<string, string>, cwd: string): Promise<Child<Rea
     parseReady: (line) => {
       const url = gatewayUrl(line);
       if (url) ready.url = url.url;
-      ready.companyId ??= /^Demo company id:\s+(\S+)/.exec(line)?.[1];
-      ready.erpId ??= /^Demo ERP id:\s+(\S+)/.exec(line)?.[1];
-      ready.token ??= /^Bearer token:\s+(\S+)/.exec(line)?.[1];
-      // The embedded banner ends with the token line; a gateway in front of an upstream prints only the URL.
-      return ready.url && (!embedded || ready.token) ? (ready as Ready) : undefined;
+      // NODE_ENV=production logs JSON: the ready record names the demo ids and the demo's store, never the key's secret.
+      const record = url && line.startsWith("{") ? (JSON.parse(line) as { demoCompanyId?: string; demoErpId?: string; databaseUrl?: string }) : {};
+      ready.companyId ??= record.demoCompanyId;
+      ready.erpId ??= record.demoErpId;
+      ready.databaseUrl ??= record.databaseUrl;
+      return ready.url && (!embedded || ready.databaseUrl) ? (ready as Ready) : undefined;
     },
   });
 }
@@ -102,7 +116,7 @@ export async function runIdle(options: { quick: boolean }): Promise<string> {
         const start = await medianRssMiB(gateway, 5, 200);
         const ready: Ready = variant.env.CONCUR_BASE_URL
           ? { ...gateway.ready, companyId: emulator.ready.companyId, erpId: emulator.ready.erpId, token: emulator.ready.token }
-          : gateway.ready;
+          : { ...gateway.ready, token: await benchKey(gateway.ready.databaseUrl!) };
         await warmUp(ready, warmRequests);
         await sleep(2_000);
         const warm = await medianRssMiB(gateway, 5, 200);

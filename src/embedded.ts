@@ -1,12 +1,13 @@
 // The one place the gateway side touches the emulator: `npm start` without CONCUR_BASE_URL (and the test stack,
 // which starts exactly this wiring on free ports).
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { request } from "undici";
 import { createEmulator, DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, type EmulatorOptions, type RunningEmulator } from "./emulator/index.js";
-import type { GatewayConfig, ManagedModeConfig, ResolvedGatewayConfig } from "./config.js";
+import { ConfigError, type GatewayConfig, type ManagedModeConfig, type ResolvedGatewayConfig } from "./config.js";
+import { parseDatabaseUrl } from "./connections/store/database.js";
 import { createGateway, type Gateway } from "./gateway.js";
 import type { GraphiQLDefaults } from "./http/graphiql.js";
 import type { Logger } from "./logger.js";
@@ -23,7 +24,12 @@ export interface DemoCompany {
   token: string;
   /** The second demo company (in the emulator's second data center), connected too in managed mode. */
   secondCompanyId: string;
+  /** Managed mode: the public id of the demo API key (`token` is its secret). */
+  keyId?: string;
 }
+
+/** Name of the demo admin API key in the store. */
+export const DEMO_KEY_NAME = "demo admin";
 
 /** Options of {@link startEmbeddedStack}. */
 export interface EmbeddedStackOptions {
@@ -38,8 +44,12 @@ export interface EmbeddedStackOptions {
   graphiql?: (demo: DemoCompany) => GraphiQLDefaults | undefined;
   /** Subscribe the gateway's webhook URL to the emulator's ESS once the gateway listens. Default true. */
   webhooks?: boolean;
-  /** Managed mode: where connections are stored (default a throw-away SQLite file) and whether to connect the demo companies (default true). */
-  managed?: Partial<ManagedModeConfig> & { connectDemo?: boolean };
+  /**
+   * Managed mode: where connections are stored (default a throw-away SQLite file and key), whether to connect the demo
+   * companies (default true), and whether the demo key replaces the ones earlier starts made on this store (revoked
+   * once this gateway listens; default false; `npm start` on its lasting store sets it).
+   */
+  managed?: Partial<ManagedModeConfig> & { connectDemo?: boolean; replaceEarlierDemoKeys?: boolean };
   /** The gateway's logger (tests capture its lines). Default: a pino logger at `config.logLevel`. */
   logger?: Logger;
   /** This process's tracing (see `GatewayOptions.tracing`). Default off. */
@@ -108,17 +118,26 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const shared = isRunning(options.emulator) ? options.emulator : undefined;
   const emulator = shared ?? (await createEmulator({ port: options.config.emulatorPort, seed: "demo", ...(options.emulator as EmulatorOptions | undefined) }));
   try {
-    const { connectDemo = true, ...store } = options.managed ?? {};
+    const { connectDemo = true, replaceEarlierDemoKeys = false, ...store } = options.managed ?? {};
     const config = resolveForEmulator(options.config, emulator, store);
     const demo: DemoCompany = { companyId: DEMO.companyId, erpId: DEMO.erpId, token: "", secondCompanyId: DEMO.secondCompanyId };
     let gateway: Gateway;
     if (config.managed) {
       // The demo key must exist before GraphiQL is pre-filled with it: the gateway is built, the key created, then started.
       gateway = await createGateway({ config, logger: options.logger, tracing: options.tracing });
-      const created = await gateway.services.apiKeys!.create({ name: "demo admin", role: "admin", companies: [DEMO.companyId, DEMO.secondCompanyId] });
+      const apiKeys = gateway.services.apiKeys!;
+      const created = await apiKeys.create({ name: DEMO_KEY_NAME, role: "admin", companies: [DEMO.companyId, DEMO.secondCompanyId] });
       demo.token = created.key;
+      demo.keyId = created.record.keyId;
       gateway.setGraphiQL(options.graphiql?.(demo) ?? {});
       await gateway.start();
+      // A lasting store keeps the keys of earlier demo starts, whose secrets were shown on some terminal: revoked
+      // once this start holds the port (a second `npm start` that fails to listen must not revoke the running one's).
+      if (replaceEarlierDemoKeys) {
+        for (const earlier of await apiKeys.list()) {
+          if (earlier.name === DEMO_KEY_NAME && earlier.keyId !== created.record.keyId && earlier.revokedAt === undefined) await apiKeys.revoke(earlier.keyId);
+        }
+      }
       if (connectDemo) {
         for (const companyId of [DEMO.companyId, DEMO.secondCompanyId]) await connectThroughLanding(gateway, config, emulator, companyId, demo.token);
       }
@@ -148,4 +167,30 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     if (!shared) await emulator.stop().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The store `npm start`'s demo keeps (config `demoStore`): `DATABASE_URL`, by default the CLI's own
+ * `sqlite:./data/concur-graph.db`, so `concur-graph keys create` makes keys the running demo accepts and `keys list`
+ * shows the demo's key. Its encryption key is `CONNECTION_ENCRYPTION_KEYS`, else one generated on first start and
+ * kept beside the SQLite file (`<file>.demo-key`, mode 0600), so the connections stored survive a restart.
+ */
+export async function demoStore(config: Readonly<GatewayConfig>): Promise<Pick<ManagedModeConfig, "databaseUrl" | "encryptionKeys"> | undefined> {
+  const settings = config.demoStore;
+  if (!settings) return undefined;
+  if (settings.encryptionKeys) return { databaseUrl: settings.databaseUrl, encryptionKeys: settings.encryptionKeys };
+  const location = parseDatabaseUrl(settings.databaseUrl);
+  if (location.kind !== "sqlite") {
+    throw new ConfigError("The demo on a PostgreSQL DATABASE_URL needs CONNECTION_ENCRYPTION_KEYS (for example k1:$(openssl rand -base64 32)): it keeps no key file beside a server database.");
+  }
+  const file = `${location.path}.demo-key`;
+  await mkdir(dirname(file), { recursive: true });
+  const generated = `demo:${randomBytes(32).toString("base64")}\n`;
+  try {
+    // "wx": two demos starting at once never overwrite each other's key; the loser reads the winner's.
+    await writeFile(file, generated, { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new ConfigError(`Cannot write the demo encryption key ${file}: ${(error as Error).message}.`);
+  }
+  return { databaseUrl: settings.databaseUrl, encryptionKeys: (await readFile(file, "utf8")).trim() };
 }

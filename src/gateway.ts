@@ -5,6 +5,7 @@ import express from "express";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { expressMiddleware } from "@as-integrations/express5";
 import { getOperationAST, GraphQLError, type ExecutionArgs } from "graphql";
 import { WebSocketServer } from "ws";
@@ -12,7 +13,7 @@ import { useServer } from "graphql-ws/use/ws";
 import type { ResolvedGatewayConfig } from "./config.js";
 import { createErrorFormatter, errorBody, ErrorCode, logUnexpected } from "./errors.js";
 import { storeOutagePlugin } from "./http/store-outage.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, prettyLogs, type Logger } from "./logger.js";
 import { createServices, type Services } from "./services/index.js";
 import { createQueryCompiler } from "./http/executor.js";
 import { createOperationGuard } from "./http/limits.js";
@@ -72,8 +73,7 @@ type Lifecycle = { state: "created" } | { state: "started"; origin: string } | {
 /** The one composition root: builds long-lived services once and wires HTTP, WebSocket and webhooks. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
-  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true && !config.production);
-  const logger = options.logger ?? createLogger(config.logLevel, { pretty });
+  const logger = options.logger ?? createLogger(config.logLevel, { pretty: prettyLogs(config) });
   // Built once per gateway and injected: nothing observes through module-level state.
   const metrics = createMetrics();
   const tracing = options.tracing ?? TRACING_OFF;
@@ -192,6 +192,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...(tracing.enabled ? [operationTracingPlugin()] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces (ftv1) only for a router that asks (header apollo-federation-include-trace), errors masked.
+      // Installed explicitly: Apollo's automatic one announced "Enabling inline tracing" on every start.
+      ApolloServerPluginInlineTrace({ includeErrors: { masked: true } }),
       // No @cacheControl hints exist and responses are per caller; the default plugin's per-field hook cost ~15%
       // of a 100-record connection query's CPU (bench/reads.ts).
       ApolloServerPluginCacheControlDisabled(),

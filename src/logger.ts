@@ -34,3 +34,11 @@ export function createLogger(level: string, options: { pretty?: boolean; destina
 function mixinMergeStrategy(mergeObject: object, mixinObject: object): object {
   return mixinObject === NO_TRACE ? mergeObject : Object.assign(mixinObject, mergeObject);
 }
+
+/**
+ * Whether logs are pino-pretty's readable lines: `LOG_FORMAT=pretty`, or `auto` on a terminal outside production.
+ * Otherwise every line on stdout is one JSON object (a collector's format).
+ */
+export function prettyLogs(config: { logFormat: "json" | "pretty" | "auto"; production: boolean }, stdoutIsTerminal = process.stdout.isTTY === true): boolean {
+  return config.logFormat === "pretty" || (config.logFormat === "auto" && stdoutIsTerminal && !config.production);
+}

@@ -1,6 +1,7 @@
 import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Context, type Link, type Tracer } from "@opentelemetry/api";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { TracingConfig } from "../config.js";
+import type { Logger } from "../logger.js";
 import type { WriteBatchObserver } from "../datasources/index.js";
 
 /** Instrumentation scope of the gateway's own spans. */
@@ -13,6 +14,12 @@ export interface TracingOptions extends Partial<TracingConfig> {
    * Given, tracing starts even without `otlpTracesUrl`. Default none.
    */
   spanProcessors?: SpanProcessor[];
+  /** Where export failures are reported (rate-limited) and a shutdown that could not flush. Default: not reported. */
+  logger?: Pick<Logger, "warn">;
+  /** Longest {@link Tracing.shutdown} waits for the last spans to be exported, ms (default 2000). */
+  shutdownTimeoutMs?: number;
+  /** At most one export-failure line per this many ms; the ones in between are counted in the next (default 60 000). */
+  failureLogIntervalMs?: number;
 }
 
 /** Tracing of this process: on (an SDK is registered with the OpenTelemetry API) or off (the API's no-op tracer). */
@@ -46,7 +53,7 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
   if (!exporting && !options.spanProcessors?.length) return TRACING_OFF;
   if (running) throw new Error("tracing is already started in this process; shut it down first");
   // Loaded only when tracing is on: the SDK and its exporters weigh ~0.4 s of start-up and several MiB.
-  const [{ NodeSDK }, { W3CTraceContextPropagator }, { UndiciInstrumentation }, { BatchSpanProcessor }] = await Promise.all([
+  const [{ NodeSDK }, { W3CTraceContextPropagator, setGlobalErrorHandler, loggingErrorHandler }, { UndiciInstrumentation }, { BatchSpanProcessor }] = await Promise.all([
     import("@opentelemetry/sdk-node"),
     import("@opentelemetry/core"),
     import("@opentelemetry/instrumentation-undici"),
@@ -67,16 +74,37 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
     metricReaders: [],
     logRecordProcessors: [],
   });
+  // The SDK reports failed exports (an unreachable collector, a refusal) to its global error handler, which is silent
+  // unless a diag logger is set: they go to the gateway's log instead, at most one line per interval.
+  const failures = exportFailureReporter(options.logger, options.failureLogIntervalMs ?? 60_000);
+  setGlobalErrorHandler(failures.report);
   sdk.start();
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 2_000;
   let stopped: Promise<void> | undefined;
   const tracing: Tracing = {
     enabled: true,
     tracer: trace.getTracer(TRACER_NAME),
     shutdown() {
       stopped ??= (async () => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout = new Promise<"timed out">((resolve) => {
+          timer = setTimeout(() => resolve("timed out"), shutdownTimeoutMs);
+        });
         try {
-          await sdk.shutdown();
+          // Bounded: an unreachable collector must not hold the process's exit for the exporter's own timeouts.
+          const outcome = await Promise.race([
+            sdk.shutdown().then(
+              () => "flushed" as const,
+              (error: unknown) => error,
+            ),
+            timeout,
+          ]);
+          if (outcome === "timed out") options.logger?.warn({ timeoutMs: shutdownTimeoutMs }, "trace export did not finish at shutdown; the spans not yet exported are dropped");
+          else if (outcome !== "flushed") failures.report(outcome, { force: true });
+          failures.close();
         } finally {
+          clearTimeout(timer);
+          setGlobalErrorHandler(loggingErrorHandler());
           undici.disable();
           trace.disable();
           context.disable();
@@ -89,6 +117,33 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
   };
   running = tracing;
   return tracing;
+}
+
+/** Export failures to the log: the first at once, then at most one line per interval saying how many were not logged. */
+function exportFailureReporter(logger: Pick<Logger, "warn"> | undefined, intervalMs: number) {
+  let lastLoggedAt = -Infinity;
+  let unlogged = 0;
+  const describe = (error: unknown) => {
+    // Neither the exporter's request nor the collector's answer body: a message and a status code at most.
+    const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+    return { message: typeof message === "string" ? message.slice(0, 300) : String(error).slice(0, 300), ...(typeof code === "number" || typeof code === "string" ? { code } : {}) };
+  };
+  return {
+    report(error: unknown, options: { force?: boolean } = {}) {
+      const now = Date.now();
+      if (!options.force && now - lastLoggedAt < intervalMs) {
+        unlogged += 1;
+        return;
+      }
+      lastLoggedAt = now;
+      logger?.warn({ err: describe(error), unloggedSince: unlogged }, "trace export failed: spans were dropped (is the OTLP collector reachable?)");
+      unlogged = 0;
+    },
+    close() {
+      if (unlogged > 0) logger?.warn({ unlogged }, "trace exports failed since the last logged failure");
+      unlogged = 0;
+    },
+  };
 }
 
 /**
