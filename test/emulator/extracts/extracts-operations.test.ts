@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
 import { createEmulator, EMPTY_BATCH_MESSAGE, FILES_DEMO, type RunningEmulator } from "../../../src/emulator/index.js";
 import { call, testKeyPem } from "../helpers.js";
+import { waitFor } from "../../helpers/wait.js";
 
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (_name, jpath) => ["definitions.definition", "jobs.job", "BatchList.BatchSummary"].includes(String(jpath)) });
 const xml = (text: string) => parser.parse(text);
@@ -141,6 +142,32 @@ describe("emulator: Payment Batches and Profile v1", () => {
     expect(xml(async.text).BatchStatus.Status).toBe("SUCCESS");
     expect(xml(async.text).BatchStatus.JobQueueKey).toBeTruthy();
     expect((await call(emu.url, "POST", `${P}/v1.1/batch/${encodeURIComponent(idOf(large))}/close`, { headers: auth() })).status).toBe(200);
+  });
+
+  it("an asynchronous close and a file can take emulated time: listed OPEN until the clock passes, v1.1 answers once its file is made", async () => {
+    await call(emu.url, "PUT", "/_emulator/config", { body: { paymentBatchAsyncCloseMs: 60_000, paymentBatchFileMs: 60_000 } });
+    const created = (await call(emu.url, "POST", `/_emulator/extracts/companies/${FILES_DEMO.standardCompanyId}/batches`, { body: { name: "Slow close", count: 3 } })).json;
+    const path = `${P}/v1.2/batch/${encodeURIComponent(created.id)}/close`;
+    for (let i = 0; i < 2; i++) expect(xml((await call(emu.url, "POST", path, { headers: auth() })).text).BatchStatus.Status).toBe("SUCCESS");
+    expect((await batches("OPEN")).map((b) => b.BatchName)).toContain("Slow close");
+    await call(emu.url, "POST", "/_emulator/clock/advance", { body: { ms: 60_000 } });
+    expect((await batches("CLOSED")).map((b) => b.BatchName)).toContain("Slow close");
+    // The file of the closed batch: the call is held until the emulator clock is 60 s past its arrival.
+    let answered = false;
+    const file = call(emu.url, "POST", `${P}/v1.1/batch/${encodeURIComponent(created.id)}/close`, { headers: auth() }).then((res) => ((answered = true), res));
+    let advances = 0;
+    await waitFor(async () => {
+      if (answered) return true;
+      advances += 1;
+      await call(emu.url, "POST", "/_emulator/clock/advance", { body: { ms: 60_000 } });
+      return false;
+    }, 10_000, "the v1.1 call to answer once the clock moved");
+    expect(advances).toBeGreaterThanOrEqual(1); // real time alone (well under 60 s) never releases it
+    expect(xml((await file).text).BatchStatus.BatchStatus).toBe("CLOSED");
+    const state = (await call(emu.url, "GET", `/_emulator/extracts/companies/${FILES_DEMO.standardCompanyId}`)).json;
+    // One file from the completed asynchronous close, one from the v1.1 call; the second v1.2 changed nothing.
+    expect(state.batches.find((b: any) => b.id === created.id).fileKeys).toHaveLength(2);
+    await call(emu.url, "PUT", "/_emulator/config", { body: { paymentBatchAsyncCloseMs: 0, paymentBatchFileMs: 0 } });
   });
 
   it("serves the Profile v1 company with marketingName, needs company.read, and can fail or be deprecated", async () => {
