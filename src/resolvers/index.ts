@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from "type-graphql";
 import { ApiKeyResolver } from "./api-key.resolver.js";
 import { ConnectionResolver } from "./connection.resolver.js";
+import { EventDeliveryResolver } from "./event-delivery.resolver.js";
 import { ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListResolver, ConcurListSyncResolver, ListNameConcurListResolver } from "./concur-list.resolver.js";
 import { DataResolver } from "./data.resolver.js";
 import { ErpResolver } from "./erp.resolver.js";
@@ -15,7 +16,7 @@ import { InvoiceVendorResolver, InvoiceVendorWriteResolver } from "./invoice-ven
 import { ConcurGoodsReceiptWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver } from "./invoice-purchase-order.resolver.js";
 
 /** Every resolver class of the schema. */
-export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver, ApiKeyResolver,
+export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver, ApiKeyResolver, EventDeliveryResolver,
   ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver,
   ExtractEditionResolver, ExtractResolver, ExtractBatchResolver,
   InvoiceVendorResolver, InvoiceVendorWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver, ConcurGoodsReceiptWriteResolver];

@@ -17,6 +17,7 @@ export * from "./connection.js";
 export * from "./events.type.js";
 export * from "./write-result.type.js";
 export * from "./company-connection.type.js";
+export * from "./event-delivery.type.js";
 export * from "./api-key.type.js";
 export * from "./fis-enums.js";
 export * from "./fis-scalars.js";

@@ -7,7 +7,7 @@
 import type { Dispatcher } from "undici";
 import type { EssConfig, ResolvedGatewayConfig } from "../config.js";
 import type { ConnectionManager } from "../connections/manager.js";
-import type { AppTokenSource, ConcurClientOptions, EssManagement, EssSubscription, EssTopic } from "../datasources/index.js";
+import type { AppTokenSource, EssManagement, EssSubscription, EssTopic } from "../datasources/index.js";
 import { createAppTokenSource, createConcurClient, createEssManagement, ESS_TOPICS, EssManagementError } from "../datasources/index.js";
 import type { Logger } from "../logger.js";
 
@@ -156,6 +156,8 @@ export function createEssSubscriptions(options: EssSubscriptionsOptions): EssSub
       const notSaved = available.filter((t) => !existing.some((s) => s.id === idOf(t, view.name) && s.endpoint === webhookUrl));
       if (notSaved.length > 0) throw new EssManagementError("list", undefined, `saved subscriptions are not listed: ${notSaved.map((t) => idOf(t, view.name)).join(", ")}`);
       if (missing.length > 0) {
+        // A token's scopes are fixed when it is issued: the next round asks for a new one, so scopes the app gains count.
+        appTokens.forget(view.baseUrl);
         throw new EssManagementError("topics", undefined, `the app may not subscribe to ${missing.map((t) => `${t.topic} (needs scope ${t.scope} and events.topic.read)`).join(", ")}`);
       }
     });
@@ -296,7 +298,7 @@ export interface EventDelivery {
 /** Builds the managed subscriptions when configured (`ESS_MANAGE`), else a fixed state that says why not. */
 export function createEventDelivery(
   config: ResolvedGatewayConfig,
-  deps: { dispatcher: Dispatcher; logger: Logger; onExchange?: ConcurClientOptions["onExchange"]; connections?: ConnectionManager; onRound?: (state: EssState) => void },
+  deps: { dispatcher: Dispatcher; logger: Logger; connections?: ConnectionManager; onRound?: (state: EssState) => void },
 ): EventDelivery {
   const publicUrl = config.files.publicUrl;
   const notManaged = (state: EssState): EventDelivery => ({ state: () => state, start() {}, connectionChanged() {}, reconcile: async () => state, close: async () => {} });
@@ -311,7 +313,7 @@ export function createEventDelivery(
     );
   }
   const connections = deps.connections;
-  const client = createConcurClient({ baseUrl: config.concurBaseUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher: deps.dispatcher, logger: deps.logger, onExchange: deps.onExchange });
+  const client = createConcurClient({ baseUrl: config.concurBaseUrl, timeoutMs: config.upstreamTimeoutMs, dispatcher: deps.dispatcher, logger: deps.logger });
   const subscriptions = createEssSubscriptions({
     config: config.ess,
     webhookUrl: `${publicUrl}${config.webhook.path}`,

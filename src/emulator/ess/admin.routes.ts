@@ -16,6 +16,13 @@ export function addEssAdminRoutes(router: Router, ctx: EssContext): void {
   add("GET", `${ADMIN}/ess/subscriptions`, async () =>
     json(200, { subscriptions: [...ctx.ess.subscriptions.values()].map((s) => ({ ...publicView(s), dataCenter: s.site, markedForDeletion: Boolean(s.deleting) })) }));
 
+  // What ESS does to subscriptions nobody uses for 30 days, or a support engineer on request: all gone at once.
+  add("DELETE", `${ADMIN}/ess/subscriptions`, async () => {
+    const removed = ctx.ess.subscriptions.size;
+    ctx.ess.subscriptions.clear();
+    return json(200, { removed });
+  });
+
   add("GET", `${ADMIN}/ess/calls`, async () => json(200, { calls: ctx.ess.callsView() }));
 
   add("GET", `${ADMIN}/ess/config`, async () => json(200, ctx.essSettings));
