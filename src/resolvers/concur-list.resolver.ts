@@ -218,7 +218,7 @@ const syncProgress = async ({ args, context }: SubscribeResolverData<unknown, Re
 export class ConcurListSyncResolver {
   @Mutation(() => ConcurListSyncResult, {
     description:
-      "Makes a Concur list equal to the ERP's tree: reads the Concur tree, sends only the differences with the fewest bulk calls (creates level by level in order, 250 per call; value updates and deletes of whole subtrees, deepest first, 250 per call), one sync per list at a time. Nothing is written when the input has an error (hyphens, missing parents, too deep), nor in a dry run. A short-code rename is a delete plus a create. Progress: concurListSyncProgress.",
+      "Makes a Concur list equal to the ERP's tree: reads the Concur tree (active items; items deleted in Concur are absent), sends only the differences with the fewest bulk calls (creates level by level in order, 250 per call; reactivations of codes deleted in Concur, value updates and deletes of whole subtrees, deepest first, 250 per call), one sync per list at a time. A reactivation Concur refuses is reported as a conflict. Nothing is written when the input has an error (hyphens, missing parents, too deep), nor in a dry run, whose plan lists exactly the parts a real run sends. A short-code rename is a delete plus a create. Progress: concurListSyncProgress.",
   })
   async syncConcurList(
     @Arg("companyId", () => ID) companyId: string,
