@@ -138,6 +138,24 @@ describe("closePaymentBatch: one close, bounded answers (e2e, passthrough)", () 
     expect(sumCalls(counters, ROUTE.closeSync)).toBe(1);
   });
 
+  it("a close Concur applied but answered with a 500 is not sent again: the CLOSED list tells, then the file", async () => {
+    const batch = await stack.admin("POST", `/extracts/companies/${company}/batches`, { name: "Applied, answer lost", count: 12, fileFormat: "csv" });
+    await stack.admin("PUT", "/config", { paymentBatchAsyncCloseMs: 0, paymentBatchFileMs: 0, paymentBatchAsyncCloseFailsAfterApply: true });
+    await stack.resetCounters();
+    try {
+      const first = await close(token, batch.id);
+      expect(first.errors).toBeUndefined();
+      expect(first.data.closePaymentBatch.outcome).toBe("CLOSED");
+      const again = await close(otherToken, batch.id);
+      expect(again.data.closePaymentBatch.outcome).toBe("CLOSED");
+      const counters = await stack.counters();
+      expect(counters[ROUTE.closeAsync]).toEqual({ "500": 1 });
+      expect(counters[ROUTE.closeSync]).toEqual({ "200": 1 });
+    } finally {
+      await stack.admin("PUT", "/config", { paymentBatchAsyncCloseFailsAfterApply: false });
+    }
+  });
+
   it("an unknown batch id is NOT_FOUND and leaves nothing behind (the next call may close)", async () => {
     const res = await close(token, "nNoSuchBatch$x");
     expect(res.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");

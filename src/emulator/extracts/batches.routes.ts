@@ -89,6 +89,8 @@ export function addBatchRoutes(router: Router, ctx: ExtractsContext): void {
       batch.closesAt = ctx.now() + ctx.settings.paymentBatchAsyncCloseMs;
       settlePaymentBatches(ctx, grant.companyId);
     }
+    // [INFERRED] fault: the close is carried out, the answer lost (the caller cannot tell it was applied).
+    if (ctx.settings.paymentBatchAsyncCloseFailsAfterApply) throw new HttpError(500, "paymentBatch.internalError", "Internal error while answering the close");
     const queueKey = ctx.store.newId(grant.companyId, "jobqueue");
     return xmlReply(200, `<BatchStatus xmlns="${PAYMENT_BATCH_NS}" xmlns:i="${XSI_NS}">${el("Status", "SUCCESS")}${el("JobQueueKey", queueKey)}</BatchStatus>`);
   });

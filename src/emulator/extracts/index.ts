@@ -64,6 +64,8 @@ function installExtracts(core: CoreContext, router: Router, options: ExtractsOpt
 
 const NUMBERS = ["extractJobQueuedMs", "extractJobRunMs", "paymentBatchSyncCloseLimit", "paymentBatchSyncCloseDelayMs", "paymentBatchAsyncCloseMs", "paymentBatchFileMs"] as const;
 
+const BOOLEANS = ["profileV1Enabled", "paymentBatchAsyncCloseFailsAfterApply"] as const;
+
 /** This API's keys of GET/PUT /_emulator/config. */
 function settingsSection(settings: ExtractsSettings): ConfigSection {
   return {
@@ -82,8 +84,8 @@ function settingsSection(settings: ExtractsSettings): ConfigSection {
       if (schemes !== undefined && (!Array.isArray(schemes) || schemes.length === 0 || schemes.some((s) => s !== "Bearer" && s !== "OAuth"))) {
         errors.push({ source: "xmlAuthSchemes", errorCode: "xmlAuthSchemes.invalid", errorMessage: "must be a non-empty array of Bearer / OAuth" });
       }
-      if (body.profileV1Enabled !== undefined && typeof body.profileV1Enabled !== "boolean") {
-        errors.push({ source: "profileV1Enabled", errorCode: "profileV1Enabled.invalid", errorMessage: "must be a boolean" });
+      for (const key of BOOLEANS) {
+        if (body[key] !== undefined && typeof body[key] !== "boolean") errors.push({ source: key, errorCode: `${key}.invalid`, errorMessage: "must be a boolean" });
       }
       return errors;
     },
@@ -91,7 +93,7 @@ function settingsSection(settings: ExtractsSettings): ConfigSection {
       for (const key of NUMBERS) if (typeof body[key] === "number") settings[key] = body[key] as number;
       if (typeof body.extractJobOutcome === "string") settings.extractJobOutcome = body.extractJobOutcome as ExtractsSettings["extractJobOutcome"];
       if (Array.isArray(body.xmlAuthSchemes)) settings.xmlAuthSchemes = body.xmlAuthSchemes as ExtractsSettings["xmlAuthSchemes"];
-      if (typeof body.profileV1Enabled === "boolean") settings.profileV1Enabled = body.profileV1Enabled;
+      for (const key of BOOLEANS) if (typeof body[key] === "boolean") settings[key] = body[key] as boolean;
     },
   };
 }

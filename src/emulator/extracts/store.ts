@@ -29,6 +29,8 @@ export interface ExtractsSettings {
    * emulator clock is this far past its arrival (real time, or POST /_emulator/clock/advance). Default 0.
    */
   paymentBatchFileMs: number;
+  /** true = a v1.2 close is applied, then answered HTTP 500 (Concur failing to answer a request it carried out). Default false. */
+  paymentBatchAsyncCloseFailsAfterApply: boolean;
   /** false = `GET /profile/v1/me` answers 404 for everyone (the API was deprecated 2025-05-15). Default true. */
   profileV1Enabled: boolean;
 }
@@ -42,6 +44,7 @@ export const DEFAULT_SETTINGS: Readonly<ExtractsSettings> = Object.freeze<Extrac
   paymentBatchSyncCloseDelayMs: 30_000,
   paymentBatchAsyncCloseMs: 0,
   paymentBatchFileMs: 0,
+  paymentBatchAsyncCloseFailsAfterApply: false,
   profileV1Enabled: true,
 });
 
