@@ -327,7 +327,11 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
   /** One refresh of one company (callers single-flight it). */
   async function refreshNow(companyId: string): Promise<AccessToken> {
     return withRefreshLock(companyId, async () => {
-      const { record, unconfirmed } = await recordForRefresh(companyId);
+      const read = await recordForRefresh(companyId);
+      const { record } = read;
+      // A store that cannot be written (or read) may be missing a newer refresh token another replica holds in its
+      // memory: a refusal by Concur then proves nothing about the connection.
+      const unconfirmed = read.unconfirmed || (options.storeHealth !== undefined && options.storeHealth.state !== "ok" && !pending.has(companyId));
       if (!record || record.state !== "CONNECTED") throw needsReconnect(companyId, record?.state);
       if (record.refreshExpiresAt <= now()) {
         await markNeedsReconnect(record, new TokenEndpointError("reconnect", 400, 108, "invalid_grant", "the refresh token expired", undefined));

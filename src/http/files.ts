@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { Express, Request, Response } from "express";
 import type { FileStream } from "../datasources/index.js";
 import { createContext } from "../context.js";
-import { CodedError, ErrorCode, errorBody } from "../errors.js";
+import { CodedError, ErrorCode, errorBody, logUnexpected } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Services } from "../services/index.js";
 import { FILES_PATH } from "../services/extract-files.js";
@@ -28,8 +28,8 @@ export function mountFileDownloads(app: Express, services: Services, origin: () 
   services.posting.links.useOrigin(origin);
   app.get(`${FILES_PATH}/:ref`, (req, res) => {
     download(services, req, res, logger).catch((err: unknown) => {
-      logger.warn({ err }, "file download failed mid-stream");
-      if (!res.headersSent) refuse(res, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error", 500);
+      const errorId = logUnexpected(logger, err, {}, "file download failed");
+      if (!res.headersSent) refuse(res, ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (error id ${errorId})`, 500);
       else res.destroy();
     });
   });

@@ -244,8 +244,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err) => {
-      logger.error({ err }, "ESS webhook handler failed");
-      reply(res, 500, { error: "internal error" });
+      const errorId = crypto.randomUUID();
+      logger.error({ err, errorId }, "ESS webhook handler failed");
+      reply(res, 500, { error: `internal error (error id ${errorId})`, errorId });
     });
   }) as WebhookHandler;
 
