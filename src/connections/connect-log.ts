@@ -37,6 +37,8 @@ export interface ConnectedBy {
 }
 
 export interface ConnectLog {
+  /** When the token already connected a company: which and when (a read; nothing is claimed). */
+  usedBefore(requestToken: string): Promise<{ companyId: string; connectedAt: number } | undefined>;
   /** Claims a request token for one exchange; tells who had it when it was already used or is being used. */
   claim(requestToken: string, companyId: string): Promise<ClaimOutcome>;
   /** The exchange succeeded: the claim becomes the record of who connected the connection made at `connectedAt`. */
@@ -62,6 +64,10 @@ export async function openConnectLog(db: SqlDatabase, now: () => number = Date.n
     connectedBy: `SELECT concur_user_id, signed_in_as FROM ${TABLE} WHERE company_id = ? AND state = 'CONNECTED' AND connected_at = ?`,
   };
   return {
+    async usedBefore(requestToken) {
+      const [row] = await db.query<{ company_id: string; state: string; connected_at: number | string | null }>(SQL.find, [hashOf(requestToken)]);
+      return row?.state === "CONNECTED" ? { companyId: row.company_id, connectedAt: Number(row.connected_at) } : undefined;
+    },
     async claim(requestToken, companyId) {
       const hash = hashOf(requestToken);
       const at = now();

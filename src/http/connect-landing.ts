@@ -233,6 +233,9 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
           res.set("www-authenticate", 'Bearer realm="concur-graph"');
           return deliver(req, res, failed("SIGN_IN_FAILED", { companyId, code: ErrorCode.UNAUTHENTICATED, detail: "This gateway asks the person connecting to sign in: open the Connect link in a browser, or send an admin API key of the company." }), true);
         }
+        // A link already used is said at once, not after the person has signed in for nothing.
+        const used = await services.connectLog!.usedBefore(requestToken);
+        if (used) return deliver(req, res, failed("ALREADY_USED", { companyId, usedAt: used.companyId === companyId ? used.connectedAt : undefined }), false);
         const origin = page.oidc!.redirectUrl ? undefined : (config.files.publicUrl ?? options.origin());
         const redirectUri = page.oidc!.redirectUrl ?? `${origin}${sub("callback")}`;
         let start: SignInStart;

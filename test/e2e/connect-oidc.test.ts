@@ -119,6 +119,26 @@ describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page with Open
     expect(read.errors).toBeUndefined();
   });
 
+  it("a link already used is refused before the sign-in (nobody signs in for nothing)", async () => {
+    const used = stack.emulator.appCenterRedirect(B, { landingUrl: landingUrl() });
+    const withKey = await request(used.redirectUrl, { headers: { accept: "application/json", authorization: `Bearer ${admin}` } });
+    expect(withKey.statusCode).toBe(200);
+    await withKey.body.dump();
+    const context = await newContext();
+    const page = await context.newPage();
+    try {
+      const response = await page.goto(used.redirectUrl, { waitUntil: "load" });
+      expect(page.url()).toBe(`${stack.gateway.origin}/concur/connect/done`);
+      expect(response?.status()).toBe(409);
+      expect(await page.locator("main").getAttribute("data-reason")).toBe("ALREADY_USED");
+    } finally {
+      await context.close();
+    }
+    // Leave B unconnected for the tests below.
+    const gone = await stack.graphql(`mutation { disconnectCompany(companyId: "${B}") }`, {}, admin);
+    expect(gone.errors).toBeUndefined();
+  });
+
   it("a cancelled sign-in says so (the provider's access_denied) and connects nothing", async () => {
     const context = await newContext();
     const page = await context.newPage();

@@ -49,6 +49,8 @@ describe.each(backends)("connect log on $name", ({ open }) => {
     expect(await log.claim("the-request-token", COMPANY)).toEqual({ claimed: false, state: "CONNECTED", companyId: COMPANY, connectedAt: clock.now });
     expect(await log.connectedBy(COMPANY, clock.now)).toEqual({ concurUserId: "u1", signedInAs: "Ana <ana@x> (sub a at https://id)" });
     expect(await log.connectedBy(COMPANY, clock.now + 1)).toBeUndefined();
+    expect(await log.usedBefore("the-request-token")).toEqual({ companyId: COMPANY, connectedAt: clock.now });
+    expect(await log.usedBefore("another-token")).toBeUndefined();
     // The token itself is nowhere in the table.
     const rows = await db.query<Record<string, unknown>>("SELECT * FROM cg_connect_log");
     expect(JSON.stringify(rows)).not.toContain("the-request-token");
