@@ -31,7 +31,7 @@ export function createPostingByFile(deps: { client: ConcurClient; reader: Concur
     profileV1: config.profileV1,
     recheckMs: config.editionRecheckMs,
     fisEnabled: (companyId) => fis.has("*") || fis.has(companyId.toLowerCase()),
-    verifyTokenCompany: (caller, companyId) => deps.client.verifyTokenCompany(caller, companyId),
+    verifyTokenCompany: async (caller, companyId) => deps.client.verifyTokenCompany?.(caller, companyId),
     logger,
   });
   const jobs = createExtractJobFollower({ files, pubsub: deps.pubsub, logger, minIntervalMs: config.extractPollMinMs, maxIntervalMs: config.extractPollMaxMs, timeoutMs: config.extractFollowTimeoutMs });

@@ -156,7 +156,7 @@ export interface ConcurClient {
    * through `request` check this themselves; answers kept by a service, such as a cached edition, call it first).
    * Managed mode: nothing to check (the gateway sends the company's own token).
    */
-  verifyTokenCompany(caller: Caller, companyId: string): Promise<void>;
+  verifyTokenCompany?(caller: Caller, companyId: string): Promise<void>;
 }
 
 const CORRELATION = "concur-correlationid";
