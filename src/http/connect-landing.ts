@@ -96,7 +96,7 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
   };
 
   /** Sends an outcome: JSON to API clients; to browsers the page, directly or after a redirect to /done. */
-  function deliver(req: Request, res: Response, outcome: Outcome, wantsJson: boolean, viaRedirect = true): void {
+  function deliver(res: Response, outcome: Outcome, wantsJson: boolean, viaRedirect = true): void {
     const { view } = outcome;
     if (wantsJson) {
       setPageHeaders(res);
@@ -199,7 +199,7 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
     const wantsJson = req.accepts(["json", "html"]) === "json";
     try {
       const ipLimited = await limited("ip", clientIp(req), res);
-      if (ipLimited) return deliver(req, res, ipLimited, wantsJson, false);
+      if (ipLimited) return deliver(res, ipLimited, wantsJson, false);
       const query = req.query as Record<string, unknown>;
       const text = (name: string) => (typeof query[name] === "string" && (query[name] as string).trim() !== "" ? (query[name] as string).trim() : undefined);
       const rawId = text("id");
@@ -207,11 +207,11 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
       const rawUser = text("userId") ?? text("userID") ?? text("userid");
       const companyId = rawId === undefined ? undefined : canonicalCompanyId(rawId);
       if (!companyId || !requestToken || !UUID.test(companyId)) {
-        return deliver(req, res, failed("INCOMPLETE_LINK", { detail: "Expected Concur's Connect redirect: ?id=<company UUID>&requestToken=<token>&userId=<user UUID>." }), wantsJson);
+        return deliver(res, failed("INCOMPLETE_LINK", { detail: "Expected Concur's Connect redirect: ?id=<company UUID>&requestToken=<token>&userId=<user UUID>." }), wantsJson);
       }
       const userId = rawUser === undefined ? undefined : canonicalCompanyId(rawUser);
       const companyLimited = await limited("company", companyId, res);
-      if (companyLimited) return deliver(req, res, companyLimited, wantsJson, false);
+      if (companyLimited) return deliver(res, companyLimited, wantsJson, false);
 
       // Credentials sent: they must be an admin's of this company (a partner's server-side call).
       const apiKey = typeof req.headers["x-api-key"] === "string" ? req.headers["x-api-key"] : undefined;
@@ -223,19 +223,19 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
           if (!(error instanceof CodedError)) throw error;
           if (error.code === ErrorCode.UNAUTHENTICATED) res.set("www-authenticate", 'Bearer realm="concur-graph"');
           const outcome = failed(error.code === ErrorCode.UNAUTHENTICATED ? "SIGN_IN_FAILED" : "NOT_ALLOWED", { companyId, detail: error.message, code: error.code });
-          return deliver(req, res, outcome, wantsJson, false);
+          return deliver(res, outcome, wantsJson, false);
         }
-        return deliver(req, res, await exchange(companyId, requestToken, userId, undefined), wantsJson);
+        return deliver(res, await exchange(companyId, requestToken, userId, undefined), wantsJson);
       }
 
       if (signIn) {
         if (wantsJson) {
           res.set("www-authenticate", 'Bearer realm="concur-graph"');
-          return deliver(req, res, failed("SIGN_IN_FAILED", { companyId, code: ErrorCode.UNAUTHENTICATED, detail: "This gateway asks the person connecting to sign in: open the Connect link in a browser, or send an admin API key of the company." }), true);
+          return deliver(res, failed("SIGN_IN_FAILED", { companyId, code: ErrorCode.UNAUTHENTICATED, detail: "This gateway asks the person connecting to sign in: open the Connect link in a browser, or send an admin API key of the company." }), true);
         }
         // A link already used is said at once, not after the person has signed in for nothing.
         const used = await services.connectLog!.usedBefore(requestToken);
-        if (used) return deliver(req, res, failed("ALREADY_USED", { companyId, usedAt: used.companyId === companyId ? used.connectedAt : undefined }), false);
+        if (used) return deliver(res, failed("ALREADY_USED", { companyId, usedAt: used.companyId === companyId ? used.connectedAt : undefined }), false);
         const origin = page.oidc!.redirectUrl ? undefined : (config.files.publicUrl ?? options.origin());
         const redirectUri = page.oidc!.redirectUrl ?? `${origin}${sub("callback")}`;
         let start: SignInStart;
@@ -244,7 +244,7 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
         } catch (err) {
           const outcome = failed("SIGN_IN_UNAVAILABLE", { companyId });
           logger.warn({ err, reference: (outcome.view as FailedView).reference }, "the sign-in provider of the Connect page is not reachable");
-          return deliver(req, res, outcome, false, false);
+          return deliver(res, outcome, false, false);
         }
         const pending: PendingConnect = { companyId, requestToken, userId, redirectUri, checks: start.checks };
         cookies.set(res, PENDING_COOKIE(start.checks.state), "pending", pending, SIGN_IN_MS);
@@ -253,11 +253,11 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
         return res.redirect(302, start.url);
       }
 
-      return deliver(req, res, await exchange(companyId, requestToken, userId, undefined), wantsJson);
+      return deliver(res, await exchange(companyId, requestToken, userId, undefined), wantsJson);
     } catch (err) {
       const outcome = failed("INTERNAL");
       logger.error({ err, reference: (outcome.view as FailedView).reference }, "Connect landing failed");
-      return deliver(req, res, outcome, wantsJson, false);
+      return deliver(res, outcome, wantsJson, false);
     }
   });
 
@@ -265,11 +265,11 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
     app.get(sub("callback"), async (req, res) => {
       try {
         const ipLimited = await limited("ip", clientIp(req), res);
-        if (ipLimited) return deliver(req, res, ipLimited, false, false);
+        if (ipLimited) return deliver(res, ipLimited, false, false);
         const state = typeof req.query.state === "string" && STATE.test(req.query.state) ? req.query.state : undefined;
         const pending = state ? cookies.get<PendingConnect>(req, PENDING_COOKIE(state), "pending") : undefined;
         if (state) cookies.clear(res, PENDING_COOKIE(state));
-        if (!pending) return deliver(req, res, failed("SIGN_IN_EXPIRED"), false);
+        if (!pending) return deliver(res, failed("SIGN_IN_EXPIRED"), false);
         const at = req.originalUrl.indexOf("?");
         const callbackUrl = new URL(pending.redirectUri);
         callbackUrl.search = at >= 0 ? req.originalUrl.slice(at) : "";
@@ -280,13 +280,13 @@ export function mountConnectLanding(app: Express, options: ConnectLandingOptions
           if (!(error instanceof SignInError)) throw error;
           const outcome = failed("SIGN_IN_FAILED", { companyId: pending.companyId, signInError: error.code });
           logger.info({ companyId: pending.companyId, signInError: error.code, reference: (outcome.view as FailedView).reference }, "sign-in on the Connect page failed");
-          return deliver(req, res, outcome, false);
+          return deliver(res, outcome, false);
         }
-        return deliver(req, res, await exchange(pending.companyId, pending.requestToken, pending.userId, person), false);
+        return deliver(res, await exchange(pending.companyId, pending.requestToken, pending.userId, person), false);
       } catch (err) {
         const outcome = failed("INTERNAL");
         logger.error({ err, reference: (outcome.view as FailedView).reference }, "Connect sign-in callback failed");
-        return deliver(req, res, outcome, false, false);
+        return deliver(res, outcome, false, false);
       }
     });
   }
