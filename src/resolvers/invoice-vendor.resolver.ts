@@ -9,9 +9,10 @@ import {
   ConcurInvoiceVendorConnection,
   ConcurInvoiceVendorFilter,
   ConcurInvoiceVendorInput,
+  ConcurInvoiceVendorKeyInput,
   ConcurInvoiceVendorWriteResult,
 } from "../schema/index.js";
-import { changeVendorGroups, deleteVendor, setVendorBank, writeVendor, type VendorWriteDeps, type VendorWriteResult } from "../services/invoice-vendors.js";
+import { changeVendorGroups, deleteVendor, deleteVendors, setVendorBank, writeVendor, writeVendors, type VendorWriteDeps, type VendorWriteResult } from "../services/invoice-vendors.js";
 import { mapConnection } from "./args.js";
 
 /** A vendor record as the schema shows it (absent values null). */
@@ -108,6 +109,21 @@ export class InvoiceVendorWriteResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<VendorWriteResult> {
     return changeVendorGroups(writeDeps(ctx, companyId), companyId, vendorCode, addressCode, { remove: group });
+  }
+
+  @Mutation(() => [ConcurInvoiceVendorWriteResult], { description: "Creates many vendor address records (a sync's chunk): each checked on its own (a refused one answers type INVALID with its field), all queued together so they share the fewest POST calls." })
+  async createInvoiceVendors(@Arg("companyId", () => ID) companyId: string, @Arg("vendors", () => [ConcurInvoiceVendorInput]) vendors: ConcurInvoiceVendorInput[], @Ctx() ctx: GatewayContext): Promise<VendorWriteResult[]> {
+    return writeVendors(writeDeps(ctx, companyId), companyId, "create", vendors.map((v) => ({ ...v })));
+  }
+
+  @Mutation(() => [ConcurInvoiceVendorWriteResult], { description: "Updates many vendor address records (merged), like createInvoiceVendors: the fewest PUT calls." })
+  async updateInvoiceVendors(@Arg("companyId", () => ID) companyId: string, @Arg("vendors", () => [ConcurInvoiceVendorInput]) vendors: ConcurInvoiceVendorInput[], @Ctx() ctx: GatewayContext): Promise<VendorWriteResult[]> {
+    return writeVendors(writeDeps(ctx, companyId), companyId, "update", vendors.map((v) => ({ ...v })));
+  }
+
+  @Mutation(() => [ConcurInvoiceVendorWriteResult], { description: "Deletes many vendor address records (Concur: one DELETE per record, paced)." })
+  async deleteInvoiceVendors(@Arg("companyId", () => ID) companyId: string, @Arg("records", () => [ConcurInvoiceVendorKeyInput]) records: ConcurInvoiceVendorKeyInput[], @Ctx() ctx: GatewayContext): Promise<VendorWriteResult[]> {
+    return deleteVendors(writeDeps(ctx, companyId), companyId, records);
   }
 
   @FieldResolver(() => ConcurInvoiceVendor, { nullable: true, description: "The record as Concur has it now (read back by its codes); null after a delete or when absent." })

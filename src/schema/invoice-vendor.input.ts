@@ -251,3 +251,12 @@ export class ConcurInvoiceVendorFilter {
   @Field(() => [ConcurInvoiceCustomFieldInput], { nullable: true })
   customFields?: ConcurInvoiceCustomFieldInput[] | null;
 }
+
+@InputType({ description: "A vendor address record's identity." })
+export class ConcurInvoiceVendorKeyInput {
+  @Field(() => String)
+  vendorCode!: string;
+
+  @Field(() => String)
+  addressCode!: string;
+}

@@ -96,3 +96,37 @@ export async function changeVendorGroups(deps: VendorWriteDeps, companyId: strin
   }
   return { ...outcome, succeeded: outcome.ok, companyId, vendorCode, addressCode, deleted: false };
 }
+
+/**
+ * Many vendor writes at once (the sync's chunks): each record checked on its own (a refused one is answered as
+ * INVALID with its field, the others still go), then all queued together so the writer packs them into the fewest calls.
+ */
+export async function writeVendors(deps: VendorWriteDeps, companyId: string, kind: "create" | "update", inputs: Array<Record<string, unknown>>): Promise<VendorWriteResult[]> {
+  return Promise.all(
+    inputs.map(async (input, i) => {
+      const vendor = vendorRecordOf(input);
+      const problems = validateVendor(vendor, `vendors[${i}]`);
+      if (problems.length > 0) return invalid(companyId, vendor.vendorCode, vendor.addressCode, problems);
+      const outcome = await deps.writer.write(deps.caller, companyId, { kind, vendor, clear: (input.clear as string[] | null | undefined) ?? [] });
+      return { ...outcome, succeeded: outcome.ok, companyId, vendorCode: vendor.vendorCode, addressCode: vendor.addressCode, deleted: false };
+    }),
+  );
+}
+
+/** Many deletes (one Concur call each: there is no bulk delete), queued together. */
+export async function deleteVendors(deps: VendorWriteDeps, companyId: string, records: Array<{ vendorCode: string; addressCode: string }>): Promise<VendorWriteResult[]> {
+  return Promise.all(
+    records.map(async ({ vendorCode, addressCode }, i) => {
+      if (!clean(vendorCode) || !clean(addressCode)) return invalid(companyId, vendorCode ?? "", addressCode ?? "", [{ field: `records[${i}]`, message: `records[${i}]: vendorCode and addressCode are required` }]);
+      const outcome = await deps.writer.write(deps.caller, companyId, { kind: "delete", vendorCode: vendorCode.trim(), addressCode: addressCode.trim() });
+      return { ...outcome, succeeded: outcome.ok, companyId, vendorCode, addressCode, deleted: outcome.ok };
+    }),
+  );
+}
+
+function invalid(companyId: string, vendorCode: string, addressCode: string, problems: Array<{ field: string; message: string }>): VendorWriteResult {
+  return {
+    companyId, vendorCode, addressCode, ok: false, succeeded: false, deleted: false, batchSize: 0,
+    statuses: problems.map((p) => ({ type: "INVALID", code: "BAD_USER_INPUT", message: p.message, field: p.field.replace(/^vendors\[\d+\]\./, "") })),
+  };
+}

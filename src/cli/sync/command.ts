@@ -6,7 +6,8 @@ import { parseColumnMapping } from "./input.js";
 import { createProgress } from "./progress.js";
 import { summary, writeReport } from "./report.js";
 import { runSync } from "./run.js";
-import { SYNC_TYPES, type SyncType } from "./types.js";
+import { INVOICE_SYNC_TYPES, SYNC_TYPES, type InvoiceSyncType, type SyncType } from "./types.js";
+import { createInvoiceVendorClient, invoiceColumnMapping, runInvoiceVendorSync } from "./invoice-vendors.js";
 
 /** Exit code after Ctrl+C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
@@ -24,7 +25,7 @@ export interface SyncCommandContext {
 }
 
 interface SyncCliOptions {
-  type: SyncType;
+  type: SyncType | InvoiceSyncType;
   input: string;
   company?: string;
   erp?: string;
@@ -45,7 +46,7 @@ export function registerSyncCommand(program: Command, context: SyncCommandContex
   program
     .command("sync")
     .description("Make Concur's ERP master data equal to an export file (CSV or JSON Lines): sends only what changed, waits for Concur, writes a report")
-    .addOption(new Option("--type <type>", "object type").choices([...SYNC_TYPES]).makeOptionMandatory())
+    .addOption(new Option("--type <type>", "object type (invoiceVendors: Concur Invoice vendor master, no --erp)").choices([...SYNC_TYPES, ...INVOICE_SYNC_TYPES]).makeOptionMandatory())
     .requiredOption("--input <file>", "the export: .csv with a header row, or .jsonl (one GraphQL input object per line)")
     .option("--company <id>", "Concur company UUID (--embedded: the demo company)")
     .option("--erp <id>", "ERP integration UUID (--embedded: the demo ERP)")
@@ -72,7 +73,8 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
   if (chunkRecords !== undefined && !(Number.isInteger(chunkRecords) && chunkRecords >= 1 && chunkRecords <= 5000)) throw badInput("--chunk-size: an integer from 1 to 5000");
   const inFlightBytes = options.inFlightBytes === undefined ? undefined : Number(options.inFlightBytes);
   if (inFlightBytes !== undefined && !(Number.isInteger(inFlightBytes) && inFlightBytes >= 1)) throw badInput("--in-flight-bytes: a positive integer");
-  const columns = await parseColumnMapping(options.columns, options.type);
+  const invoice = (INVOICE_SYNC_TYPES as readonly string[]).includes(options.type);
+  const columns = invoice ? invoiceColumnMapping(options.columns) : await parseColumnMapping(options.columns, options.type as SyncType);
 
   let url = options.url;
   let token = options.token ?? context.token;
@@ -92,7 +94,7 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
   }
   try {
     if (!token) throw badInput("no token: pass --token or set CONCUR_GRAPH_TOKEN (a gateway API key with role write, or a Concur company token in passthrough mode)");
-    if (!companyId || !erpId) throw badInput("--company and --erp are required (the Concur company UUID and the ERP integration UUID)");
+    if (!companyId || (!erpId && !invoice)) throw badInput("--company and --erp are required (the Concur company UUID and the ERP integration UUID)");
 
     const stop = new AbortController();
     const onSigint = () => {
@@ -104,10 +106,13 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
       stop.abort();
     };
     process.on("SIGINT", onSigint);
-    const client = createGatewayClient({ url: url!, token, companyId, erpId });
+    if (invoice && options.replace) throw badInput("--replace is not offered for invoiceVendors (Concur has no replace-all; use --delete)");
+    const client = invoice ? createInvoiceVendorClient({ url: url!, token, companyId }) : createGatewayClient({ url: url!, token, companyId, erpId: erpId! });
     const progress = createProgress({ tty: context.tty ?? Boolean(process.stderr.isTTY), write: context.err, stream: process.stderr });
     try {
-      const report = await runSync({ type: options.type, input: options.input, companyId, erpId, columns, delete: options.delete, replace: options.replace, dryRun: options.dryRun, chunkRecords, inFlightBytes }, { client, progress, stop: stop.signal });
+      const report = invoice
+        ? await runInvoiceVendorSync({ input: options.input, companyId, columns, delete: options.delete, dryRun: options.dryRun, chunkRecords }, { client: client as ReturnType<typeof createInvoiceVendorClient>, progress, stop: stop.signal })
+        : await runSync({ type: options.type as SyncType, input: options.input, companyId, erpId: erpId!, columns, delete: options.delete, replace: options.replace, dryRun: options.dryRun, chunkRecords, inFlightBytes }, { client: client as ReturnType<typeof createGatewayClient>, progress, stop: stop.signal });
       progress.stop();
       context.out(summary(report));
       if (report.dryRun) {

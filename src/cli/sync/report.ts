@@ -1,7 +1,7 @@
 // The outcome of a sync: counts per kind, the requests and their final statuses, every rejected record.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Change, Rejection, SyncType } from "./types.js";
+import type { Change, InvoiceSyncType, Rejection, SyncType } from "./types.js";
 
 /** Counts of a sync (records of one object type). */
 export interface SyncCounts {
@@ -23,7 +23,7 @@ export interface SyncCounts {
 }
 
 export interface SyncReport {
-  type: SyncType;
+  type: SyncType | InvoiceSyncType;
   input: string;
   companyId: string;
   erpId: string;

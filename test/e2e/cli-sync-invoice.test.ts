@@ -1,0 +1,78 @@
+// `concur-graph sync --type invoiceVendors` as a child process against a stack this test starts: Vendor v3.1 call
+// counts from the emulator's counters, the vendor master from its admin dump.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { startStack, sumCalls, type Stack } from "../helpers/stack.js";
+
+const dir = mkdtempSync(join(tmpdir(), "cg-sync-inv-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HEADER = ["VendorCode", "AddressCode", "VendorName", "Address1", "City", "State", "PostalCode", "countryCode", "currencyCode", "paymentMethodType", "paymentTerms", "approved", "custom1"];
+const pad = (n: number) => String(n).padStart(5, "0");
+const row = (i: number, name = `Vendor ${i}`) => [`IV-${pad(i)}`, "REMIT", name, `${i} Main St`, "Bellevue", "WA", "98004", "US", "USD", "CHECK", "30", i % 2 ? "Y" : "N", `R${i % 7}`];
+const csv = (rows: string[][]) => [HEADER, ...rows].map((r) => r.join(",")).join("\n") + "\n";
+const POST = "POST /api/v3.1/invoice/vendors";
+const PUT = "PUT /api/v3.1/invoice/vendors";
+
+describe("concur-graph sync --type invoiceVendors (child process)", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+    await stack.admin("PUT", "/config", { invoiceWritesPerSecond: 0 });
+  });
+  afterAll(() => stack.stop());
+  const sync = (input: string, report: string) =>
+    runCli(["sync", "--type", "invoiceVendors", "--url", stack.gateway.url, "--company", stack.companyId, "--input", input, "--report", report], { cwd: dir, env: { CONCUR_GRAPH_TOKEN: stack.token }, timeoutMs: 240_000 });
+  const report = (name: string) => JSON.parse(readFileSync(join(dir, name, "report.json"), "utf8"));
+
+  it("loads 5,000 vendors in ceil(5000 / 1000) POSTs with progress and a report; a rerun sends nothing; changes and refusals are reported by line", async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => row(i + 1));
+    writeFileSync(join(dir, "vendors.csv"), csv(rows));
+    await stack.resetCounters();
+    const first = await sync("vendors.csv", "r1");
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/\[sync\] send: done in .*5000 record\(s\)/);
+    expect(first.stdout).toMatch(/invoiceVendors: 5000 valid record\(s\).*\n\s+created 5000\s+updated 0/);
+    expect(report("r1").counts).toMatchObject({ input: 5000, created: 5000, updated: 0, rejected: 0, sent: 5000 });
+    let counters = await stack.counters();
+    expect(sumCalls(counters, POST)).toBe(5);
+    expect(sumCalls(counters, PUT)).toBe(0);
+    const stored = (await stack.admin("GET", `/invoice/companies/${stack.companyId}/vendors`)).vendors.filter((v: any) => v.VendorCode.startsWith("IV-"));
+    expect(stored).toHaveLength(5000);
+    expect(stored.find((v: any) => v.VendorCode === "IV-00042")).toMatchObject({ VendorName: "Vendor 42", PaymentTerms: "30", Approved: "N", Custom1: "R0", PaymentMethodType: "CHECK" });
+
+    // ---- rerun: identical export, nothing sent
+    await stack.resetCounters();
+    const second = await sync("vendors.csv", "r2");
+    expect(second.code, second.stderr).toBe(0);
+    expect(report("r2").counts).toMatchObject({ unchanged: 5000, sent: 0, created: 0, updated: 0 });
+    counters = await stack.counters();
+    expect(sumCalls(counters, POST) + sumCalls(counters, PUT)).toBe(0);
+
+    // ---- 50 renamed, one invalid row (UA without a state), one Concur refuses (an embargoed region)
+    const changed = rows.map((r, i) => (i < 50 ? row(i + 1, `Renamed ${i + 1}`) : r));
+    changed[100] = [...row(101)];
+    changed[100][7] = "UA";
+    changed[100][5] = "";
+    changed[200] = [...row(201)];
+    changed[200][7] = "UA";
+    changed[200][5] = "Crimea";
+    writeFileSync(join(dir, "vendors2.csv"), csv(changed));
+    await stack.resetCounters();
+    const third = await sync("vendors2.csv", "r3");
+    expect(third.code).toBe(1);
+    const r3 = report("r3");
+    expect(r3.counts).toMatchObject({ updated: 50, rejected: 2, sent: 51 });
+    expect(r3.rejected).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: "IV-00101/REMIT", line: 102, stage: "input", code: "VALIDATION", message: expect.stringMatching(/vendor\.state: required/) }),
+        expect.objectContaining({ key: "IV-00201/REMIT", line: 202, stage: "concur", message: expect.stringMatching(/^state: .*embargo/) }),
+      ]),
+    );
+    expect(readFileSync(join(dir, "r3", "rejected.csv"), "utf8")).toMatch(/^line,id,stage,code,message\n102,IV-00101\/REMIT,input,VALIDATION/);
+    expect(sumCalls(await stack.counters(), PUT)).toBe(1);
+  }, 400_000);
+});
