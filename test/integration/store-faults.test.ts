@@ -1,7 +1,7 @@
 // Issue 20 item 6, below the HTTP edge: the API-key verification cache while the store cannot be read (a revoked key
 // is honoured no longer than the documented grace), what counts as a store fault, the store's health moving between
 // ok / down / read-only with its probes, and a start that finds no store (SQLite and PostgreSQL).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -175,5 +175,30 @@ describe("a start that finds no store", () => {
     } finally {
       await pg.drop();
     }
+  });
+});
+
+describe("a SQLite file deleted under a running gateway", () => {
+  it("is written again at its path from the open database, with what was written before and after the deletion", async () => {
+    const dir = join(tempDir, "deleted");
+    const file = join(dir, "store.db");
+    const errors: string[] = [];
+    const logger = { error: (_fields: unknown, message: string) => errors.push(message), warn: () => {} } as never;
+    const db = await openDatabase(parseDatabaseUrl(`sqlite:${file}`), { fileCheckMs: 50, logger });
+    const keys = await openApiKeyStore({ database: db });
+    const before = await keys.create({ name: "before", role: "read", companies: "*" });
+    // The whole directory: the file, its -wal and -shm.
+    rmSync(dir, { recursive: true, force: true });
+    const during = await keys.create({ name: "while deleted", role: "read", companies: "*" });
+    await waitFor(() => existsSync(file) && errors.some((message) => /SQLITE STORE FILE DELETED.*nothing lost/.test(message)), 10_000, "the store file to be written again");
+    const after = await keys.create({ name: "after", role: "read", companies: "*" });
+    await keys.close();
+    await db.close();
+
+    // What a restart sees: all three keys, usable.
+    const reopened = await openApiKeyStore({ databaseUrl: `sqlite:${file}` });
+    expect((await reopened.list()).map((key) => key.name).sort()).toEqual(["after", "before", "while deleted"]);
+    for (const created of [before, during, after]) expect(await reopened.verify(created.key)).toMatchObject({ id: created.record.keyId });
+    await reopened.close();
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -103,6 +103,8 @@ export interface OpenDatabaseOptions {
   /** Store health probing (tests shorten it): see `createStoreHealth`. */
   probeIntervalMs?: number;
   heartbeatMs?: number;
+  /** SQLite: how often to check that the file at the path is still the one open, ms (default 5000; 0 = never). */
+  fileCheckMs?: number;
 }
 
 /** The configured store is not there (REQUIRE_EXISTING_STORE=true): the start is refused. */
@@ -171,15 +173,19 @@ function openSqlite(path: string, options: OpenDatabaseOptions): SqlDatabase {
   } catch (error) {
     throw new ConfigError(`Cannot create the directory of the SQLite database ${path}: ${(error as Error).message}. Choose a writable path.`);
   }
+  const connect = () => {
+    const opened = new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 });
+    opened.pragma("journal_mode = WAL");
+    // WAL + NORMAL is durable across process crashes; only a power loss can drop the last commits.
+    opened.pragma("synchronous = NORMAL");
+    return opened;
+  };
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 });
+    db = connect();
   } catch (error) {
     throw new ConfigError(`Cannot open the SQLite database ${path}: ${(error as Error).message}.`);
   }
-  db.pragma("journal_mode = WAL");
-  // WAL + NORMAL is durable across process crashes; only a power loss can drop the last commits.
-  db.pragma("synchronous = NORMAL");
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let statement = statements.get(sql);
@@ -194,6 +200,56 @@ function openSqlite(path: string, options: OpenDatabaseOptions): SqlDatabase {
     return statement.reader ? statement.all(...params) : (statement.run(...params), []);
   };
   const health = healthOf(`sqlite:${path}`, options, async (sql, params) => run(sql, params));
+
+  // A file deleted under a running process stays readable and writable through its open descriptors, and is gone at
+  // the next start with everything written since. So the path is checked every few seconds: when the file is gone,
+  // the open database is written out again at the path (VACUUM INTO, after a checkpoint) and reopened there.
+  const identity = () => {
+    try {
+      const stat = statSync(path);
+      return `${stat.dev}:${stat.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  let opened = identity();
+  let warnedReplaced = false;
+  const checkFile = () => {
+    if (!db.open) return;
+    const current = identity();
+    if (current === opened) return;
+    if (current !== undefined) {
+      // Another file was put at the path (a restored backup?): not overwritten, not silently adopted.
+      if (!warnedReplaced) options.logger?.error({ store: `sqlite:${path}` }, "SQLITE STORE FILE REPLACED while the gateway had it open: the gateway keeps using the file it opened; restart it to use the new one (what was written since the backup is then lost)");
+      warnedReplaced = true;
+      return;
+    }
+    const restoring = `${path}.restoring-${process.pid}`;
+    try {
+      // The copy is complete at the path before the old connection closes: a failure leaves the old one in use.
+      mkdirSync(dirname(path), { recursive: true });
+      rmSync(restoring, { force: true });
+      db.pragma("wal_checkpoint(TRUNCATE)");
+      db.prepare("VACUUM INTO ?").run(restoring);
+      renameSync(restoring, path);
+    } catch (error) {
+      rmSync(restoring, { force: true });
+      opened = undefined; // told once; the open database keeps serving
+      options.logger?.error({ err: error, store: `sqlite:${path}` }, "SQLITE STORE FILE DELETED while the gateway had it open, and writing it again failed: copy it from a backup before restarting (what was written since is only in this process)");
+      return;
+    }
+    statements.clear();
+    db.close();
+    db = connect();
+    opened = identity();
+    options.logger?.error(
+      { store: `sqlite:${path}` },
+      "SQLITE STORE FILE DELETED while the gateway had it open: written again at its path from the open database (nothing lost). Find out what deleted it; a start without the file creates an empty store (REQUIRE_EXISTING_STORE=true refuses instead).",
+    );
+  };
+  const fileCheckMs = options.fileCheckMs ?? 5_000;
+  const fileCheck = fileCheckMs > 0 ? setInterval(checkFile, fileCheckMs) : undefined;
+  fileCheck?.unref();
   return {
     kind: "sqlite",
     description: `sqlite:${path}`,
@@ -213,6 +269,7 @@ function openSqlite(path: string, options: OpenDatabaseOptions): SqlDatabase {
       return prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
     },
     async close() {
+      if (fileCheck) clearInterval(fileCheck);
       health.close();
       statements.clear();
       if (db.open) db.close();
