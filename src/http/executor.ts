@@ -1,7 +1,8 @@
-import type { ApolloServerOptions } from "@apollo/server";
+import { HeaderMap, type ApolloServerOptions } from "@apollo/server";
 import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { LRUCache } from "lru-cache";
+import { CodedError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { repeatableOperationChecker } from "./repeatable-operations.js";
 
@@ -94,6 +95,8 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, optio
           // error ("Must provide operation name…", `Unknown operation named "X".`) without running anything, and
           // Apollo answers it with 400 (OPERATION_RESOLUTION_FAILURE).
           if (!operation) return execute({ schema, document, contextValue, variableValues, operationName: requestContext.request.operationName });
+          // Executed over HTTP a subscription's field would run without an event; it is the caller's mistake (400).
+          if (operation.operation === "subscription") throw subscriptionOverHttp();
           const query = operation.operation === "query" ? compiledFor(document, operationName ?? undefined) : null;
           if (!query) return execute({ schema, document, contextValue, variableValues, operationName });
           // Apollo validated this exact text: from now on the fast path may answer it.
@@ -132,4 +135,11 @@ export function createQueryCompiler(schema: GraphQLSchema, logger: Logger, optio
       return { texts: byText.size, bytes: byText.calculatedSize };
     },
   };
+}
+
+/** A subscription sent over HTTP: 400, with where subscriptions are served. */
+export function subscriptionOverHttp(): CodedError {
+  return new CodedError(ErrorCode.BAD_REQUEST, "Subscriptions are served over WebSocket (graphql-ws protocol) on this same /graphql path; send queries and mutations over HTTP.", {
+    http: { status: 400, headers: new HeaderMap() },
+  });
 }

@@ -84,6 +84,19 @@ describe("HTTP edge", () => {
     expect(logs.slice(from).join("\n")).not.toMatch(/"stack"|\n\s+at /);
   });
 
+  it("answers a subscription sent over HTTP with 400 and where subscriptions are served (its field would run without an event)", async () => {
+    const from = logs.length;
+    for (const body of [
+      { query: `subscription Progress { concurListSyncProgress(companyId: "${DEMO_LISTS.companyId}") { phase } }` },
+      { query: README_SYNC, operationName: "Progress", variables: { companyId: DEMO_LISTS.companyId } },
+    ]) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ message: expect.stringMatching(/^Subscriptions are served over WebSocket/), extensions: { code: "BAD_REQUEST" } }]);
+    }
+    expect(loggedAboveDebug(from)).toEqual([]);
+  });
+
   it("answers an unresolvable operation over WebSocket with an error message, not a stream, and no stack in the log", async () => {
     const from = logs.length;
     for (const [operationName, message] of [
