@@ -26,6 +26,11 @@ export interface GatewayConfig {
      * embedded mode the emulator's key is used when unset. Without a key the receiver refuses every event.
      */
     publicKeyPem?: string;
+    /**
+     * The key file (env `CONCUR_WEBHOOK_PUBLIC_KEY_FILE`) when the keys came from one: read again, at most every 30 s,
+     * when an event verifies with none of the keys, so a key added to the file counts without a restart.
+     */
+    publicKeyFile?: string;
     /** Largest accepted webhook body in bytes. Env `WEBHOOK_MAX_BYTES`, default 1 MiB. */
     maxBodyBytes: number;
   };
@@ -301,6 +306,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<GatewayConfig> {
     webhook: {
       path: env.WEBHOOK_PATH || "/webhooks/concur",
       publicKeyPem: publicKey(env),
+      publicKeyFile: env.CONCUR_WEBHOOK_PUBLIC_KEY_FILE || undefined,
       maxBodyBytes: integer(env, "WEBHOOK_MAX_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),

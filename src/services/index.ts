@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
 import { Redis } from "ioredis";
@@ -234,6 +235,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     logger,
     topics: fis.topics,
     onSignatureVerified: (key) => hooks.onSigningKeyVerified?.(key.id),
+    reloadKeys: config.webhook.publicKeyFile ? () => readFileSync(config.webhook.publicKeyFile!, "utf8") : undefined,
     onEvent: observedEvents(
       createEventIngest({
         tracker,

@@ -18,6 +18,13 @@ export interface WebhookHandlerOptions {
   publicKeyPem?: string;
   /** Each verified event and the key that verified it (metrics: is the previous key still in use?). Must not throw. */
   onSignatureVerified?: (key: SigningKeyInfo) => void;
+  /**
+   * Reads the key set again (the key file): called when an event verifies with none of the keys, at most every
+   * `reloadKeysEveryMs`, so a key added to the file counts without a restart. Returns PEM text or throws.
+   */
+  reloadKeys?: () => string;
+  /** Least time between two reloads, ms. Default 30 000 (a stream of forged events costs one file read per 30 s). */
+  reloadKeysEveryMs?: number;
   /** Largest accepted body in bytes; larger -> 413. */
   maxBodyBytes: number;
   /** Store of seen event ids (`ess:event:<id>`); on @keyv/redis the claim is atomic across replicas. */
@@ -135,7 +142,28 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return (typeof name === "string" && Object.hasOwn(topics, name) ? topics[name] : undefined) ?? topics[ACCOUNTING_TOPIC];
   };
   // Parse the key once; a bad PEM is a configuration mistake and throws here, at start-up.
-  const keySet: KeySetVerifier | undefined = options.publicKeyPem ? createKeySetVerifier(options.publicKeyPem) : undefined;
+  let keySet: KeySetVerifier | undefined = options.publicKeyPem ? createKeySetVerifier(options.publicKeyPem) : undefined;
+  let keyText = options.publicKeyPem;
+  let lastReload = Date.now();
+  /** True when the key file holds another, readable key set now (then the event is checked again). */
+  const reloadedKeys = (log: Logger): boolean => {
+    const reload = options.reloadKeys;
+    if (!reload || Date.now() - lastReload < (options.reloadKeysEveryMs ?? 30_000)) return false;
+    lastReload = Date.now();
+    try {
+      const text = reload();
+      if (text === keyText) return false;
+      const next = createKeySetVerifier(text);
+      keySet = next;
+      keyText = text;
+      log.info({ signingKeys: next.keys.map((k) => k.id) }, "ESS webhook signing keys reloaded from the key file");
+      return true;
+    } catch (err) {
+      // Keep the keys that work; a broken file must not refuse events the current keys verify.
+      log.error({ err }, "the ESS webhook key file could not be read again; keeping the keys loaded before");
+      return false;
+    }
+  };
   if (!keySet) logger.warn("no Concur webhook public key configured: every ESS event will be refused with 503");
   else logger.info({ signingKeys: keySet.keys.map((k) => k.id) }, "ESS webhook signing keys loaded");
 
@@ -191,7 +219,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
 
     const signature = req.headers["concur-signature"];
-    const signedBy = keySet.verify(body, Array.isArray(signature) ? signature[0] : signature);
+    const signatureValue = Array.isArray(signature) ? signature[0] : signature;
+    let signedBy = keySet.verify(body, signatureValue);
+    if (!signedBy && reloadedKeys(log)) signedBy = keySet.verify(body, signatureValue);
     if (!signedBy) {
       log.warn({ hasSignature: signature !== undefined, bytes: body.length, signingKeys: keySet.keys.length }, "ESS event refused: bad or missing Concur-Signature");
       return reply(res, 401, { error: "invalid Concur-Signature" });
