@@ -16,6 +16,7 @@ const PARTS = {
   listwrites: async (o: Options) => (await import("./list-writes.js")).runListWrites(o),
   limits: async (o: Options) => (await import("./limits.js")).runLimits(o),
   sync: async (o: Options) => (await import("./sync.js")).runSync(o),
+  invoicesync: async (o: Options) => (await import("./invoice-sync.js")).runInvoiceSync(o),
 } satisfies Record<string, (o: Options) => Promise<string>>;
 type Part = keyof typeof PARTS;
 const NAMES = Object.keys(PARTS) as Part[];
