@@ -238,7 +238,8 @@ export function createPaymentBatchCloser(options: PaymentBatchCloserOptions): Pa
       }
     } catch (error) {
       // The batch is closed; only the file request failed: say so (the next call asks again), do not fail the close.
-      if (!isAmbiguous(error)) throw error;
+      // (Without a record, paymentBatchFile does not know the batch closed: its failure is the caller's answer.)
+      if (!record || !isAmbiguous(error)) throw error;
       record = { ...known, state: "CLOSED", fileError: (error as CodedError).code };
     }
     await write(key, record);
