@@ -13,7 +13,8 @@ afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 /** Runs the CLI as a child process with only the environment given (plus PATH). */
 const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: tempDir, env, timeoutMs: 30_000 });
 
-describe("concur-graph CLI (child process)", () => {
+// Each test starts the CLI (tsx) several times: 2-3 s each when idle, 7-12 s each on a loaded 2-core machine.
+describe("concur-graph CLI (child process)", { timeout: 180_000 }, () => {
   const databaseUrl = `sqlite:${join(tempDir, "cli.db")}`;
 
   it("keys create -> list -> revoke, with exit codes; secrets shown once, never listed", async () => {
