@@ -10,6 +10,7 @@ import type { ClaimLedger, LedgerKey, LedgerRow } from "../connections/store/cla
 import { canonicalCompanyId } from "../company-id.js";
 import type { Caller, FinancialDocumentRecord, FisDocType, FisOperation, FisOutcome, FisReader, FisWriter, FisWriteItem, WirePaymentConfirmation, WirePostingConfirmation } from "../datasources/index.js";
 import { systemIdFor } from "../datasources/index.js";
+import { CodedError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 
 /** What the ledger-guarded FIS steps need. */
@@ -63,6 +64,21 @@ function namesOtherSystem(message: string, companyId: string): boolean {
 
 const key = (companyId: string, scope: string, itemKey: string): LedgerKey => ({ companyId, scope, itemKey });
 
+/** What a caller may read of a ledger failure: a coded error's own message; anything else stays in the log. */
+const reason = (error: unknown) => (error instanceof CodedError ? error.message : "the gateway's store did not answer");
+
+/** The ledger could not be written before the send: nothing went to FIS. */
+function ledgerDown(logger: Logger | undefined, docId: string, error: unknown, what: string): LedgerOutcome {
+  logger?.warn({ err: error, docId }, "FIS claim ledger could not be written before a send; nothing was sent");
+  return { ...outcome(docId, "RETRY_LATER", `The gateway's claim ledger cannot be written (${reason(error)}): nothing was sent. ${what}`), result: error instanceof CodedError ? error.code : ErrorCode.STORE_UNAVAILABLE };
+}
+
+/** The ledger could not be written after the send: the row stays with its lease, the next caller settles it. */
+function ledgerLost(logger: Logger | undefined, docId: string, error: unknown, what: string, from?: FisOutcome): LedgerOutcome {
+  logger?.warn({ err: error, docId }, "FIS claim ledger could not record an answer; the row's lease settles it later");
+  return { ...outcome(docId, "UNCERTAIN", `The gateway's claim ledger could not record Concur's answer (${reason(error)}). ${what}`, from), result: error instanceof CodedError ? error.code : ErrorCode.STORE_UNAVAILABLE };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Acknowledgements (claims)
 
@@ -105,39 +121,23 @@ export async function acknowledgeThroughLedger(
     ids.map(async (docId) => {
       const k = key(companyId, scope, docId);
       const token = newToken();
-      const { acquired, row } = await deps.ledger.acquire(k, { docId, token, leaseMs: deps.leaseMs, fingerprint: "acknowledge" });
-      if (acquired) return void toSend.push({ docId, key: k, token, owners: 1, record: known.get(docId) });
-      if (row.state === "PENDING" && row.leaseUntil < Date.now()) {
-        const taken = await deps.ledger.takeOver(k, row.token, token, deps.leaseMs);
-        // Its owner vanished or gave up uncertain: what FIS holds now says whether its acknowledgement landed.
-        if (taken) return void toReadBack.push({ docId, key: k, token, owners: taken.owners });
+      try {
+        const { acquired, row } = await deps.ledger.acquire(k, { docId, token, leaseMs: deps.leaseMs, fingerprint: "acknowledge" });
+        if (acquired) return void toSend.push({ docId, key: k, token, owners: 1, record: known.get(docId) });
+        if (row.state === "PENDING" && row.leaseUntil < Date.now()) {
+          const taken = await deps.ledger.takeOver(k, row.token, token, deps.leaseMs);
+          // Its owner vanished or gave up uncertain: what FIS holds now says whether its acknowledgement landed.
+          if (taken) return void toReadBack.push({ docId, key: k, token, owners: taken.owners });
+        }
+        results.set(docId, heldElsewhere(docId, row));
+      } catch (error) {
+        results.set(docId, ledgerDown(deps.logger, docId, error, "Claim it again later."));
       }
-      results.set(docId, heldElsewhere(docId, row));
     }),
   );
 
   await Promise.all(
-    toReadBack.map(async (plan) => {
-      let record: FinancialDocumentRecord | null;
-      try {
-        record = await deps.reader.document(caller, companyId, docType, plan.docId);
-      } catch (error) {
-        deps.logger?.warn({ err: error, docId: plan.docId }, "FIS read-back failed; the claim stays uncertain");
-        await deps.ledger.unlock(plan.key, plan.token);
-        return void results.set(plan.docId, outcome(plan.docId, "UNCERTAIN", UNCERTAIN_CLAIM));
-      }
-      if (!record || record.id !== plan.docId) {
-        await deps.ledger.release(plan.key, plan.token);
-        return void results.set(plan.docId, outcome(plan.docId, "FAILED", "FIS no longer lists this document (recalled or removed): do not post it."));
-      }
-      if (record.status === "READY") return void toSend.push({ ...plan, record });
-      if (record.status === "ACKNOWLEDGED") {
-        // Only owners of this row ever sent its acknowledgement: an earlier one's landed, and the row is ours now.
-        return void (await settleClaim(deps, plan, record, results, claimed, "acknowledged by an earlier attempt of this gateway whose answer was lost; settled by reading the document back"));
-      }
-      await deps.ledger.settle(plan.key, plan.token, "FOREIGN");
-      results.set(plan.docId, outcome(plan.docId, "ALREADY_DONE", `The document is ${record.status}: its posting was already confirmed. Do not post it.`));
-    }),
+    toReadBack.map((plan) => settleTakenOver(deps, caller, companyId, docType, plan, results, claimed, toSend).catch((error) => void results.set(plan.docId, ledgerLost(deps.logger, plan.docId, error, UNCERTAIN_CLAIM)))),
   );
 
   if (toSend.length > 0) {
@@ -146,12 +146,48 @@ export async function acknowledgeThroughLedger(
       answers = await deps.writer.enqueue({ caller, companyId: rawCompanyId, docType, operation: "acknowledge" }, toSend.map((p) => ({ docId: p.docId })));
     } catch (error) {
       // Refused before anything reached FIS (token, input, shutting down): nothing applied, anyone may try again.
-      await Promise.all(toSend.map((p) => deps.ledger.release(p.key, p.token)));
+      await Promise.all(toSend.map((p) => deps.ledger.release(p.key, p.token).catch(() => false)));
       throw error;
     }
-    await Promise.all(toSend.map((plan, i) => settleAcknowledgement(deps, caller, companyId, docType, plan, answers[i], results, claimed)));
+    await Promise.all(
+      toSend.map((plan, i) =>
+        settleAcknowledgement(deps, caller, companyId, docType, plan, answers[i], results, claimed).catch((error) => void results.set(plan.docId, ledgerLost(deps.logger, plan.docId, error, UNCERTAIN_CLAIM, answers[i]))),
+      ),
+    );
   }
   return { outcomes: ids.map((id) => results.get(id)!), claimed };
+}
+
+/** A row taken over from a vanished owner: read the document back and settle it, or queue it to be sent. */
+async function settleTakenOver(
+  deps: FisClaimDeps,
+  caller: Caller,
+  companyId: string,
+  docType: FisDocType,
+  plan: AckPlan,
+  results: Map<string, LedgerOutcome>,
+  claimed: Map<string, FinancialDocumentRecord | undefined>,
+  toSend: AckPlan[],
+): Promise<void> {
+  let record: FinancialDocumentRecord | null;
+  try {
+    record = await deps.reader.document(caller, companyId, docType, plan.docId);
+  } catch (error) {
+    deps.logger?.warn({ err: error, docId: plan.docId }, "FIS read-back failed; the claim stays uncertain");
+    await deps.ledger.unlock(plan.key, plan.token);
+    return void results.set(plan.docId, outcome(plan.docId, "UNCERTAIN", UNCERTAIN_CLAIM));
+  }
+  if (!record || record.id !== plan.docId) {
+    await deps.ledger.release(plan.key, plan.token);
+    return void results.set(plan.docId, outcome(plan.docId, "FAILED", "FIS no longer lists this document (recalled or removed): do not post it."));
+  }
+  if (record.status === "READY") return void toSend.push({ ...plan, record });
+  if (record.status === "ACKNOWLEDGED") {
+    // Only owners of this row ever sent its acknowledgement: an earlier one's landed, and the row is ours now.
+    return void (await settleClaim(deps, plan, record, results, claimed, "acknowledged by an earlier attempt of this gateway whose answer was lost; settled by reading the document back"));
+  }
+  await deps.ledger.settle(plan.key, plan.token, "FOREIGN");
+  results.set(plan.docId, outcome(plan.docId, "ALREADY_DONE", `The document is ${record.status}: its posting was already confirmed. Do not post it.`));
 }
 
 function heldElsewhere(docId: string, row: LedgerRow): LedgerOutcome {
@@ -304,9 +340,13 @@ export async function confirmThroughLedger(
     const plans: Array<{ index: number; plan: ConfirmPlan }> = [];
     await Promise.all(
       pending.map(async ({ confirmation, index }) => {
-        const plan = await planConfirmation(deps, confirmation, key(companyId, scope, confirmation.itemKey), kind);
-        if ("plan" in plan) plans.push({ index, plan: plan.plan });
-        else results[index] = plan.outcome;
+        try {
+          const plan = await planConfirmation(deps, confirmation, key(companyId, scope, confirmation.itemKey), kind);
+          if ("plan" in plan) plans.push({ index, plan: plan.plan });
+          else results[index] = plan.outcome;
+        } catch (error) {
+          results[index] = ledgerDown(deps.logger, confirmation.docId, error, "Send it again later.");
+        }
       }),
     );
     if (plans.length === 0) break;
@@ -314,13 +354,15 @@ export async function confirmThroughLedger(
     try {
       answers = await deps.writer.enqueue({ caller, companyId: rawCompanyId, docType, operation }, plans.map(({ plan }) => reviveItem(operation, plan.confirmation.docId, plan.sent)));
     } catch (error) {
-      await Promise.all(plans.map(({ plan }) => deps.ledger.release(plan.key, plan.token)));
+      await Promise.all(plans.map(({ plan }) => deps.ledger.release(plan.key, plan.token).catch(() => false)));
       throw error;
     }
     const again: typeof pending = [];
     await Promise.all(
       plans.map(async ({ index, plan }, i) => {
-        const settled = await settleConfirmation(deps, caller, companyId, docType, operation, plan, answers[i]);
+        const settled = await settleConfirmation(deps, caller, companyId, docType, operation, plan, answers[i]).catch((error: unknown) =>
+          ledgerLost(deps.logger, plan.confirmation.docId, error, "Send the same confirmation again later: the gateway then settles it, never twice.", answers[i]),
+        );
         // The recorded item an earlier owner left was refused for good: the caller's own may go now.
         if (settled === "again") again.push({ confirmation: plan.confirmation, index });
         else results[index] = settled;

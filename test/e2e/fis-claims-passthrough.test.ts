@@ -142,4 +142,31 @@ describe("FIS claim ledger in passthrough mode", () => {
     const same = await stack.graphql(POSTINGS, { companyId: companyId(), confirmations: [input("GHOST-1")] }, tokens[2]);
     expect(same.data.confirmFinancialPostings[0]).toMatchObject({ status: "ALREADY_DONE", code: null });
   });
+
+  it("the ledger cannot record an answer: that document is UNCERTAIN for its caller (nobody holds it) and the next claim after the lease hands it over", async () => {
+    const { ledger } = stack.gateway.services.fis;
+    const [docId] = await create(1);
+    // The store fails exactly when the acknowledgement's answer is to be recorded (a store outage mid-claim).
+    const settle = ledger.settle;
+    ledger.settle = async () => {
+      ledger.settle = settle;
+      throw new Error("store unavailable (injected)");
+    };
+    const first = await claim(tokens[0], 100);
+    ledger.settle = settle;
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.claimFinancialDocuments.documents).toEqual([]);
+    expect(first.data!.claimFinancialDocuments.outcomes).toEqual([expect.objectContaining({ docId, status: "UNCERTAIN", code: 0 })]);
+    expect((await stack.admin("GET", `/fis/documents/${docId}`)).status).toBe("ACKNOWLEDGED");
+    const later: string[] = [];
+    await waitFor(
+      async () => {
+        later.push(...(await claim(tokens[1], 100)).data!.claimFinancialDocuments.documents.map((d) => d.id));
+        return later.length > 0;
+      },
+      10_000,
+      "the lease to run out",
+    );
+    expect(later).toEqual([docId]);
+  });
 });
