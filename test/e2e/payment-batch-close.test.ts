@@ -25,7 +25,8 @@ const ANSWER_MS = 1_500;
 const ANSWER_SLACK_MS = 10_000;
 /** Emulated time the asynchronous close, and then the file, take: only the test's clock moves get past them. */
 const SLOW_MS = 600_000;
-const ENV = { PAYMENT_BATCH_CLOSE_ANSWER_MS: String(ANSWER_MS), PAYMENT_BATCH_POLL_MIN_MS: "20", PAYMENT_BATCH_POLL_MAX_MS: "200" };
+// The held v1.1 call must outlast a loaded machine's pauses between the test's clock moves.
+const ENV = { PAYMENT_BATCH_CLOSE_ANSWER_MS: String(ANSWER_MS), PAYMENT_BATCH_POLL_MIN_MS: "20", PAYMENT_BATCH_POLL_MAX_MS: "200", UPSTREAM_TIMEOUT_MS: "120000" };
 const company = FILES_DEMO.standardCompanyId;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
