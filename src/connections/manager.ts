@@ -110,6 +110,16 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
   const pending = new Map<string, { write: ConnectionWrite; expectedVersion: number; since: number }>();
   const pendingRetryMs = options.pendingRetryMs ?? 5_000;
   let pendingTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  // Remembered in the background from the start, so a store outage soon after it does not stop refreshes.
+  const remembering = (async () => {
+    for (const [companyId, entry] of known) {
+      if (closed) return;
+      if (entry.state !== "CONNECTED" || lastGood.has(companyId)) continue;
+      const record = await store.get(companyId).catch(() => undefined);
+      if (record && !lastGood.has(companyId)) lastGood.set(companyId, record);
+    }
+  })();
 
   // Replicas tell each other when a connection changes (connected, refreshed, needs reconnect, disconnected), so
   // every replica's geolocation, state and cache epoch follow at once, and none keeps serving the old connection.
@@ -531,6 +541,8 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     },
 
     async close() {
+      closed = true;
+      await remembering;
       if (sweepTimer) clearInterval(sweepTimer);
       await Promise.allSettled([...inFlight.values()]);
       if (pendingTimer) clearTimeout(pendingTimer);
