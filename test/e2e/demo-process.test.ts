@@ -56,7 +56,7 @@ async function startDemo(cwd: string, env: Record<string, string>): Promise<Demo
       .slice(0, -1)
       .map((line) => JSON.parse(line) as Record<string, any>);
   const ready = await Promise.race([
-    waitFor(() => records().find((r) => typeof r.msg === "string" && r.msg.startsWith("concur-graph is ready")), 60_000, "the ready record"),
+    waitFor(() => records().find((r) => typeof r.msg === "string" && r.msg.startsWith("concur-graph is ready")), 120_000, "the ready record"),
     exit.then(({ code }) => {
       throw new Error(`the demo exited (${code}) before it was ready:\n${out}\n${err}`);
     }),
@@ -78,11 +78,11 @@ describe("npm start with LOG_FORMAT=json (child processes)", () => {
     expect(demo.ready.demoApiKeyId).toMatch(/^[0-9a-f]{12}$/);
 
     // The CLI in the same directory, with no DATABASE_URL: the demo's store.
-    const listed = await runCli(["keys", "list", "--json"], { cwd, timeoutMs: 60_000 });
+    const listed = await runCli(["keys", "list", "--json"], { cwd, timeoutMs: 90_000 });
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toContainEqual(expect.objectContaining({ keyId: demo.ready.demoApiKeyId, name: "demo admin", role: "admin" }));
     // A key made now, for the company written in upper case, is accepted by the running demo for the lower-case id.
-    const created = await runCli(["keys", "create", "--name", "cli reader", "--role", "read", "--companies", DEMO.companyId.toUpperCase()], { cwd, timeoutMs: 60_000 });
+    const created = await runCli(["keys", "create", "--name", "cli reader", "--role", "read", "--companies", DEMO.companyId.toUpperCase()], { cwd, timeoutMs: 90_000 });
     expect(created.code).toBe(0);
     expect(created.stderr).toContain(`companies ${DEMO.companyId})`);
     const key = created.stdout.trim();
@@ -105,7 +105,7 @@ describe("npm start with LOG_FORMAT=json (child processes)", () => {
     // The demo key's secret is on no stream (neither is a terminal here).
     expect(stdout).not.toMatch(SECRET);
     expect(demo.stderr()).not.toMatch(SECRET);
-  }, 120_000);
+  }, 240_000);
 
   it("an OTLP collector that refuses and then hangs: the export failure is logged, shutdown ends within its bound", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "cg-demo-otlp-"));
@@ -148,5 +148,5 @@ describe("npm start with LOG_FORMAT=json (child processes)", () => {
     const records = demo.records();
     expect(records.some((r) => r.msg?.startsWith("trace export did not finish at shutdown"))).toBe(true);
     expect(records.at(-1)!.msg).toBe("concur-graph stopped.");
-  }, 120_000);
+  }, 240_000);
 });
