@@ -46,6 +46,9 @@ describe("parseEssEvent", () => {
 
   it("mapping.updated carries no data", () => {
     expect(parseEssEvent(envelope("mapping.updated"))).toMatchObject({ kind: "mappingUpdated", eventType: "mapping.updated", companyId: C, erpId: E });
+    // Concur may send the company UUID in upper case: the event carries the canonical (lower-case) id subscribers use.
+    const upper = envelope("mapping.updated");
+    expect(parseEssEvent({ ...upper, facts: { ...upper.facts, companyId: "5E0A1C1E-7D1B-4C3A-9F00-00000000C0DE" } })).toMatchObject({ companyId: "5e0a1c1e-7d1b-4c3a-9f00-00000000c0de" });
   });
 
   it("listMapping.created: array of ListMapping", () => {

@@ -3,6 +3,7 @@
  * Pure: no I/O, no logging. Throws {@link EssEventError} (-> HTTP 400) when the body is not an event of our topic.
  */
 import { linkHref, STATUS_LINK_KEYS } from "../client/links.js";
+import { canonicalCompanyId } from "../../company-id.js";
 
 export const ACCOUNTING_TOPIC = "public.concur.spend.accountingintegration";
 
@@ -177,7 +178,8 @@ export function parseEssEvent(json: unknown): EssEvent {
     id,
     eventType,
     topic: ACCOUNTING_TOPIC,
-    companyId: str(facts, "companyId", "facts."),
+    // Concur may send the company UUID in upper case; subscribers and the store know the canonical form.
+    companyId: canonicalCompanyId(str(facts, "companyId", "facts.")),
     erpId: str(facts, "erpId", "facts."),
   };
   const correlationId = optStr(json, "correlationId");
