@@ -129,7 +129,7 @@ export function createInvoiceVendorWriter(options: InvoiceVendorWriterOptions): 
       batch.forEach((entry, i) => entry.resolve(outcomes[i]));
       if (outcomes.some((o) => o.ok)) await written(queue.companyId);
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      for (const entry of batch) entry.reject(maybeApplied(batch[0].write.kind, error));
     }
   }
 
@@ -253,4 +253,15 @@ function outcomesOf(batch: Entry[], records: Array<{ StatusList?: WireStatus[] |
     if (found) return { ...found, batchSize: batch.length };
     return { ok: false, batchSize: batch.length, statuses: [{ type: "UNKNOWN", code: "", message: "Concur's answer held no status for this record: read the vendor back before sending it again" }] };
   });
+}
+
+/**
+ * A create (POST, sent once) that failed in a way Concur may have applied (5xx, timeout, lost connection) says so: the
+ * caller must read the vendor before sending it again, never assume it was not created.
+ */
+function maybeApplied(kind: Kind, error: unknown): unknown {
+  if (kind !== "create" && kind !== "delete") return error;
+  if (!(error instanceof CodedError) || (error.code !== ErrorCode.UPSTREAM_UNAVAILABLE && error.code !== ErrorCode.UPSTREAM_TIMEOUT)) return error;
+  const what = kind === "create" ? "create" : "delete";
+  return new CodedError(error.code, `${error.message}. The ${what} may have been applied: read the vendor (invoiceVendor) before sending it again`, { ...error.extensions, maybeApplied: true });
 }
