@@ -219,6 +219,18 @@ describe("ESS subscriptions managed by the gateway", () => {
     expect(readyAfter.checks.eventDelivery).toEqual({ mode: "ESS", dataCenters: [{ name: expect.any(String), state: "SUBSCRIBED" }, { name: expect.any(String), state: "SUBSCRIBED" }] });
   }, 90_000);
 
+  it("says why it does not manage subscriptions without PUBLIC_URL (UNMANAGED), in GraphQL and /readyz", async () => {
+    const stack = await startStack({ managed: { connectDemo: false } });
+    const state = await eventDelivery(stack);
+    expect(state).toMatchObject({ mode: "UNMANAGED", webhookUrl: null, dataCenters: [], topics: [] });
+    expect(state.reason).toContain("PUBLIC_URL is not set");
+    const ready = (await (await request(`${stack.gateway.origin}/readyz`)).body.json()) as any;
+    expect(ready.checks.eventDelivery).toMatchObject({ mode: "UNMANAGED", dataCenters: [] });
+    // Without credentials the field is refused like every managed-mode read.
+    expect((await stack.graphql(EVENT_DELIVERY, undefined, null)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    await stack.stop();
+  }, 60_000);
+
   it("names a missing scope and the 5-per-app limit as reasons", async () => {
     const emu = await emulator();
     await admin(emu, "PUT", "/ess/config", { appScopes: ["events.topic.read", "spend.accountingintegration.read"] });
