@@ -240,7 +240,8 @@ describe("the success body and token lifetimes", () => {
     expect((await refresh(emu.url, body.refresh_token, otherApp)).json).toMatchObject({ code: 105, error: "invalid_grant" });
     const narrowed = await call(emu.url, "POST", TOKEN, form({ ...app, grant_type: "refresh_token", refresh_token: body.refresh_token, scope: "spend.accountingintegration.read" }));
     expect(narrowed.json.scope).toBe("spend.accountingintegration.read");
-    const widened = await call(emu.url, "POST", TOKEN, form({ ...app, grant_type: "refresh_token", refresh_token: body.refresh_token, scope: "spend.accountingintegration.read INVPO" }));
+    // A scope the connection was never granted (the default grant holds every emulated API's scopes).
+    const widened = await call(emu.url, "POST", TOKEN, form({ ...app, grant_type: "refresh_token", refresh_token: body.refresh_token, scope: "spend.accountingintegration.read company.write.not-granted" }));
     expect(widened.json).toMatchObject({ code: 54, error: "invalid_scope" });
   });
 
