@@ -1,7 +1,7 @@
 // The gateway's own HTTP edge: the webhook path answers its documented statuses for every method; documents whose
 // operation cannot be resolved are the caller's mistake (400 with the spec's message, nothing logged above debug) on
 // every path; introspection (what GraphiQL sends on every load) answers input defaults on every path.
-import { getIntrospectionQuery, graphql, type IntrospectionQuery } from "graphql";
+import { getIntrospectionQuery, graphql, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_LISTS } from "../../src/emulator/lists/seed.js";
@@ -23,7 +23,11 @@ subscription Progress($companyId: ID!, $syncId: ID) { concurListSyncProgress(com
 describe("HTTP edge", () => {
   let stack: Stack;
   const logs: string[] = [];
+  let servedSchema: GraphQLSchema;
   beforeAll(async () => {
+    // Built before the stack starts: seconds of CPU on a loaded machine, which would stall this process's keep-alive
+    // bookkeeping mid-test (a request on a socket the gateway has closed meanwhile: ECONNRESET).
+    servedSchema = await buildGatewaySchema();
     stack = await startStack({ webhooks: false, logger: createLogger("debug", { destination: { write: (line: string) => void logs.push(line) } }) });
   });
   afterAll(() => stack.stop());
@@ -134,7 +138,7 @@ describe("HTTP edge", () => {
   });
 
   it("introspects the same input default through graphql-js (the interpreted path: mutations, texts graphql-jit cannot compile)", async () => {
-    const result = await graphql({ schema: await buildGatewaySchema(), source: getIntrospectionQuery({ inputValueDeprecation: true }) });
+    const result = await graphql({ schema: servedSchema, source: getIntrospectionQuery({ inputValueDeprecation: true }) });
     expect(result.errors).toBeUndefined();
     const textMatch = (result.data as unknown as IntrospectionQuery).__schema.types.find((t) => t.name === "TextMatchInput");
     expect(textMatch && "inputFields" in textMatch ? textMatch.inputFields.find((f) => f.name === "op")?.defaultValue : "missing").toBe("EQUALS");
