@@ -21,7 +21,7 @@ const OTHER_APP = { clientId: "a0000000-0000-4000-8000-00000000a0f2", clientSecr
 const SCREENSHOT = join(REPO_ROOT, ".tmp", "connect-success.png");
 const CONNECTION_WITH_WHO = `query CompanyConnection($companyId: ID!) { companyConnection(companyId: $companyId) { ${CONNECTION_FIELDS} connectedBy } }`;
 
-describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page: an App Center redirect in a browser with no header", () => {
+describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page: an App Center redirect in a browser with no header", { timeout: 120_000 }, () => {
   let stack: Stack;
   let browser: Browser;
   let admin: string;
@@ -42,6 +42,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page: an App C
   /** A browser context that records every request and refuses anything off this machine. */
   async function newContext(): Promise<{ context: BrowserContext; requests: { url: string; headers: Record<string, string> }[] }> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    // Generous on a loaded 2-core machine: every wait below is for a condition, not a time.
+    context.setDefaultTimeout(60_000);
+    context.setDefaultNavigationTimeout(60_000);
     const requests: { url: string; headers: Record<string, string> }[] = [];
     context.on("request", (req) => requests.push({ url: req.url(), headers: req.headers() }));
     await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/]).*/, (route) => route.abort());

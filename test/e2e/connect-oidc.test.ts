@@ -18,7 +18,7 @@ const hasChromium = existsSync(CHROMIUM);
 const CLIENT = { id: "acme-connect-page", secret: "acme-connect-page-secret-0123456789abcdef" };
 const CONNECTION_WITH_WHO = `query CompanyConnection($companyId: ID!) { companyConnection(companyId: $companyId) { ${CONNECTION_FIELDS} connectedBy } }`;
 
-describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page with OpenID Connect sign-in", () => {
+describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page with OpenID Connect sign-in", { timeout: 120_000 }, () => {
   let stack: Stack;
   let browser: Browser;
   let idp: Server;
@@ -35,6 +35,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page with Open
   };
   async function newContext(): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    // Generous on a loaded 2-core machine: every wait below is for a condition, not a time.
+    context.setDefaultTimeout(60_000);
+    context.setDefaultNavigationTimeout(60_000);
     // Only this machine (the provider's pages ask for a web font: refused).
     await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/]).*/, (route) => route.abort());
     return context;
