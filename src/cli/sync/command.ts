@@ -1,3 +1,4 @@
+import { access, constants } from "node:fs/promises";
 // `concur-graph sync`: the command's options, the embedded stack for a local try, Ctrl+C, exit codes.
 import { Option, type Command } from "commander";
 import { badInput } from "../../errors.js";
@@ -8,6 +9,7 @@ import { summary, writeReport } from "./report.js";
 import { runSync } from "./run.js";
 import { INVOICE_SYNC_TYPES, SYNC_TYPES, type InvoiceSyncType, type SyncType } from "./types.js";
 import { createInvoiceVendorClient, invoiceColumnMapping, runInvoiceVendorSync } from "./invoice-vendors.js";
+import { createPurchaseOrderSyncClient, runPurchaseOrderSync } from "./invoice-purchase-orders.js";
 
 /** Exit code after Ctrl+C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
@@ -46,7 +48,7 @@ export function registerSyncCommand(program: Command, context: SyncCommandContex
   program
     .command("sync")
     .description("Make Concur's ERP master data equal to an export file (CSV or JSON Lines): sends only what changed, waits for Concur, writes a report")
-    .addOption(new Option("--type <type>", "object type (invoiceVendors: Concur Invoice vendor master, no --erp)").choices([...SYNC_TYPES, ...INVOICE_SYNC_TYPES]).makeOptionMandatory())
+    .addOption(new Option("--type <type>", "object type (invoiceVendors, purchaseOrders: Concur Invoice, no --erp)").choices([...SYNC_TYPES, ...INVOICE_SYNC_TYPES]).makeOptionMandatory())
     .requiredOption("--input <file>", "the export: .csv with a header row, or .jsonl (one GraphQL input object per line)")
     .option("--company <id>", "Concur company UUID (--embedded: the demo company)")
     .option("--erp <id>", "ERP integration UUID (--embedded: the demo ERP)")
@@ -75,6 +77,13 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
   if (inFlightBytes !== undefined && !(Number.isInteger(inFlightBytes) && inFlightBytes >= 1)) throw badInput("--in-flight-bytes: a positive integer");
   const invoice = (INVOICE_SYNC_TYPES as readonly string[]).includes(options.type);
   const columns = invoice ? invoiceColumnMapping(options.columns) : await parseColumnMapping(options.columns, options.type as SyncType);
+
+  // The export must be readable before anything starts (an --embedded stack takes seconds to boot).
+  try {
+    await access(options.input, constants.R_OK);
+  } catch (error) {
+    throw badInput(`--input ${options.input}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
 
   let url = options.url;
   let token = options.token ?? context.token;
@@ -106,11 +115,14 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
       stop.abort();
     };
     process.on("SIGINT", onSigint);
-    if (invoice && options.replace) throw badInput("--replace is not offered for invoiceVendors (Concur has no replace-all; use --delete)");
-    const client = invoice ? createInvoiceVendorClient({ url: url!, token, companyId }) : createGatewayClient({ url: url!, token, companyId, erpId: erpId! });
+    if (invoice && options.replace) throw badInput(`--replace is not offered for ${options.type} (Concur has no replace-all)`);
+    if (options.type === "purchaseOrders" && options.delete) throw badInput("--delete is not offered for purchaseOrders: Concur has no PO delete; send status CLOSED");
+    const client = options.type === "purchaseOrders" ? createPurchaseOrderSyncClient({ url: url!, token, companyId }) : invoice ? createInvoiceVendorClient({ url: url!, token, companyId }) : createGatewayClient({ url: url!, token, companyId, erpId: erpId! });
     const progress = createProgress({ tty: context.tty ?? Boolean(process.stderr.isTTY), write: context.err, stream: process.stderr });
     try {
-      const report = invoice
+      const report = options.type === "purchaseOrders"
+        ? await runPurchaseOrderSync({ input: options.input, companyId, dryRun: options.dryRun }, { client: client as ReturnType<typeof createPurchaseOrderSyncClient>, progress, stop: stop.signal })
+        : invoice
         ? await runInvoiceVendorSync({ input: options.input, companyId, columns, delete: options.delete, dryRun: options.dryRun, chunkRecords }, { client: client as ReturnType<typeof createInvoiceVendorClient>, progress, stop: stop.signal })
         : await runSync({ type: options.type as SyncType, input: options.input, companyId, erpId: erpId!, columns, delete: options.delete, replace: options.replace, dryRun: options.dryRun, chunkRecords, inFlightBytes }, { client: client as ReturnType<typeof createGatewayClient>, progress, stop: stop.signal });
       progress.stop();
