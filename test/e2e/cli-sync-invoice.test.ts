@@ -75,4 +75,44 @@ describe("concur-graph sync --type invoiceVendors (child process)", () => {
     expect(readFileSync(join(dir, "r3", "rejected.csv"), "utf8")).toMatch(/^line,id,stage,code,message\n102,IV-00101\/REMIT,input,VALIDATION/);
     expect(sumCalls(await stack.counters(), PUT)).toBe(1);
   }, 400_000);
+
+  it("loads purchase orders from JSON Lines: created, a rerun sends nothing, a change is one update, a bad PO is reported by line", async () => {
+    await stack.admin("POST", `/invoice/companies/${stack.companyId}/vendors`, { Vendor: [{ VendorCode: "POV", AddressCode: "REMIT", VendorName: "PO vendor", CountryCode: "US", CurrencyCode: "USD" }] });
+    const address = { externalId: "HQ", address1: "1 Main St", city: "Bellevue", stateProvince: "WA", postalCode: "98004", countryCode: "US" };
+    const po = (n: number, quantity = "2") => ({
+      number: `SP-${n}`, name: `Order ${n}`, currencyCode: "USD", orderDate: "2026-02-01", policyExternalId: "PO", vendorCode: "POV", vendorAddressCode: "REMIT", billTo: address, shipTo: address,
+      lines: [1, 2, 3].map((l) => ({ lineNumber: String(l), externalId: `SP-${n}-${l}`, quantity: l === 1 ? quantity : "1", unitPrice: "19.99", expenseType: "Office Supplies", receiptType: l === 1 ? "QUANTITY_RECEIPT" : "NONE" })),
+    });
+    const jsonl = (orders: object[]) => orders.map((o) => JSON.stringify(o)).join("\n") + "\n";
+    const orders = Array.from({ length: 6 }, (_, i) => po(i + 1));
+    writeFileSync(join(dir, "pos.jsonl"), jsonl(orders));
+    const run = (input: string, name: string) =>
+      runCli(["sync", "--type", "purchaseOrders", "--url", stack.gateway.url, "--company", stack.companyId, "--input", input, "--report", name], { cwd: dir, env: { CONCUR_GRAPH_TOKEN: stack.token }, timeoutMs: 240_000 });
+    const writes = async () => { const c = await stack.counters(); return sumCalls(c, "POST /api/v3.0/invoice/purchaseorders") + sumCalls(c, "PUT /api/v3.0/invoice/purchaseorders"); };
+
+    await stack.resetCounters();
+    const first = await run("pos.jsonl", "p1");
+    expect(first.code, first.stderr).toBe(0);
+    expect(report("p1").counts).toMatchObject({ input: 6, created: 6, rejected: 0 });
+    expect(await writes()).toBe(6);
+
+    await stack.resetCounters();
+    const second = await run("pos.jsonl", "p2");
+    expect(second.code, second.stderr).toBe(0);
+    expect(report("p2").counts).toMatchObject({ unchanged: 6, sent: 0 });
+    expect(await writes()).toBe(0);
+
+    const changed = [...orders];
+    changed[2] = po(3, "5.5");
+    changed[4] = { ...po(5), lines: [{ ...po(5).lines[0], accountCode: "6000" }] };
+    writeFileSync(join(dir, "pos2.jsonl"), jsonl(changed));
+    await stack.resetCounters();
+    const third = await run("pos2.jsonl", "p3");
+    expect(third.code).toBe(1);
+    expect(report("p3").counts).toMatchObject({ updated: 1, unchanged: 4, rejected: 1 });
+    expect(report("p3").rejected[0]).toMatchObject({ key: "SP-5", line: 5, stage: "input", message: expect.stringMatching(/expenseType or accountCode/) });
+    expect(await writes()).toBe(1);
+    const stored = await stack.admin("GET", `/invoice/companies/${stack.companyId}/purchase-orders/SP-3`);
+    expect(stored.LineItem[0].Quantity).toBe("5.5");
+  }, 400_000);
 });
