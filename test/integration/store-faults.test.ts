@@ -10,7 +10,7 @@ import { openDatabase, openManagedDatabase, parseDatabaseUrl, StoreMissingError,
 import { classifyStoreFault, createStoreHealth, StoreUnavailableError } from "../../src/connections/store/health.js";
 import { ErrorCode } from "../../src/errors.js";
 import { pgTestDatabase } from "../helpers/postgres.js";
-import { waitFor } from "../helpers/wait.js";
+import { elapse, waitFor } from "../helpers/wait.js";
 
 const tempDir = mkdtempSync(join(tmpdir(), "cg-store-faults-"));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -137,6 +137,16 @@ describe("store faults", () => {
     expect(recoveries).toBe(2);
     held = 0;
     expect(health.status()).toEqual({ state: "ok", pendingWrites: 0 });
+
+    // A hint (a pooled connection closed by the server): only the probe's outcome moves the state.
+    health.checkSoon();
+    await elapse(100); // proving that nothing happens: a probe that succeeds leaves no trace to wait for
+    expect(health.state).toBe("ok");
+    readsWork = false;
+    health.checkSoon();
+    await waitFor(() => health.state === "down", 5_000, "the probe to find the store down");
+    readsWork = true;
+    await waitFor(() => health.state === "ok", 5_000, "the probe to find it back");
     health.close();
   });
 });

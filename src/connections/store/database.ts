@@ -288,9 +288,9 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 5, connectionTimeoutMillis: 3_000, query_timeout: 10_000 });
   const description = describeDatabase({ kind: "postgres", url });
   let health: StoreHealth | undefined;
-  // An idle client losing its connection (the server stopped or restarted) must not crash the process; it tells
-  // the store's health at once, and the next query reconnects.
-  pool.on("error", (error) => void health?.failed(error, "read"));
+  // An idle client losing its connection (the server stopped or restarted, or a proxy closed it) must not crash the
+  // process; the store's health probes at once (a stopped server is seen in milliseconds), the next query reconnects.
+  pool.on("error", () => health?.checkSoon());
   try {
     const client = await pool.connect();
     client.release();

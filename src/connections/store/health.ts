@@ -93,6 +93,12 @@ export interface StoreHealth {
   onRecovered(listener: () => void): void;
   /** Adds a source of writes held in memory (shown in `status().pendingWrites`). */
   countPending(source: () => number): void;
+  /**
+   * Probes now (a read, or a write while read-only): a hint that something may be wrong, such as a pooled connection
+   * the server closed. The probe's outcome, not the hint, moves the state, so an idle connection dropped by a proxy
+   * does not make the gateway unready.
+   */
+  checkSoon(): void;
   close(): void;
 }
 
@@ -151,11 +157,11 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
     timer.unref();
   };
 
-  const probe = async () => {
+  const probe = async (forced = false) => {
     if (closed || probing) return schedule();
     probing = true;
     try {
-      if (state === "ok" && now() - lastActivity < heartbeatMs) return;
+      if (!forced && state === "ok" && now() - lastActivity < heartbeatMs) return;
       const operation = state === "read-only" ? "write" : "read";
       try {
         await (operation === "write" ? options.probeWrite() : options.probeRead());
@@ -201,6 +207,12 @@ export function createStoreHealth(options: StoreHealthOptions): StoreHealth {
     },
     countPending(source) {
       pending.push(source);
+    },
+    checkSoon() {
+      if (closed || probing) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void probe(true), 0);
+      timer.unref();
     },
     close() {
       closed = true;
