@@ -36,6 +36,9 @@ export type LedgerOutcome = FisOutcome & { recorded?: RecordedConfirmation | nul
 /** A claim token: which process owns a ledger row (host:pid, for operators reading the table) and a unique part. */
 const newToken = (): string => `${hostname()}:${process.pid}:${randomUUID()}`;
 
+/** Most READY documents a claim reads to find `max` that nobody else is claiming (one FIS page, spec Q4). */
+const MAX_READ_FOR_CLAIM = 100;
+
 /** How long a confirmation waits for another request's send of the same document to settle, ms. */
 const WAIT_FOR_OWNER_MS = 15_000;
 
@@ -100,7 +103,9 @@ export interface LedgerAcknowledgement {
 
 /**
  * Acknowledges `ids` for `caller`: each id is sent only by the owner of its ledger row, and handed to at most one
- * caller. `known` holds records already read (the READY page of a claim): they need no read-back.
+ * caller. `known` holds records already read (the READY page of a claim): they need no read-back. With `wanted`, ids
+ * are tried in order only until that many rows are owned (a claim skips documents other callers hold), and outcomes
+ * cover the ids tried.
  */
 export async function acknowledgeThroughLedger(
   deps: FisClaimDeps,
@@ -109,6 +114,7 @@ export async function acknowledgeThroughLedger(
   docType: FisDocType,
   ids: string[],
   known: Map<string, FinancialDocumentRecord> = new Map(),
+  wanted = ids.length,
 ): Promise<LedgerAcknowledgement> {
   const companyId = canonicalCompanyId(rawCompanyId);
   const scope = `ack:${docType}`;
@@ -117,24 +123,28 @@ export async function acknowledgeThroughLedger(
   const toSend: AckPlan[] = [];
   const toReadBack: AckPlan[] = [];
 
-  await Promise.all(
-    ids.map(async (docId) => {
-      const k = key(companyId, scope, docId);
-      const token = newToken();
-      try {
-        const { acquired, row } = await deps.ledger.acquire(k, { docId, token, leaseMs: deps.leaseMs, fingerprint: "acknowledge" });
-        if (acquired) return void toSend.push({ docId, key: k, token, owners: 1, record: known.get(docId) });
-        if (row.state === "PENDING" && row.leaseUntil < Date.now()) {
-          const taken = await deps.ledger.takeOver(k, row.token, token, deps.leaseMs);
-          // Its owner vanished or gave up uncertain: what FIS holds now says whether its acknowledgement landed.
-          if (taken) return void toReadBack.push({ docId, key: k, token, owners: taken.owners });
-        }
-        results.set(docId, heldElsewhere(docId, row));
-      } catch (error) {
-        results.set(docId, ledgerDown(deps.logger, docId, error, "Claim it again later."));
+  const own = async (docId: string) => {
+    const k = key(companyId, scope, docId);
+    const token = newToken();
+    try {
+      const { acquired, row } = await deps.ledger.acquire(k, { docId, token, leaseMs: deps.leaseMs, fingerprint: "acknowledge" });
+      if (acquired) return void toSend.push({ docId, key: k, token, owners: 1, record: known.get(docId) });
+      if (row.state === "PENDING" && row.leaseUntil < Date.now()) {
+        const taken = await deps.ledger.takeOver(k, row.token, token, deps.leaseMs);
+        // Its owner vanished or gave up uncertain: what FIS holds now says whether its acknowledgement landed.
+        if (taken) return void toReadBack.push({ docId, key: k, token, owners: taken.owners });
       }
-    }),
-  );
+      results.set(docId, heldElsewhere(docId, row));
+    } catch (error) {
+      results.set(docId, ledgerDown(deps.logger, docId, error, "Claim it again later."));
+    }
+  };
+  const tried: string[] = [];
+  while (tried.length < ids.length && toSend.length + toReadBack.length < wanted) {
+    const next = ids.slice(tried.length, tried.length + wanted - toSend.length - toReadBack.length);
+    tried.push(...next);
+    await Promise.all(next.map(own));
+  }
 
   await Promise.all(
     toReadBack.map((plan) => settleTakenOver(deps, caller, companyId, docType, plan, results, claimed, toSend).catch((error) => void results.set(plan.docId, ledgerLost(deps.logger, plan.docId, error, UNCERTAIN_CLAIM)))),
@@ -155,7 +165,7 @@ export async function acknowledgeThroughLedger(
       ),
     );
   }
-  return { outcomes: ids.map((id) => results.get(id)!), claimed };
+  return { outcomes: tried.map((id) => results.get(id)!), claimed };
 }
 
 /** A row taken over from a vanished owner: read the document back and settle it, or queue it to be sent. */
@@ -270,15 +280,16 @@ export async function claimThroughLedger(
   const ids = stale.map((r) => r.docId);
   const known = new Map<string, FinancialDocumentRecord>();
   if (ids.length < max) {
-    const { documents } = await deps.reader.page(caller, companyId, docType, 0, max);
+    // More than `max`: documents other callers are claiming right now are skipped, not answered for.
+    const { documents } = await deps.reader.page(caller, companyId, docType, 0, Math.min(MAX_READ_FOR_CLAIM, max * 3));
     for (const d of documents) {
-      if (d.status !== "READY" || ids.includes(d.id) || ids.length >= max) continue;
+      if (d.status !== "READY" || ids.includes(d.id)) continue;
       ids.push(d.id);
       known.set(d.id, d);
     }
   }
   if (ids.length === 0) return { documents: [], outcomes: [] };
-  const { outcomes, claimed } = await acknowledgeThroughLedger(deps, caller, companyId, docType, ids, known);
+  const { outcomes, claimed } = await acknowledgeThroughLedger(deps, caller, companyId, docType, ids, known, max);
   const documents = await Promise.all(
     [...claimed].map(async ([docId, record]) => ({ ...(record ?? (await deps.reader.document(caller, companyId, docType, docId))!), status: "ACKNOWLEDGED" }) as FinancialDocumentRecord),
   );
