@@ -104,7 +104,7 @@ describe("concur-graph sync --type invoiceVendors (child process)", () => {
 
     const changed = [...orders];
     changed[2] = po(3, "5.5");
-    changed[4] = { ...po(5), lines: [{ ...po(5).lines[0], accountCode: "6000" }] };
+    changed[4] = { ...po(5), lines: [{ ...po(5).lines[0], accountCode: "6000" } as (typeof orders)[number]["lines"][number]] };
     writeFileSync(join(dir, "pos2.jsonl"), jsonl(changed));
     await stack.resetCounters();
     const third = await run("pos2.jsonl", "p3");
