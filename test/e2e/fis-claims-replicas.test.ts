@@ -244,10 +244,11 @@ describe.skipIf(!redisAvailable())("FIS claims exactly once: two gateway process
     const twice = [...handed].filter(([, callers]) => callers.length > 1);
     const counters = ((await admin("GET", "/counters")) as { counters: Record<string, Record<string, number>> }).counters;
     const acks500 = sumCalls(counters, `POST ${FIS_ROUTES.acknowledgements}`, "500");
+    const acks = sumCalls(counters, `POST ${FIS_ROUTES.acknowledgements}`);
     const statuses = notHanded.reduce<Record<string, number>>((n, o) => ({ ...n, [o.status]: (n[o.status] ?? 0) + 1 }), {});
     console.log(
       `[fis claims] ${DOCUMENTS} documents: handed to one caller ${[...handed.values()].filter((c) => c.length === 1).length}, to two or more ${twice.length}; ` +
-        `acknowledge POSTs answered 500 after applying: ${acks500}; left mid-claim by the killed gateway: ${leftByTwo}; outcomes not handed: ${JSON.stringify(statuses)}`,
+        `acknowledge POSTs ${acks}, answered 500 after applying ${acks500}; left mid-claim by the killed gateway: ${leftByTwo}; outcomes not handed: ${JSON.stringify(statuses)}`,
     );
     expect(acks500).toBeGreaterThan(0);
     expect(twice).toEqual([]);
