@@ -17,3 +17,4 @@ export * from "./lists/index.js";
 export * from "./extracts/index.js";
 export * from "./invoice/index.js";
 export * from "./ess/index.js";
+export * from "./images/index.js";

@@ -5,6 +5,7 @@ import { accountingApi, ACCOUNTING_LIMITS } from "./accounting/index.js";
 import { extractsApi } from "./extracts/index.js";
 import { fisApi, FIS_LIMITS } from "./fis/index.js";
 import { listsApi, LISTS_LIMITS } from "./lists/index.js";
+import { invoiceApi, INVOICE_LIMITS } from "./invoice/index.js";
 import { addCoreAdminRoutes } from "./core/admin.js";
 import type { EmulatedApi } from "./core/api.js";
 import { EMULATOR_CLIENT_ID, TokenService } from "./core/auth.js";
@@ -20,6 +21,8 @@ import type { Clock, RandomSource } from "./core/types.js";
 import { WebhookSender, type SendableEvent } from "./core/webhooks.js";
 import { SigningKeys } from "./core/signing-keys.js";
 import { essApi } from "./ess/index.js";
+import { FisStore } from "./fis/store.js";
+import { imagesApi } from "./images/index.js";
 import { oauthApi, OAUTH_LIMITS, type AppCenterConnectOptions, type AppCenterRedirect, type IssuedRequestToken, type PartnerClient, type RefreshRotation } from "./oauth/index.js";
 import { DEFAULT_DATA_CENTERS, GLZ, type Site } from "./core/sites.js";
 
@@ -28,6 +31,7 @@ export { DEFAULT_FAULTS, type Faults } from "./core/faults.js";
 export { FILES_DEMO, EXTRACTS_SCOPES, EMPTY_BATCH_MESSAGE, type ExtractsSettings } from "./extracts/index.js";
 export { FIS_AMOUNTS, FIS_DEMO_COUNTS, FIS_EVENT_TOPIC, FIS_ROUTES, FisCode, SCOPE_FIS, type FisDocType, type FisDocStatus, type FisEventEnvelope } from "./fis/index.js";
 export { DEMO_LISTS, LIST_SCOPES, LIST_API } from "./lists/index.js";
+export { INVOICE_LIMITS, INVOICE_SCOPES, VENDOR_API, PURCHASE_ORDER_API } from "./invoice/index.js";
 export { EMULATOR_CLIENT_ID } from "./core/auth.js";
 export { EMULATOR_CLIENT_SECRET, TOKEN_PATH, CONNECTIONS_PATH } from "./oauth/index.js";
 export type { AppCenterConnectOptions, AppCenterRedirect, IssuedRequestToken, PartnerClient, RefreshRotation, TokenFaultKind } from "./oauth/index.js";
@@ -37,7 +41,7 @@ export type * from "./core/types.js";
 export type * from "./accounting/types.js";
 
 /** Every documented limit the emulator enforces (shared edge, OAuth, Accounting), in one object. */
-export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS, ...FIS_LIMITS, ...LISTS_LIMITS } as const;
+export const LIMITS = { ...CORE_LIMITS, ...OAUTH_LIMITS, ...ACCOUNTING_LIMITS, ...FIS_LIMITS, ...LISTS_LIMITS, ...INVOICE_LIMITS } as const;
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
@@ -106,12 +110,16 @@ export interface RunningEmulator {
 
 /** The emulated Concur APIs besides OAuth, in routing order. A new API is a folder under src/emulator plus one line here. */
 function emulatedApis(options: EmulatorOptions): EmulatedApi[] {
+  // FIS documents are read by Image v1 too (the receipts and invoice images of the documents FIS hands out).
+  const fisDocuments = new FisStore();
   return [
     accountingApi({ pageBytes: options.pageBytes, processingDelayMs: options.processingDelayMs, seed: options.seed }),
     extractsApi({ seed: options.seed }),
-    fisApi({ seed: options.seed }),
+    fisApi({ seed: options.seed, store: fisDocuments }),
     listsApi({ seed: options.seed }),
+    invoiceApi(),
     essApi(),
+    imagesApi({ fis: fisDocuments }),
   ];
 }
 

@@ -1,4 +1,4 @@
-// GET /files/<signed reference>: streams an extract or payment-batch file from Concur. The reference is signed and
+// GET /files/<signed reference>: streams an extract or payment-batch file, or a receipt / invoice image, from Concur. The reference is signed and
 // short-lived (services/extract-files.ts); the caller is authorized exactly like a GraphQL caller, again, at fetch
 // time. A bad, expired or foreign reference is refused (403) before any upstream call.
 import type { Readable } from "node:stream";
@@ -10,6 +10,7 @@ import { CodedError, ErrorCode, errorBody, logUnexpected } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Services } from "../services/index.js";
 import { FILES_PATH } from "../services/extract-files.js";
+import { imageContentTypeOf } from "../services/images.js";
 
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
@@ -57,7 +58,8 @@ async function download(services: Services, req: Request, res: Response, logger:
     // Bound to who asked: another token (passthrough) or another connection epoch (managed) cannot use it.
     if (caller.key !== callerKey) return refuse(res, ErrorCode.FORBIDDEN, "This download URL was issued to another caller.", 403);
     const { files } = services.posting;
-    file = ref.kind === "extract" ? await files.openJobFile(caller, ref.companyId, ref.definitionId, ref.jobId) : await files.openBatchFile(caller, ref.companyId, ref.fileKey);
+    if (ref.kind === "image") file = await services.images.open(caller, ref.companyId, ref.subject, ref.form);
+    else file = ref.kind === "extract" ? await files.openJobFile(caller, ref.companyId, ref.definitionId, ref.jobId) : await files.openBatchFile(caller, ref.companyId, ref.fileKey);
   } catch (error) {
     if (error instanceof CodedError) return refuse(res, error.code, error.message);
     throw error;
@@ -65,8 +67,8 @@ async function download(services: Services, req: Request, res: Response, logger:
   const { first, rest } = await peek(file.body);
   // node's setHeader, not express's set: the file's charset is unknown (spec Q8), so none is claimed.
   res.statusCode = 200;
-  res.setHeader("content-type", contentTypeOf(file.contentType, first));
-  res.setHeader("content-disposition", `attachment; filename="${safeFilename(file.filename) ?? (isZip(first) ? "file.zip" : "file.csv")}"`);
+  res.setHeader("content-type", ref.kind === "image" ? imageContentTypeOf(file.contentType, first) : contentTypeOf(file.contentType, first));
+  res.setHeader("content-disposition", `attachment; filename="${safeFilename(file.filename) ?? (ref.kind === "image" ? "image.bin" : isZip(first) ? "file.zip" : "file.csv")}"`);
   res.setHeader("cache-control", "no-store");
   res.setHeader("x-content-type-options", "nosniff");
   if (file.contentLength !== null) res.setHeader("content-length", String(file.contentLength));

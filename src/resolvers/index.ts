@@ -13,10 +13,12 @@ import { RegistrationResolver } from "./registration.resolver.js";
 import { RequestResolver } from "./request.resolver.js";
 import { SubscriptionResolver } from "./subscription.resolver.js";
 import { InvoiceVendorResolver, InvoiceVendorWriteResolver } from "./invoice-vendor.resolver.js";
+import { ExpenseEntryImageResolver, ExpenseReportImageResolver, FinancialImageResolver, InvoiceImageResolver } from "./image.resolver.js";
 import { ConcurGoodsReceiptWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver } from "./invoice-purchase-order.resolver.js";
 
 /** Every resolver class of the schema. */
 export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver, ApiKeyResolver, EventDeliveryResolver,
   ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver,
   ExtractEditionResolver, ExtractResolver, ExtractBatchResolver,
-  InvoiceVendorResolver, InvoiceVendorWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver, ConcurGoodsReceiptWriteResolver];
+  InvoiceVendorResolver, InvoiceVendorWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver, ConcurGoodsReceiptWriteResolver,
+  FinancialImageResolver, ExpenseReportImageResolver, ExpenseEntryImageResolver, InvoiceImageResolver];

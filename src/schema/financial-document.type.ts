@@ -5,6 +5,7 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Connection } from "./connection.js";
 import { FinancialDocType, FinancialDocumentStatus } from "./fis-enums.js";
 import { Decimal } from "./fis-scalars.js";
+import { FinancialImage } from "./images.type.js";
 import type { Relation } from "./relation.js";
 
 /** A numbered custom or org-unit field (`reportCustom3Code` / `reportCustom3Value`). */
@@ -114,6 +115,9 @@ export class ExpenseReport {
 
   @Field(() => String, { nullable: true, description: "UUID of the last approver." })
   lastApproverId!: string | null;
+
+  @Field(() => FinancialImage, { nullable: true, description: "The report's image: one PDF bundling the receipts of all entries (Image v1, asked for when selected); null when Concur has none." })
+  image?: FinancialImage | null;
 
   @Field(() => [FinancialCustomField], { description: "Custom fields (…Custom<n>Code / Value), by number." })
   customFields!: FinancialCustomField[];
@@ -276,6 +280,9 @@ export class PayrollEntryData {
 export class ExpenseEntry {
   @Field(() => String, { nullable: true, description: "Entry id (GUID)." })
   entryId!: string | null;
+
+  @Field(() => FinancialImage, { nullable: true, description: "The entry's receipt image (Image v1 by entryReceiptId, then entryId; asked for when selected); null when the entry has no receipt image id or Concur has none." })
+  image?: FinancialImage | null;
 
   @Field(() => Int, { nullable: true, description: "Legacy numeric entry id." })
   legacyEntryId!: number | null;
@@ -726,6 +733,9 @@ export class InvoiceDocument {
 
   @Field(() => [InvoiceLineItem], { nullable: true, description: "The lines." })
   lineItem!: Relation<InvoiceLineItem>[] | null;
+
+  @Field(() => FinancialImage, { nullable: true, description: "The invoice image (Image v1 by requestId, asked for when selected); null when Concur has none." })
+  image?: FinancialImage | null;
 }
 
 @ObjectType({ description: "A cash advance (FIS `cashAdvanceData`)." })

@@ -33,3 +33,4 @@ export * from "./invoice-vendor.type.js";
 export * from "./invoice-vendor.input.js";
 export * from "./invoice-purchase-order.type.js";
 export * from "./invoice-purchase-order.input.js";
+export * from "./images.type.js";

@@ -1,11 +1,14 @@
 // Download URLs for extract and payment-batch files: short-lived, HMAC-signed, bound to the company and the caller
 // that asked; the route checks the caller's rights again when the URL is fetched (src/http/files.ts).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { ImageForm, ImageSubject } from "../datasources/index.js";
 
 /** What a download URL points at (never a raw upstream URL: the route rebuilds the path from these ids). */
 export type FileRef =
   | { kind: "extract"; companyId: string; definitionId: string; jobId: string }
-  | { kind: "batch"; companyId: string; fileKey: string };
+  | { kind: "batch"; companyId: string; fileKey: string }
+  /** A receipt or invoice image (services/images.ts): what it is of, and the id form that served last (tried first). */
+  | { kind: "image"; companyId: string; subject: ImageSubject; form?: ImageForm };
 
 export interface SignedDownload {
   /** Absolute URL on the gateway (its public origin). */
@@ -37,8 +40,11 @@ export interface FileLinksOptions {
 
 interface Claims {
   v: 1;
-  k: "e" | "b";
+  k: "e" | "b" | "i";
   c: string;
+  /** Image subject and form (k "i"). */
+  s?: ImageSubject;
+  m?: ImageForm;
   d?: string;
   j?: string;
   f?: string;
@@ -57,9 +63,12 @@ export function createFileLinks(options: FileLinksOptions): FileLinks {
   return {
     sign(ref, callerKey) {
       const expiresAt = now() + options.ttlSeconds * 1000;
+      const x = Math.ceil(expiresAt / 1000);
       const claims: Claims = ref.kind === "extract"
-        ? { v: 1, k: "e", c: ref.companyId, d: ref.definitionId, j: ref.jobId, a: callerKey, x: Math.ceil(expiresAt / 1000) }
-        : { v: 1, k: "b", c: ref.companyId, f: ref.fileKey, a: callerKey, x: Math.ceil(expiresAt / 1000) };
+        ? { v: 1, k: "e", c: ref.companyId, d: ref.definitionId, j: ref.jobId, a: callerKey, x }
+        : ref.kind === "batch"
+          ? { v: 1, k: "b", c: ref.companyId, f: ref.fileKey, a: callerKey, x }
+          : { v: 1, k: "i", c: ref.companyId, s: ref.subject, ...(ref.form ? { m: ref.form } : {}), a: callerKey, x };
       const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
       const path = `${FILES_PATH}/${payload}.${mac(payload).toString("base64url")}`;
       const base = options.publicUrl ?? origin() ?? "";
@@ -83,6 +92,10 @@ export function createFileLinks(options: FileLinksOptions): FileLinks {
         return { ok: true, callerKey: claims.a, ref: { kind: "extract", companyId: claims.c, definitionId: claims.d, jobId: claims.j } };
       }
       if (claims.k === "b" && typeof claims.f === "string") return { ok: true, callerKey: claims.a, ref: { kind: "batch", companyId: claims.c, fileKey: claims.f } };
+      // Signed by this gateway, so the subject is one it wrote; its ids are checked again when the paths are built.
+      if (claims.k === "i" && claims.s !== null && typeof claims.s === "object" && typeof claims.s.of === "string") {
+        return { ok: true, callerKey: claims.a, ref: { kind: "image", companyId: claims.c, subject: claims.s, ...(typeof claims.m === "string" ? { form: claims.m } : {}) } };
+      }
       return { ok: false, reason: "invalid" };
     },
     useOrigin(provider) {

@@ -50,6 +50,7 @@ import { createListSync, type ListSync } from "./list-sync.js";
 import { createPostingByFile, type PostingByFile } from "./extract-posting.js";
 import { createEventDelivery, type EventDelivery } from "./ess-subscriptions.js";
 import { createInvoiceServices, type InvoiceServices } from "./invoice.js";
+import { createImageService, type ImageService } from "./images.js";
 
 /**
  * Long-lived services, built once per gateway and shared by every operation: the undici agent, the keyv
@@ -80,6 +81,8 @@ export interface Services {
   posting: PostingByFile;
   /** Concur Invoice vendors, purchase orders and receipts (v3 APIs): reader, coalescing writer, shared write pacing. */
   invoice: InvoiceServices;
+  /** Receipt and invoice images (Image v1) for posting: descriptions and streamed downloads through `posting.links`. */
+  images: ImageService;
   /** Managed mode: company connections (tokens), the gateway's API keys and its caller authentication. */
   connections?: ConnectionManager;
   apiKeys?: ApiKeyStore;
@@ -208,6 +211,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis: limiterRedis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
   const invoice = createInvoiceServices({ client, logger, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, redis: limiterRedis });
   const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
+  const images = createImageService({ client, authScheme: config.files.xmlAuthScheme, logger });
 
   const dedupeError = redisError("dedupe");
   const tracker = new RequestStatusTracker({ store, pubsub, logger, onStoreError: dedupeError });
@@ -270,6 +274,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     fis,
     posting,
     invoice,
+    images,
     connections: managed?.connections,
     apiKeys: managed?.apiKeys,
     callers: managed?.callers,

@@ -22,6 +22,8 @@ export type { DocType as FisDocType, DocStatus as FisDocStatus } from "./types.j
 export interface FisOptions {
   /** "demo" = a few documents of each doc type for the demo companies; "none" = empty. Default "none". */
   seed?: "demo" | "none";
+  /** The document store, when another emulated API reads the same documents (Image v1 serves their receipts). Default a new one. */
+  store?: FisStore;
 }
 
 /** Financial Integration Service v4: READY queue, acknowledgements, posting and payment confirmations, ESS events. */
@@ -36,7 +38,7 @@ export function fisApi(options: FisOptions = {}): EmulatedApi {
 function installFis(core: CoreContext, router: Router, options: FisOptions): ApiInstance {
   const startSettings = (): FisSettings => ({ fisUnknownErrorRate: 0, fisError5xxAfterApplyRate: 0 });
   const fisSettings = startSettings();
-  const ctx: FisContext = { ...core, fis: new FisStore(), fisSettings };
+  const ctx: FisContext = { ...core, fis: options.store ?? new FisStore(), fisSettings };
   // Runs after the Accounting seed (API order), which creates the demo companies.
   const seed = () => {
     if (options.seed === "demo") seedFisDemo(ctx);

@@ -1,0 +1,215 @@
+// Images for posting (issue 23): receipt and invoice images beside the FIS documents, over real HTTP against a gateway
+// on the emulator (passthrough mode). The emulator's Image v1 serves the documents its FIS emulation holds; upstream
+// calls are counted by the emulator.
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callerKeyOf } from "../../src/datasources/index.js";
+import { IMAGE_ROUTES } from "../../src/emulator/images/index.js";
+import { createFileLinks } from "../../src/services/extract-files.js";
+import { startStack, sumCalls, type Stack } from "../helpers/stack.js";
+
+const XML = `GET ${IMAGE_ROUTES.image}`;
+const FILE = `GET ${IMAGE_ROUTES.file}`;
+const SECRET = "images-test-secret-0123456789-abcdefghijklmnop";
+const IMAGE_FIELDS = "of id imageId contentType size servedBy download { url expiresAt }";
+
+const CLAIM = /* GraphQL */ `
+  mutation Claim($companyId: ID!) {
+    claimFinancialDocuments(companyId: $companyId, docType: EXPENSE, max: 100) {
+      documents { id expense { report { reportId image { ${IMAGE_FIELDS} } } expenseEntry { entryId entryReceiptId image { ${IMAGE_FIELDS} } } } }
+      outcomes { docId status }
+    }
+  }
+`;
+const CLAIM_INVOICES = /* GraphQL */ `
+  mutation Claim($companyId: ID!) {
+    claimFinancialDocuments(companyId: $companyId, docType: INVOICE, max: 100) {
+      documents { id invoice { requestHeader { requestId } image { ${IMAGE_FIELDS} } } }
+    }
+  }
+`;
+const CONFIRM = /* GraphQL */ `
+  mutation Confirm($companyId: ID!, $confirmations: [FinancialPostingInput!]!) {
+    confirmFinancialPostings(companyId: $companyId, docType: EXPENSE, confirmations: $confirmations) { docId status code }
+  }
+`;
+const IMAGE = /* GraphQL */ `
+  query Image($companyId: ID!, $of: ImageSubjectKind!, $id: ID!, $entryId: ID) {
+    financialImage(companyId: $companyId, of: $of, id: $id, entryId: $entryId) { ${IMAGE_FIELDS} }
+  }
+`;
+
+let stack: Stack;
+let companyId: string;
+
+beforeAll(async () => {
+  stack = await startStack({ env: { FILE_URL_SECRET: SECRET } });
+  companyId = stack.companyId;
+}, 60_000);
+afterAll(() => stack?.stop());
+
+/** A new READY expense document of the demo company (no event: the test claims it). */
+async function newExpenseDocument(): Promise<{ id: string; reportId: string; entries: Array<{ entryId: string; entryReceiptId: string }> }> {
+  const { ids } = await stack.admin("POST", `/fis/companies/${companyId}/documents`, { docType: "expense", count: 1, events: false });
+  const view = await stack.admin("GET", `/fis/documents/${ids[0]}`);
+  return { id: ids[0], reportId: view.document.report.reportId, entries: view.document.expenseEntry.map((e: any) => ({ entryId: e.entryId, entryReceiptId: e.entryReceiptId })) };
+}
+
+/** The bytes the emulator's Image v1 serves for a path (its admin view). */
+async function emulatorBytes(kind: string, id: string): Promise<{ data: Buffer; contentType: string }> {
+  const res = await request(`${stack.emulator.url}/_emulator/images/companies/${companyId}/${kind}/${id}`);
+  expect(res.statusCode).toBe(200);
+  return { data: Buffer.from(await res.body.arrayBuffer()), contentType: String(res.headers["content-type"]) };
+}
+
+async function get(url: string, token: string | null = stack.token): Promise<{ status: number; data: Buffer; headers: Record<string, unknown> }> {
+  const res = await request(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  return { status: res.statusCode, data: Buffer.from(await res.body.arrayBuffer()), headers: res.headers };
+}
+
+const calls = async () => {
+  const counters = await stack.counters();
+  return Object.values(counters).reduce((sum, byStatus) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0), 0);
+};
+
+describe("images for posting: claim -> post with image -> confirm", () => {
+  it("a claimed expense report's image and its entries' receipts, downloaded through the gateway, are the emulator's bytes", async () => {
+    const doc = await newExpenseDocument();
+    const claimed = await stack.graphql(CLAIM, { companyId });
+    expect(claimed.errors).toBeUndefined();
+    const mine = claimed.data.claimFinancialDocuments.documents.find((d: any) => d.id === doc.id);
+    expect(mine).toBeDefined();
+
+    const report = mine.expense.report.image;
+    const reportBytes = await emulatorBytes("report", doc.reportId);
+    expect(report).toMatchObject({ of: "REPORT", id: doc.reportId, contentType: "application/pdf", size: reportBytes.data.length, servedBy: "REPORT" });
+    expect(report.imageId).toMatch(/^[0-9A-F]{20}$/);
+    expect(report.download.url.startsWith(stack.gateway.origin)).toBe(true);
+    expect(report.download.url).not.toContain(stack.emulator.url.replace(/^http:\/\//, ""));
+    const pdf = await get(report.download.url);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    expect(pdf.data.equals(reportBytes.data)).toBe(true);
+    expect(pdf.data.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+
+    for (const [i, entry] of mine.expense.expenseEntry.entries()) {
+      expect(entry.entryReceiptId).toBe(doc.entries[i].entryReceiptId);
+      const receipt = await emulatorBytes("receipt", entry.entryReceiptId);
+      expect(entry.image).toMatchObject({ of: "EXPENSE_ENTRY", servedBy: "REPORT_ENTRY_RECEIPT", contentType: receipt.contentType, size: receipt.data.length });
+      const got = await get(entry.image.download.url);
+      expect(got.status).toBe(200);
+      expect(got.headers["content-type"]).toBe(receipt.contentType);
+      expect(got.data.equals(receipt.data)).toBe(true);
+    }
+
+    // Posted with its images: confirm.
+    const confirmed = await stack.graphql(CONFIRM, {
+      companyId,
+      confirmations: [{ docId: doc.id, status: "SUCCESS", postingDocuments: [{ companyCode: "0100", documentNumber: "4711", fiscalYear: "2026", postingDate: "2026-12-04" }] }],
+    });
+    expect(confirmed.errors).toBeUndefined();
+    expect(confirmed.data.confirmFinancialPostings).toEqual([expect.objectContaining({ docId: doc.id, status: "SUCCEEDED" })]);
+  }, 60_000);
+
+  it("an invoice's image (Image v1 invoice/{requestId}: a PDF whose URL carries the documented query) streams through the gateway", async () => {
+    const { ids } = await stack.admin("POST", `/fis/companies/${companyId}/documents`, { docType: "invoice", count: 1, events: false });
+    const claimed = await stack.graphql(CLAIM_INVOICES, { companyId });
+    expect(claimed.errors).toBeUndefined();
+    const mine = claimed.data.claimFinancialDocuments.documents.find((d: any) => d.id === ids[0]);
+    const requestId = mine.invoice.requestHeader.requestId;
+    expect(mine.invoice.image).toMatchObject({ of: "INVOICE", id: requestId, servedBy: "INVOICE", contentType: "application/pdf" });
+    const got = await get(mine.invoice.image.download.url);
+    expect(got.status).toBe(200);
+    expect(got.data.equals((await emulatorBytes("invoice", requestId)).data)).toBe(true);
+  }, 60_000);
+
+  it("a gateway URL still works after Concur's URL expired: the gateway asks Image v1 again (emulator clock +16 min), and once more when the image host refuses a URL", async () => {
+    const doc = await newExpenseDocument();
+    const asked = await stack.graphql(IMAGE, { companyId, of: "REPORT", id: doc.reportId });
+    expect(asked.errors).toBeUndefined();
+    const url = asked.data.financialImage.download.url;
+    const expected = (await emulatorBytes("report", doc.reportId)).data;
+
+    // The URL Concur gave when the field was resolved is dead now; the gateway never stored it.
+    await stack.admin("POST", "/clock/advance", { ms: 16 * 60_000 });
+    await stack.resetCounters();
+    const later = await get(url);
+    expect(later.status).toBe(200);
+    expect(later.data.equals(expected)).toBe(true);
+    let counters = await stack.counters();
+    expect(sumCalls(counters, XML, "200")).toBe(1);
+    expect(sumCalls(counters, FILE, "200")).toBe(1);
+
+    // Concur's image host refuses the just-issued URL (expired on arrival): asked again once, then served.
+    await stack.admin("PUT", "/config", { imageUrlsIssuedExpired: 1 });
+    await stack.resetCounters();
+    const again = await get(url);
+    expect(again.status).toBe(200);
+    expect(again.data.equals(expected)).toBe(true);
+    counters = await stack.counters();
+    expect(sumCalls(counters, XML, "200")).toBe(2);
+    expect(sumCalls(counters, FILE, "403")).toBe(1);
+    expect(sumCalls(counters, FILE, "200")).toBe(1);
+  }, 60_000);
+
+  it("tries every id form of an entry receipt in one order and answers NOT_FOUND only when none serves", async () => {
+    const doc = await newExpenseDocument();
+    const { entryId, entryReceiptId } = doc.entries[0];
+    const expected = (await emulatorBytes("receipt", entryReceiptId)).data;
+    // A new token per ask: the gateway remembers a description per caller for a minute.
+    let token = stack.token;
+    const ask = () => stack.graphql(IMAGE, { companyId, of: "EXPENSE_ENTRY", id: entryReceiptId, entryId }, (token = stack.emulator.issueToken(companyId)));
+    try {
+      await stack.admin("PUT", "/config", { imageFormsServed: ["receipt", "expenseentry"] });
+      let res = await ask();
+      expect(res.data.financialImage.servedBy).toBe("RECEIPT");
+      expect((await get(res.data.financialImage.download.url, token)).data.equals(expected)).toBe(true);
+
+      await stack.admin("PUT", "/config", { imageFormsServed: ["expenseentry"] });
+      res = await ask();
+      expect(res.data.financialImage.servedBy).toBe("EXPENSE_ENTRY");
+      expect((await get(res.data.financialImage.download.url, token)).data.equals(expected)).toBe(true);
+
+      await stack.admin("PUT", "/config", { imageFormsServed: ["report", "invoice"] });
+      await stack.resetCounters();
+      res = await ask();
+      expect(res.data?.financialImage ?? null).toBeNull();
+      expect(res.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+      expect(res.errors?.[0]?.message).toMatch(/report\/.*\(404\), receipt\/.*\(404\), expenseentry\/.*\(404\)/);
+      expect(sumCalls(await stack.counters(), XML, "404")).toBe(3);
+    } finally {
+      await stack.admin("PUT", "/config", { imageFormsServed: ["report", "reportEntryReceipt", "receipt", "expenseentry", "invoice"] });
+    }
+  }, 60_000);
+
+  it("a foreign, tampered or expired gateway URL is refused with 403 before any upstream call; no credentials is 401", async () => {
+    const doc = await newExpenseDocument();
+    const asked = await stack.graphql(IMAGE, { companyId, of: "REPORT", id: doc.reportId });
+    const url: string = asked.data.financialImage.download.url;
+    const otherCaller = stack.emulator.issueToken(companyId);
+    const otherCompany = stack.emulator.issueToken(stack.secondCompanyId);
+    const ref = url.slice(url.lastIndexOf("/") + 1);
+    const tampered = `${url.slice(0, url.lastIndexOf("/") + 1)}${ref.slice(0, 10)}${ref[10] === "A" ? "B" : "A"}${ref.slice(11)}`;
+    // Signed with the gateway's own secret for this very caller, but an hour ago: expired.
+    const expired = createFileLinks({ secret: SECRET, ttlSeconds: 300, now: () => Date.now() - 3_600_000 }).sign(
+      { kind: "image", companyId, subject: { of: "report", reportId: doc.reportId }, form: "REPORT" },
+      callerKeyOf(stack.token),
+    );
+
+    await stack.resetCounters();
+    for (const [what, target, token] of [
+      ["another caller of the company", url, otherCaller],
+      ["a caller of another company", url, otherCompany],
+      ["a tampered URL", tampered, stack.token],
+      ["an expired URL", `${stack.gateway.origin}${expired.path}`, stack.token],
+    ] as const) {
+      const res = await get(target, token);
+      expect(res.status, what).toBe(403);
+      expect(JSON.parse(res.data.toString()).errors[0].extensions.code, what).toBe("FORBIDDEN");
+    }
+    expect((await get(url, null)).status).toBe(401);
+    expect(await calls()).toBe(0);
+    // The real caller still gets it.
+    expect((await get(url)).status).toBe(200);
+  }, 60_000);
+});
