@@ -8,6 +8,7 @@ import { heapAfterGcMiB, startEmulator, startGateway, startProxy } from "./lib/p
 import { measure, p50, p99, type Measured } from "./reads.js";
 import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 import { admin, walkUpstreamPages } from "./lib/upstream.js";
+import { tokensFor, type CallerForm } from "./lib/distinct.js";
 
 const RECORDS = 5_000;
 /** Large enough for 5,000 demo accounts (~0.5 MB) in one page. */
@@ -29,6 +30,8 @@ const BIG_QUERY = `query Big($companyId: ID!, $erpId: ID!) {
 }`;
 
 interface Row extends Measured {
+  /** shared: every request with the same token; distinct: each request its own token (nothing shareable). */
+  form: CallerForm;
   target: string;
   proxy?: Measured;
   /** Gateways: V8 heap + external after full GCs once the load is over (MiB). */
@@ -54,46 +57,51 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
   notes.push(`  upstream: one page of ${page.records} accounts, ${fmt(page.bytes / 1000, 0)} kB (${fmt(page.bytes / 1024, 0)} KiB); emulator pageBytes ${PAGE_BYTES}`);
   const proxy = await startProxy(emu.url);
   try {
-    const proxyRow = await measure(proxy, emu, () =>
-      runLoad({
-        origin: proxy.ready.url,
-        connections,
-        warmupMs,
-        durationMs,
-        minBytes: Math.floor(page.bytes * 0.9),
-        request: () => ({ path: page.path, method: "GET", headers: { authorization: `Bearer ${emu.token}` } }),
-      }),
-    );
-    rows.push({ target: "undici pass-through proxy", ...proxyRow });
     const big = { MAX_PAGE_SIZE: String(RECORDS), MAX_COST: String(MAX_COST) };
     const variants = [
       { target: "gateway, page cache off (CACHE_TTL_SECONDS=0)", env: { ...big, CACHE_TTL_SECONDS: "0" } as Record<string, string> },
       { target: "gateway, page cache on", env: big },
     ];
-    for (const variant of variants) {
-      const gateway = await startGateway(emu.url, variant.env, { heapProbe: true });
-      try {
-        const body = JSON.stringify({ query: BIG_QUERY, variables: { companyId: emu.companyId, erpId: emu.erpId } });
-        const headers = { "content-type": "application/json", authorization: `Bearer ${emu.token}` };
-        const res = await request(gateway.ready.url, { method: "POST", headers, body });
-        const text = await res.body.text();
-        const edges = JSON.parse(text).data?.erpIntegration?.accounts?.edges?.length;
-        if (res.statusCode !== 200 || edges !== RECORDS) throw new Error(`gateway answered the big-page query badly (${res.statusCode}, ${edges} edges): ${text.slice(0, 300)}`);
-        const row = await measure(gateway, emu, () =>
-          runLoad({
-            origin: gateway.ready.origin,
-            connections,
-            warmupMs,
-            durationMs,
-            minBytes: Math.floor(Buffer.byteLength(text) * 0.9),
-            request: () => ({ path: "/graphql", method: "POST", headers, body }),
-          }),
-        );
-        // What the load left behind once garbage is collected (the peak is mostly garbage not yet collected).
-        const heapAfterMiB = await heapAfterGcMiB(gateway);
-        rows.push({ target: variant.target, ...row, proxy: proxyRow, heapAfterMiB });
-      } finally {
-        await gateway.stop();
+    // Interleaved in one run: each form's proxy row, then its gateways (a fresh one per row: its peak RSS is that load's).
+    for (const form of ["shared", "distinct"] as const) {
+      const proxyTokenOf = tokensFor(form, emu.token);
+      const proxyRow = await measure(proxy, emu, () =>
+        runLoad({
+          origin: proxy.ready.url,
+          connections,
+          warmupMs,
+          durationMs,
+          minBytes: Math.floor(page.bytes * 0.9),
+          request: (i) => ({ path: page.path, method: "GET", headers: { authorization: `Bearer ${proxyTokenOf(i)}` } }),
+        }),
+      );
+      rows.push({ form, target: "undici pass-through proxy", ...proxyRow });
+      for (const variant of variants) {
+        const gateway = await startGateway(emu.url, variant.env, { heapProbe: true });
+        try {
+          const body = JSON.stringify({ query: BIG_QUERY, variables: { companyId: emu.companyId, erpId: emu.erpId } });
+          const headers = { "content-type": "application/json", authorization: `Bearer ${emu.token}` };
+          const res = await request(gateway.ready.url, { method: "POST", headers, body });
+          const text = await res.body.text();
+          const edges = JSON.parse(text).data?.erpIntegration?.accounts?.edges?.length;
+          if (res.statusCode !== 200 || edges !== RECORDS) throw new Error(`gateway answered the big-page query badly (${res.statusCode}, ${edges} edges): ${text.slice(0, 300)}`);
+          const tokenOf = tokensFor(form, emu.token);
+          const row = await measure(gateway, emu, () =>
+            runLoad({
+              origin: gateway.ready.origin,
+              connections,
+              warmupMs,
+              durationMs,
+              minBytes: Math.floor(Buffer.byteLength(text) * 0.9),
+              request: (i) => ({ path: "/graphql", method: "POST", headers: { ...headers, authorization: `Bearer ${tokenOf(i)}` }, body }),
+            }),
+          );
+          // What the load left behind once garbage is collected (the peak is mostly garbage not yet collected).
+          const heapAfterMiB = await heapAfterGcMiB(gateway);
+          rows.push({ form, target: variant.target, ...row, proxy: proxyRow, heapAfterMiB });
+        } finally {
+          await gateway.stop();
+        }
       }
     }
   } finally {
@@ -104,12 +112,15 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
   const header = [
     `bigpage: accounts(first: ${RECORDS}) answered from one ${RECORDS}-record upstream page; C=${connections}, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up, one run`,
     `  gateways: MAX_PAGE_SIZE=${RECORDS} MAX_COST=${MAX_COST} (the default 50,000 refuses this query: cost 50,002); proxy: GET of that upstream page`,
+    `  callers: "shared" = the same query from the same token on every connection (answers and pages shared); "distinct" = each request its own token (bench/lib/distinct.ts): nothing can be shared, every request reads the page and executes`,
+    `  ratio = gateway req/s / the req/s of the proxy row of the same callers form, measured just before it`,
     `  peak RSS = VmHWM of the serving process (a fresh gateway per variant); heap after GC = its V8 heap + external memory after two full GCs once the load is over`,
     ...notes,
   ];
   const body = table(
-    ["target", "req/s", "ratio to proxy", "p50 ms", "p95 ms", "p99 ms", "p99/p50", "errors", "KiB/resp", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB", "heap after GC MiB"],
+    ["callers", "target", "req/s", "ratio to proxy", "p50 ms", "p95 ms", "p99 ms", "p99/p50", "errors", "KiB/resp", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB", "heap after GC MiB"],
     rows.map((r) => [
+      r.form,
       r.target,
       fmt(r.result.rps, 0),
       r.proxy ? `${fmt(r.result.rps / r.proxy.result.rps, 2)}x` : "1 (base)",
@@ -128,7 +139,8 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
   );
 
   const checks: TargetCheck[] = [];
-  for (const [r, factor, label] of [[rows[1], 3, "cache off"], [rows[2], 6, "cache on"]] as const) {
+  const row = (form: CallerForm, cache: "off" | "on") => rows.find((r) => r.form === form && r.target.includes(`page cache ${cache}`));
+  for (const [r, factor, label] of [[row("shared", "off"), 3, "cache off"], [row("shared", "on"), 6, "cache on"], [row("distinct", "off"), 3, "cache off, distinct callers"], [row("distinct", "on"), 3, "cache on, distinct callers"]] as const) {
     if (!r?.proxy) continue;
     const bar = OLD_RPS * factor;
     checks.push({
