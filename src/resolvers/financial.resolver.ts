@@ -71,7 +71,7 @@ export class FinancialResolver {
 
   @Mutation(() => [FinancialDocumentOutcome], {
     description:
-      "Acknowledges documents: takes them out of the READY queue and locks them in Concur. Do this before posting; post only documents whose outcome is SUCCEEDED (ALREADY_DONE means someone acknowledged it before you). Concurrent calls share POSTs of up to 100 documents.",
+      "Acknowledges documents: takes them out of the READY queue and locks them in Concur. Do this before posting; post only documents whose outcome is SUCCEEDED — yours, and no other caller's (ALREADY_DONE: someone else holds it; UNCERTAIN: nobody does yet, claim again later). Concurrent calls share POSTs of up to 100 documents.",
   })
   async acknowledgeFinancialDocuments(@Args(() => FinancialTarget) args: FinancialTarget, @Arg("ids", () => [ID]) ids: string[], @Ctx() ctx: GatewayContext): Promise<FinancialDocumentOutcome[]> {
     const caller = ctx.requireCaller(args.companyId, "write");
@@ -80,7 +80,7 @@ export class FinancialResolver {
 
   @Mutation(() => FinancialClaim, {
     description:
-      "Pulls up to `max` READY documents and acknowledges them; returns in `documents` only those this call acknowledged — the ones to post to the ERP now. Documents recalled in between (102) or acknowledged by another caller first appear in `outcomes` only.",
+      "Pulls up to `max` READY documents and acknowledges them; returns in `documents` only those this call now holds — the ones to post to the ERP now, handed to no other caller whatever Concur answered. Documents recalled in between (102), held by another caller (ALREADY_DONE) or not settled yet (UNCERTAIN) appear in `outcomes` only. Documents whose claim an earlier caller left unsettled are settled first.",
   })
   async claimFinancialDocuments(
     @Args(() => FinancialTarget) args: FinancialTarget,
@@ -94,7 +94,7 @@ export class FinancialResolver {
 
   @Mutation(() => [FinancialDocumentOutcome], {
     description:
-      "Confirms ERP postings of acknowledged documents: SUCCESS with the ERP documents, ERROR with the ERP messages (Concur's audit trail). One confirmation per document; a repeat is ALREADY_DONE (113). Concurrent calls share POSTs of up to 100.",
+      "Confirms ERP postings of acknowledged documents: SUCCESS with the ERP documents, ERROR with the ERP messages (Concur's audit trail). One confirmation per document: the same values again are ALREADY_DONE, other values CONFLICT with the confirmation on record (recordedPosting). Concurrent calls share POSTs of up to 100.",
   })
   async confirmFinancialPostings(
     @Args(() => FinancialTarget) args: FinancialTarget,
@@ -107,7 +107,7 @@ export class FinancialResolver {
 
   @Mutation(() => [FinancialDocumentOutcome], {
     description:
-      "Confirms payments of expense reports whose posting succeeded (the only doc type FIS takes payments for): CP / PP / RE / OB with clearing details. Each paymentRef once: a repeat is ALREADY_DONE (FIS 298 NOOP).",
+      "Confirms payments of expense reports whose posting succeeded (the only doc type FIS takes payments for): CP / PP / RE / OB with clearing details. One completing payment (CP) per document, each paymentRef once: the same values again are ALREADY_DONE, other values CONFLICT with the payment on record (recordedPayment).",
   })
   async confirmFinancialPayments(
     @Args(() => CompanyArgs) args: CompanyArgs,
