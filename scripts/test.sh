@@ -33,6 +33,9 @@ if ! npx graphql-codegen --config codegen.yml --check >.tmp/codegen-check.log 2>
 fi
 echo "== build (the e2e tests run the built server with plain node)"
 npx tsc -p tsconfig.build.json || status=1
+echo "== operator console: type check and build (the browser tests load dist/console)"
+npx tsc --noEmit -p src/console || status=1
+npm run --silent build:console || status=1
 
 echo "== vitest"
 rm -f .tmp/vitest.json

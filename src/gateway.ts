@@ -32,6 +32,7 @@ import { createWsOperations } from "./http/ws-operations.js";
 import { createTrustedDocuments } from "./http/trusted-documents.js";
 import { buildGatewaySchema } from "./schema/build.js";
 import { createContext, type GatewayContext } from "./context.js";
+import { CONSOLE_PATH, consoleRouter } from "./http/console.js";
 import { graphiqlAssets, graphiqlPage, GRAPHIQL_ASSET_PATH, wantsGraphiQL, type GraphiQLDefaults } from "./http/graphiql.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -108,6 +109,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.watch("answer_cache_bytes", "Bytes of serialized query answers kept for reuse (ANSWER_CACHE_BYTES bounds it).", () => resultSharing.stats.bytes);
   metrics.watch("answers_reused", "Query answers served again since start, unchanged cached pages under them (a count; read as a counter).", () => resultSharing.stats.reused);
   metrics.watch("answers_joined", "Queries answered by an identical query in flight with the same credentials, since start (a count).", () => resultSharing.stats.joined);
+  // Per-caller bookkeeping, each bounded however many distinct tokens arrive (docs/benchmarks.md, "Distinct callers").
+  metrics.watch("answer_cache_entries", "Query answers kept for reuse (bounded by ANSWER_CACHE_BYTES).", () => resultSharing.stats.entries);
+  metrics.watch("answers_in_flight", "Query executions running that identical queries may join.", () => resultSharing.stats.inFlight);
+  metrics.watch("page_cache_pages", "Upstream pages in the in-process page cache, every caller (bounded by its 64 MiB budget).", () => services.cache.sizes().pages);
+  metrics.watch("page_cache_scopes", "Cache scopes (a company's list, ERP or request) whose generation this process remembers (at most 10,000).", () => services.cache.sizes().scopes);
+  metrics.watch("page_cache_reads_in_flight", "Upstream page reads and generation reads in flight.", () => services.cache.sizes().inFlight);
+  metrics.watch("trusted_tokens", "Passthrough: tokens Concur accepted recently, remembered for cached reads (at most 100,000).", () => services.callerBookkeeping().trustedTokens);
+  metrics.watch("token_companies", "Passthrough: tokens whose company is remembered (at most 10,000 tokens and 10,000 token-company pairs).", () => services.callerBookkeeping().tokenCompanies);
   metrics.watch("compiled_queries", "Query texts the compiled fast path holds.", () => compiler.cached.texts);
   metrics.watch("compiled_queries_bytes", "Approximate bytes of the compiled fast path's queries (bounded by COMPILED_QUERY_CACHE_BYTES).", () => compiler.cached.bytes);
   const storeStatus = services.storeStatus;
@@ -235,6 +244,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Extract and payment-batch files: GET /files/<signed reference> (docs/posting-by-file.md).
   mountFileDownloads(app, services, () => (lifecycle.state === "started" ? lifecycle.origin : undefined), logger);
   app.use(GRAPHIQL_ASSET_PATH, graphiqlAssets());
+  // The operator console (docs/console.md): a static bundle that uses only the public API below.
+  app.use(CONSOLE_PATH, consoleRouter({ graphqlPath: GRAPHQL_PATH, connectPath: config.managed?.connectPath, publicUrl: config.files.publicUrl, metricsPath: config.metricsPath }));
   let page = graphiqlPage(GRAPHQL_PATH, options.graphiql ?? {});
   app.get(GRAPHQL_PATH, (req, res, next) => (wantsGraphiQL(req) ? page(req, res) : next()));
 

@@ -85,7 +85,8 @@ function announce(logger: Logger, pretty: boolean, url: string, announcement: An
   // Written whatever LOG_LEVEL is (short of silent): tools and people wait for these lines.
   const lifecycle = logger.level === "silent" ? logger : logger.child({}, { level: "info" });
   const graphiql = `GraphiQL: ${url} (open in a browser)`;
-  const human = (secret: boolean) => ["", "concur-graph is ready.", graphiql, ...announcement.lines, ...(secret ? announcement.secretLines : []), ""].join("\n") + "\n";
+  const consoleLine = `Console:  ${new URL("/console/", url).toString()} (operator console; sign in with an API key)`;
+  const human = (secret: boolean) => ["", "concur-graph is ready.", graphiql, consoleLine, ...announcement.lines, ...(secret ? announcement.secretLines : []), ""].join("\n") + "\n";
   if (pretty) {
     const terminal = process.stdout.isTTY === true;
     process.stdout.write(human(terminal));

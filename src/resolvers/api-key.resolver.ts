@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { canAct, describeCaller, parseCompanies, type ApiKeyRecord, type ApiKeyStore, type CallerIdentity } from "../callers/index.js";
 import type { GatewayContext } from "../context.js";
 import { CodedError, ErrorCode } from "../errors.js";
-import { ApiKey, CallerRole, CreatedApiKey } from "../schema/index.js";
+import { ApiKey, CallerRole, CreatedApiKey, Viewer } from "../schema/index.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -32,6 +32,12 @@ function mayManage(admin: CallerIdentity, companies: "*" | string[]): boolean {
 /** The gateway's own API keys, managed over GraphQL by admins (the CLI's `keys` commands do the same on the store). */
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
+  @Query(() => Viewer, { description: "The caller itself (any role, managed mode): its role and companies, so a client such as the operator console can hide what the caller may not do. The API enforces the same rules anyway." })
+  viewer(@Ctx() ctx: GatewayContext): Viewer {
+    const identity = ctx.requireIdentity("read");
+    return { kind: identity.kind === "apiKey" ? "API_KEY" : "JWT", keyId: identity.id, role: identity.role as CallerRole, companies: identity.companies === "*" ? ["*"] : identity.companies };
+  }
+
   @Query(() => [ApiKey], { description: "API keys the caller may manage (admin role): all of them for an admin of every company, else the keys confined to the caller's companies. Revoked ones included; never a secret." })
   async apiKeys(@Ctx() ctx: GatewayContext): Promise<ApiKey[]> {
     const store = storeOf(ctx);

@@ -40,3 +40,18 @@ export class CreatedApiKey {
   @Field(() => ApiKey)
   apiKey!: ApiKey;
 }
+
+@ObjectType({ description: "Who is calling (managed mode): what the operator console shows and hides by. Holds no secret." })
+export class Viewer {
+  @Field(() => String, { description: "API_KEY or JWT." })
+  kind!: string;
+
+  @Field(() => ID, { description: "The API key's id (`cg_<keyId>_…`), or the JWT's subject." })
+  keyId!: string;
+
+  @Field(() => CallerRole)
+  role!: CallerRole;
+
+  @Field(() => [ID], { description: "Company UUIDs (lower case) the caller may act for; `[\"*\"]` = every connected company." })
+  companies!: string[];
+}

@@ -1,0 +1,216 @@
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { describeError, type Api } from "./api.js";
+import { Problem } from "./ui.js";
+
+const CONNECTIONS = `query ConsoleSyncCompanies { companyConnections { companyId state } }`;
+const LISTS = `query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }`;
+const PROGRESS = `subscription ConsoleSyncProgress($companyId: ID!, $syncId: ID!) {
+  concurListSyncProgress(companyId: $companyId, syncId: $syncId) { syncId phase done total }
+}`;
+const SYNC = `mutation ConsoleSync($companyId: ID!, $target: ConcurListSyncTarget!, $items: [ErpListItemInput!]!, $dryRun: Boolean!, $syncId: ID!) {
+  syncConcurList(companyId: $companyId, target: $target, items: $items, dryRun: $dryRun, syncId: $syncId) {
+    syncId dryRun created reactivated updated deleted unchanged failed conflicts bulkCalls
+    errors { operation code message }
+  }
+}`;
+
+interface ConcurList {
+  id: string;
+  name: string;
+  levelCount: number;
+  isReadOnly: boolean;
+  isManaged: boolean;
+}
+interface Progress {
+  phase: string;
+  done: number;
+  total: number;
+}
+interface SyncResult {
+  dryRun: boolean;
+  created: number;
+  reactivated: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  failed: number;
+  conflicts: number;
+  bulkCalls: number;
+  errors: Array<{ operation: string; code: string; message: string }>;
+}
+
+/** A demo ERP tree, one item per line (`CODE/CODE = Value`): 8 regions × 25 departments. */
+function demoTree(): string {
+  const lines: string[] = [];
+  for (let r = 1; r <= 8; r++) {
+    const region = `R${String(r).padStart(2, "0")}`;
+    lines.push(`${region} = Region ${r}`);
+    for (let d = 1; d <= 25; d++) lines.push(`${region}/D${String(d).padStart(2, "0")} = Department ${r}.${d}`);
+  }
+  return lines.join("\n");
+}
+
+/** Parses the tree text; throws naming the line that is not `CODE/CODE = Value`. */
+function parseTree(text: string): Array<{ path: string[]; value: string }> {
+  return text
+    .split("\n")
+    .map((line, index) => ({ line: line.trim(), index }))
+    .filter(({ line }) => line !== "")
+    .map(({ line, index }) => {
+      const eq = line.indexOf("=");
+      if (eq < 0) throw new Error(`line ${index + 1}: expected CODE/CODE = Value, got ${JSON.stringify(line)}`);
+      return { path: line.slice(0, eq).trim().split("/").map((code) => code.trim()), value: line.slice(eq + 1).trim() };
+    });
+}
+
+function newSyncId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function SyncsPage({ api }: { api: Api }) {
+  const [companies, setCompanies] = useState<string[]>([]);
+  const [companyId, setCompanyId] = useState("");
+  const [lists, setLists] = useState<ConcurList[]>([]);
+  const [listId, setListId] = useState("");
+  const [tree, setTree] = useState(demoTree);
+  const [dryRun, setDryRun] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<Progress>();
+  const [result, setResult] = useState<SyncResult>();
+  const [problem, setProblem] = useState<string>();
+  const stopProgress = useRef<() => void>();
+
+  useEffect(() => {
+    api.request<{ companyConnections: Array<{ companyId: string; state: string }> }>(CONNECTIONS).then(
+      ({ companyConnections }) => {
+        const ids = companyConnections.filter((c) => c.state === "CONNECTED").map((c) => c.companyId);
+        setCompanies(ids);
+        setCompanyId((current) => current || ids[0] || "");
+      },
+      (error) => setProblem(describeError(error)),
+    );
+    return () => stopProgress.current?.();
+  }, [api]);
+
+  useEffect(() => {
+    if (!companyId) return;
+    setLists([]);
+    api.request<{ concurLists: ConcurList[] }>(LISTS, { companyId }).then(
+      ({ concurLists }) => {
+        const writable = concurLists.filter((l) => !l.isReadOnly && !l.isManaged);
+        setLists(writable);
+        // The demo's empty cost-centre list is the natural first target; else the first writable list.
+        setListId(writable.find((l) => /empty/i.test(l.name))?.id ?? writable[0]?.id ?? "");
+      },
+      (error) => setProblem(describeError(error)),
+    );
+  }, [api, companyId]);
+
+  const run = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    setResult(undefined);
+    let items;
+    try {
+      items = parseTree(tree);
+    } catch (error) {
+      setProblem(describeError(error));
+      return;
+    }
+    const syncId = newSyncId();
+    setRunning(true);
+    setProgress({ phase: "STARTING", done: 0, total: 0 });
+    stopProgress.current?.();
+    // Subscribe first (the sync's id is ours), so no progress event is missed.
+    stopProgress.current = api.subscribe<{ concurListSyncProgress: Progress }>(PROGRESS, { companyId, syncId }, ({ concurListSyncProgress: p }) => setProgress(p), setProblem);
+    try {
+      const { syncConcurList } = await api.request<{ syncConcurList: SyncResult }>(SYNC, { companyId, target: { concurListId: listId }, items, dryRun, syncId });
+      setResult(syncConcurList);
+      // The answer means the sync is over, whether or not its DONE event has arrived yet.
+      setProgress((p) => ({ phase: "DONE", done: p?.total || 1, total: p?.total || 1 }));
+    } catch (error) {
+      setProblem(describeError(error));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const percent = progress ? (progress.phase === "DONE" ? 100 : progress.total > 0 ? Math.min(99, Math.floor((progress.done / progress.total) * 100)) : 0) : 0;
+  return (
+    <section aria-labelledby="syncs-title">
+      <div className="page-head">
+        <h2 id="syncs-title">List sync</h2>
+      </div>
+      <p>Makes a Concur list equal to an ERP tree (syncConcurList): only the differences are sent. A dry run plans without writing.</p>
+      <form className="create" onSubmit={(e) => void run(e)} aria-label="Start a list sync">
+        <label>
+          Company
+          <select value={companyId} onChange={(e) => setCompanyId(e.target.value)}>
+            {companies.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Concur list
+          <select value={listId} onChange={(e) => setListId(e.target.value)} data-testid="list-select">
+            {lists.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name} ({l.levelCount} levels)
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="wide">
+          ERP tree (one item a line: CODE/CODE = Value)
+          <textarea value={tree} onChange={(e) => setTree(e.target.value)} rows={8} spellCheck={false} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run (plan only)
+        </label>
+        <button type="submit" disabled={running || !companyId || !listId}>
+          {running ? "Syncing…" : "Start sync"}
+        </button>
+      </form>
+      <Problem text={problem} />
+      {progress && (
+        <div className="progress" data-testid="sync-progress" data-phase={progress.phase} data-percent={percent}>
+          <label htmlFor="sync-bar">
+            {progress.phase === "DONE" ? "Done" : `Phase ${progress.phase}`}: {progress.done}
+            {progress.total ? ` / ${progress.total}` : ""}
+          </label>
+          <progress id="sync-bar" max={100} value={percent} aria-valuetext={`${percent} %`}>
+            {percent} %
+          </progress>
+          <span data-testid="sync-percent">{percent} %</span>
+        </div>
+      )}
+      {result && (
+        <dl className="numbers" data-testid="sync-result">
+          {(["created", "reactivated", "updated", "deleted", "unchanged", "failed", "conflicts", "bulkCalls"] as const).map((k) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{result[k]}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {result && result.errors.length > 0 && (
+        <ul className="error">
+          {result.errors.map((e, i) => (
+            <li key={i}>
+              {e.operation} {e.code}: {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
