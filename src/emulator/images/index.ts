@@ -2,16 +2,15 @@ import type { ApiInstance, ConfigSection, EmulatedApi } from "../core/api.js";
 import type { CoreContext } from "../core/context.js";
 import type { Router } from "../core/router.js";
 import type { JsonObject, ValidationError } from "../core/types.js";
-import type { FisStore } from "../fis/store.js";
 import { addImageAdminRoutes, addImageRoutes, SCOPE_IMAGE } from "./routes.js";
-import { DEFAULT_IMAGES_SETTINGS, IMAGE_FORMS, ImageStore, type ImageFormName, type ImagesSettings } from "./store.js";
+import { DEFAULT_IMAGES_SETTINGS, IMAGE_FORMS, ImageStore, type DocumentSource, type ImageFormName, type ImagesSettings } from "./store.js";
 
 export { IMAGE_API, IMAGE_NS, IMAGE_ROUTES, IMAGING_FILE_PATH, SCOPE_IMAGE } from "./routes.js";
 export { DEFAULT_IMAGES_SETTINGS, IMAGE_FORMS, IMAGE_KINDS, MAX_IMAGE_BYTES, type ImageFormName, type ImagesSettings } from "./store.js";
 
 export interface ImagesOptions {
   /** The FIS emulation's documents: Image v1 serves the images of the reports, entries and invoices they hold. */
-  fis: FisStore;
+  fis: DocumentSource;
 }
 
 /** Image v1 (docs/emulator/images-v1.md): image URLs for reports, expense entries, invoices and receipts. */

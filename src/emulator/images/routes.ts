@@ -7,7 +7,6 @@ import { header } from "../core/guards.js";
 import { json, type Reply, type RequestContext } from "../core/http.js";
 import type { Router } from "../core/router.js";
 import { isUuid } from "../core/validation.js";
-import { el, escapeXml } from "../extracts/xml.js";
 import { png, rasterOf, type RenderedImage } from "./render.js";
 import { IMAGE_FORMS, IMAGE_KINDS, imageTypeOf, MAX_IMAGE_BYTES, type ImageKind, type ImageStore } from "./store.js";
 
@@ -29,6 +28,10 @@ interface ImagesContext extends CoreContext {
 }
 
 const SCHEME = /^(Bearer|OAuth)\s+(\S+)\s*$/i;
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
+const el = (name: string, value: string) => `<${name}>${escapeXml(value)}</${name}>`;
 
 /** The legacy v1 error body ([HTTP]): `<Error><Message/><Server-Time/><Id/></Error>`. */
 function xmlError(ctx: CoreContext, status: number, message: string, correlationId: string): Reply {

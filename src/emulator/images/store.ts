@@ -1,8 +1,6 @@
 // What Image v1 serves: images of the documents the FIS emulation holds (a report's receipts bundled into one PDF, each
 // entry's receipt as a PNG or JPEG, an invoice as a PDF), plus images an admin attached (any of the upload types).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { hexOf } from "../fis/documents.js";
-import type { FisStore } from "../fis/store.js";
 import { jpeg, pdf, png, rasterOf, type ImageType, type PdfPage, type RenderedImage } from "./render.js";
 
 /** Image v1 path segments (spec §2.1, I1-I5): `report/{id}` serves report ids and, FIS guide form, entry receipt ids. */
@@ -39,6 +37,18 @@ export interface ServedImage extends RenderedImage {
 }
 
 type Obj = Record<string, unknown>;
+
+/**
+ * The documents Image v1 serves images of: the FIS emulation's store, seen only through this shape (an API folder
+ * imports only itself and core/; index.ts passes FIS's store in).
+ */
+export interface DocumentSource {
+  /** A company's FIS documents (`document`: the financial document JSON). */
+  ofCompany(companyUuid: string): ReadonlyArray<{ docType: string; document: unknown }>;
+}
+
+/** Stable upper-case hex of a key (image ids: 20 hex, the documented example's shape). */
+const hexOf = (value: string, length: number) => createHash("sha256").update(value).digest("hex").slice(0, length).toUpperCase();
 const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined);
 const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
@@ -55,7 +65,7 @@ export class ImageStore {
   private readonly secret = randomBytes(32);
 
   constructor(
-    private readonly fis: FisStore,
+    private readonly fis: DocumentSource,
     readonly settings: ImagesSettings,
   ) {}
 
