@@ -4,6 +4,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { globalErrorHandler } from "@opentelemetry/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Logger } from "../../src/logger.js";
 import { startTracing, type Tracing } from "../../src/observability/tracing.js";
 
 interface Line {
@@ -12,7 +13,9 @@ interface Line {
 }
 const capture = () => {
   const lines: Line[] = [];
-  return { lines, logger: { warn: (fields: Record<string, unknown>, msg: string) => void lines.push({ fields, msg }) } };
+  // Only pino's (fields, message) form is used by tracing; the cast stands for pino's overloads.
+  const warn = (fields: Record<string, unknown>, msg: string) => void lines.push({ fields, msg });
+  return { lines, logger: { warn } as unknown as Pick<Logger, "warn"> };
 };
 
 let tracing: Tracing | undefined;
