@@ -1,5 +1,6 @@
 // Invoice vendors end to end: GraphQL over HTTP against a gateway in front of the emulator's Vendor v3.1 API. Upstream
 // call counts come from the emulator's own counters; the stored vendors from its admin dump.
+import { Pool } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, sumCalls, type Stack } from "../helpers/stack.js";
 
@@ -22,6 +23,25 @@ const CREATE = `mutation Create($c: ID!, $v: ConcurInvoiceVendorInput!) {
 describe("Invoice vendors over HTTP", () => {
   let stack: Stack;
   const dump = async () => (await stack.admin("GET", `/invoice/companies/${stack.companyId}/vendors`)).vendors as Array<Record<string, string>>;
+  /**
+   * Sends the mutations at once. The client shares this process with the gateway: its keep-alive sockets are opened and
+   * the bodies serialised first, so the burst leaves together (a client that is itself slow to send spreads arrivals,
+   * which no batching rule can see; see batching-load.test.ts).
+   */
+  const burst = async (variables: Array<Record<string, unknown>>): Promise<any[]> => {
+    const pool = new Pool(stack.gateway.origin, { connections: variables.length, pipelining: 1 });
+    try {
+      await Promise.all(variables.map(() => pool.request({ method: "GET", path: "/healthz" }).then((r) => r.body.text())));
+      const bodies = variables.map((v) => JSON.stringify({ query: UPDATE, variables: v }));
+      return await Promise.all(
+        bodies.map((body) =>
+          pool.request({ method: "POST", path: "/graphql", headers: { "content-type": "application/json", authorization: `Bearer ${stack.token}` }, body }).then((r) => r.body.json()),
+        ),
+      );
+    } finally {
+      await pool.close();
+    }
+  };
 
   beforeAll(async () => {
     stack = await startStack({ env: { BATCH_WINDOW_MS: "25" } });
@@ -60,14 +80,12 @@ describe("Invoice vendors over HTTP", () => {
   it("coalesces 500 concurrent updates into one PUT; each caller gets its own record's outcome, a refused one with its field", async () => {
     await stack.resetCounters();
     const codes = Array.from({ length: 500 }, (_, i) => `U${String(i + 1).padStart(5, "0")}`);
-    const answers = await Promise.all(
-      codes.map((code, i) =>
-        stack.graphql(UPDATE, {
-          c: stack.companyId,
-          // One record the emulator refuses: a vendor moved to an embargoed region.
-          v: i === 123 ? { vendorCode: code, addressCode: "REMIT", countryCode: "UA", currencyCode: "UAH", state: "Crimea" } : { vendorCode: code, addressCode: "REMIT", countryCode: "us", currencyCode: "usd", name: `Renamed ${code}`, paymentTerms: 45 },
-        }),
-      ),
+    const answers = await burst(
+      codes.map((code, i) => ({
+        c: stack.companyId,
+        // One record the emulator refuses: a vendor moved to an embargoed region.
+        v: i === 123 ? { vendorCode: code, addressCode: "REMIT", countryCode: "UA", currencyCode: "UAH", state: "Crimea" } : { vendorCode: code, addressCode: "REMIT", countryCode: "us", currencyCode: "usd", name: `Renamed ${code}`, paymentTerms: 45 },
+      })),
     );
     const counters = await stack.counters();
     expect(sumCalls(counters, PUT)).toBe(1);
@@ -122,5 +140,19 @@ describe("Invoice vendors over HTTP", () => {
     const removed = await stack.graphql(`mutation { deleteInvoiceVendor(companyId: "${stack.companyId}", vendorCode: "ACME", addressCode: "REMIT1") { succeeded vendor { vendorCode } } }`);
     expect(removed.data.deleteInvoiceVendor).toEqual({ succeeded: true, vendor: null });
     expect(sumCalls(await stack.counters(), POST)).toBeGreaterThanOrEqual(2);
+  });
+
+  // Last: the smaller call size learnt here stays for this company.
+  it("a 400 that names the request limit halves the call size and resends (a 400 applied nothing): every caller still gets its outcome", async () => {
+    await stack.admin("PUT", "/config", { invoiceVendorsPerCall: 300 });
+    await stack.resetCounters();
+    const codes = Array.from({ length: 500 }, (_, i) => `U${String(i + 1).padStart(5, "0")}`);
+    const answers = await burst(codes.map((code) => ({ c: stack.companyId, v: { vendorCode: code, addressCode: "REMIT", countryCode: "US", currencyCode: "USD", name: `Halved ${code}` } })));
+    const counters = await stack.counters();
+    expect(sumCalls(counters, PUT, "400")).toBe(1);
+    expect(sumCalls(counters, PUT, "200")).toBe(2);
+    for (const answer of answers) expect(answer.data.updateInvoiceVendor).toMatchObject({ succeeded: true, batchSize: 250 });
+    expect((await dump()).filter((v) => v.VendorName?.startsWith("Halved "))).toHaveLength(500);
+    await stack.admin("PUT", "/config", { invoiceVendorsPerCall: 1000 });
   });
 });
