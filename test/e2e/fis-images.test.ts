@@ -209,6 +209,10 @@ describe("images for posting: claim -> post with image -> confirm", () => {
     }
     expect((await get(url, null)).status).toBe(401);
     expect(await calls()).toBe(0);
+    // Passthrough: a token of another company asking for this company's image is refused before Image v1 is asked.
+    const foreign = await stack.graphql(IMAGE, { companyId, of: "REPORT", id: doc.reportId }, otherCompany);
+    expect(foreign.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(sumCalls(await stack.counters(), XML)).toBe(0);
     // The real caller still gets it.
     expect((await get(url)).status).toBe(200);
   }, 60_000);
