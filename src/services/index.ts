@@ -43,7 +43,7 @@ import { createWriteArrivals, type WriteArrivals } from "./write-arrivals.js";
 import { createConnectionManager, type ConnectionManager } from "../connections/manager.js";
 import { openConnectLog, type ConnectLog } from "../connections/connect-log.js";
 import { createFisServices, type FisServices } from "./fis.js";
-import { createKeyRing, createMemoryClaimLedger, openConnectionStore, openManagedDatabase, openSqlClaimLedger, parseEncryptionKeys, type ClaimLedger, type StoreStatus } from "../connections/store/index.js";
+import { createKeyRing, createMemoryClaimLedger, createRedisClaimLedger, openConnectionStore, openManagedDatabase, openSqlClaimLedger, parseEncryptionKeys, type ClaimLedger, type StoreStatus } from "../connections/store/index.js";
 import { createTokenClient } from "../datasources/index.js";
 import { createListItemWriter, createListReader, type ListItemWriter, type ListReader } from "../datasources/index.js";
 import { createListSync, type ListSync } from "./list-sync.js";
@@ -227,8 +227,9 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     },
   });
   closers.push(() => poller.close());
-  // The FIS claim ledger: in the managed-mode database (durable, shared by replicas), else this process's memory.
-  const fisLedger = managed?.fisLedger ?? createMemoryClaimLedger();
+  // The FIS claim ledger: in the managed-mode database (durable, shared by replicas); in passthrough in Redis when
+  // replicas share one (shared, as durable as Redis is), else this process's memory.
+  const fisLedger = managed?.fisLedger ?? (redis ? createRedisClaimLedger({ redis: observedRedis(redis, redisError("locks")) }) : createMemoryClaimLedger());
   const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, ledger: fisLedger, leaseMs: config.fisClaimLeaseMs });
   closers.push(() => fis.close());
   const webhookHandler = createWebhookHandler({

@@ -10,6 +10,7 @@ import { systemIdFor } from "../../src/datasources/index.js";
 import { FIS_ROUTES } from "../../src/emulator/index.js";
 import { PostingOutcome } from "../../src/schema/index.js";
 import { toWirePosting } from "../../src/services/fis-writes.js";
+import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
 import { startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -170,5 +171,50 @@ describe("FIS claim ledger in passthrough mode", () => {
       "the lease to run out",
     );
     expect(later).toEqual([docId]);
+  });
+});
+
+describe.skipIf(!redisAvailable())("FIS claim ledger in passthrough mode with two replicas on one Redis", () => {
+  let redis: RedisServer;
+  let one: Stack;
+  let two: Stack;
+  beforeAll(async () => {
+    redis = await startRedis();
+    let draws = 0;
+    const env = { REDIS_URL: redis.url, FIS_CLAIM_LEASE_MS: String(LEASE_MS) };
+    one = await startStack({ webhooks: false, env, emulator: { random: () => (++draws * 0.6180339887) % 1 } });
+    two = await startStack({ webhooks: false, env, sharedEmulator: one.emulator });
+    while ((await one.graphql<Claim>(CLAIM, { companyId: one.companyId, max: 100 })).data!.claimFinancialDocuments.documents.length > 0);
+  });
+  afterAll(async () => {
+    await two?.stop();
+    await one?.stop();
+    await redis?.stop();
+  });
+
+  it("four callers on two replicas, 30 % of acknowledgements answered 500 after applying: every document handed to exactly one", async () => {
+    const ids: string[] = (await one.admin("POST", `/fis/companies/${one.companyId}/documents`, { docType: "expense", count: 60, events: false })).ids;
+    const callers = [0, 1, 2, 3].map((i) => ({ stack: i % 2 === 0 ? one : two, token: i === 0 ? one.token : one.emulator.issueToken(one.companyId) }));
+    await one.resetCounters();
+    await one.admin("PUT", "/config", { fisError5xxAfterApplyRate: 0.3 });
+    const handed = new Map<string, number>();
+    try {
+      await waitFor(
+        async () => {
+          const rounds = await Promise.all(callers.map(({ stack, token }) => stack.graphql<Claim>(CLAIM, { companyId: one.companyId, max: 10 }, token)));
+          for (const res of rounds) {
+            expect(res.errors).toBeUndefined();
+            for (const d of res.data!.claimFinancialDocuments.documents) handed.set(d.id, (handed.get(d.id) ?? 0) + 1);
+          }
+          return ids.every((id) => handed.has(id));
+        },
+        60_000,
+        "every document claimed",
+      );
+    } finally {
+      await one.admin("PUT", "/config", { fisError5xxAfterApplyRate: 0 });
+    }
+    expect(sumCalls(await one.counters(), `POST ${FIS_ROUTES.acknowledgements}`, "500")).toBeGreaterThan(0);
+    expect([...handed].filter(([, n]) => n > 1)).toEqual([]);
   });
 });

@@ -1,13 +1,15 @@
-// The FIS claim ledger on each of its backends (a real SQLite file, a throw-away PostgreSQL database, memory): one
+// The FIS claim ledger on each of its backends (a real SQLite file, a throw-away PostgreSQL database, a real Redis, memory): one
 // owner per row even when many try at once, takeover only after the lease and only by one taker, and an owner that
 // was taken over can no longer settle or release the row (fencing).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { createMemoryClaimLedger, openDatabase, openSqlClaimLedger, type ClaimLedger, type SqlDatabase } from "../../src/connections/store/index.js";
+import { createMemoryClaimLedger, createRedisClaimLedger, openDatabase, openSqlClaimLedger, type ClaimLedger, type SqlDatabase } from "../../src/connections/store/index.js";
 import { registerCleanup } from "../helpers/cleanup.js";
 import { pgTestDatabase } from "../helpers/postgres.js";
+import { redisAvailable, startRedis } from "../helpers/redis.js";
 
 type Backend = { name: string; open: (now: () => number) => Promise<ClaimLedger> };
 
@@ -35,6 +37,19 @@ const backends: Backend[] = [
       return sqlLedger(await openDatabase({ kind: "postgres", url: db.url }, { maxConnections: 10 }), now);
     },
   },
+  ...(redisAvailable()
+    ? [
+        {
+          name: "Redis",
+          open: async (now: () => number) => {
+            const server = await startRedis();
+            const client = new Redis(server.url);
+            registerCleanup("the Redis client", () => client.quit());
+            return createRedisClaimLedger({ redis: client, now });
+          },
+        },
+      ]
+    : []),
 ];
 
 const key = { companyId: "c0ffee00-0000-4000-8000-000000000001", scope: "ack:expense", itemKey: "doc1" };

@@ -243,3 +243,105 @@ export function createMemoryClaimLedger(options: { now?: () => number } = {}): C
     },
   };
 }
+
+/** The few Redis commands the Redis ledger uses (an ioredis client fits). */
+export interface LedgerRedis {
+  eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  hgetall(key: string): Promise<Record<string, string>>;
+  zrangebyscore(key: string, min: string | number, max: string | number, limit: "LIMIT", offset: number, count: number): Promise<string[]>;
+}
+
+// Each script works on one row hash (KEYS[1]) and its scope's PENDING index (KEYS[2], a sorted set by lease end), so
+// a check and its write are one atomic step, as the SQL ledger's conditional statements are.
+const REDIS_ACQUIRE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'docId', ARGV[1], 'token', ARGV[2], 'state', 'PENDING', 'owners', 1, 'leaseUntil', ARGV[3], 'fingerprint', ARGV[4], 'record', ARGV[5], 'createdAt', ARGV[6], 'updatedAt', ARGV[6])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[7])
+return 1`;
+const REDIS_TAKE_OVER = `
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'PENDING' or tonumber(redis.call('HGET', KEYS[1], 'leaseUntil')) >= tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], 'token', ARGV[2], 'leaseUntil', ARGV[3], 'updatedAt', ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'owners', 1)
+if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'fingerprint', ARGV[7], 'record', ARGV[8]) end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
+return 1`;
+const REDIS_SETTLE = `
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'leaseUntil', 0, 'updatedAt', ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[4])
+return 1`;
+const REDIS_RELEASE = `
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'PENDING' then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1`;
+const REDIS_UNLOCK = `
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'PENDING' then return 0 end
+redis.call('HSET', KEYS[1], 'leaseUntil', 0, 'updatedAt', ARGV[2])
+redis.call('ZADD', KEYS[2], 0, ARGV[3])
+return 1`;
+
+/**
+ * The ledger in Redis (passthrough mode with REDIS_URL): shared by every replica on the same Redis, so a document is
+ * handed to one caller among all of them; rows last as long as Redis keeps its data (no persistence: lost on a Redis
+ * restart, and with them the settling of claims in flight at that moment).
+ */
+export function createRedisClaimLedger(options: { redis: LedgerRedis; prefix?: string; now?: () => number }): ClaimLedger {
+  const { redis } = options;
+  const prefix = options.prefix ?? "concur-graph:fis-ledger";
+  const now = options.now ?? Date.now;
+  const rowKey = (key: LedgerKey) => `${prefix}:row:${JSON.stringify([key.companyId, key.scope, key.itemKey])}`;
+  const pendingKey = (companyId: string, scope: string) => `${prefix}:pending:${JSON.stringify([companyId, scope])}`;
+  const keys = (key: LedgerKey) => [rowKey(key), pendingKey(key.companyId, key.scope)];
+  const get = async (key: LedgerKey): Promise<LedgerRow | undefined> => {
+    const h = await redis.hgetall(rowKey(key));
+    if (!h || !h.token) return undefined;
+    return {
+      ...key,
+      docId: h.docId,
+      token: h.token,
+      state: h.state as LedgerState,
+      owners: Number(h.owners),
+      leaseUntil: Number(h.leaseUntil),
+      fingerprint: h.fingerprint,
+      record: h.record === "" || h.record === undefined ? null : JSON.parse(h.record),
+      createdAt: Number(h.createdAt),
+      updatedAt: Number(h.updatedAt),
+    };
+  };
+  return {
+    shared: true,
+    async acquire(key, claim) {
+      for (;;) {
+        const at = now();
+        const record = claim.record === undefined ? "" : JSON.stringify(claim.record);
+        const inserted = await redis.eval(REDIS_ACQUIRE, 2, ...keys(key), claim.docId, claim.token, at + claim.leaseMs, claim.fingerprint, record, at, key.itemKey);
+        const row = await get(key);
+        if (row) return { acquired: Number(inserted) === 1 && row.token === claim.token, row };
+      }
+    },
+    async takeOver(key, expectedToken, token, leaseMs, replace) {
+      const at = now();
+      const swap = replace ? ["1", replace.fingerprint, JSON.stringify(replace.record ?? null)] : ["0", "", ""];
+      const changed = await redis.eval(REDIS_TAKE_OVER, 2, ...keys(key), expectedToken, token, at + leaseMs, at, key.itemKey, ...swap);
+      return Number(changed) === 1 ? get(key) : undefined;
+    },
+    async settle(key, token, state) {
+      return Number(await redis.eval(REDIS_SETTLE, 2, ...keys(key), token, state, now(), key.itemKey)) === 1;
+    },
+    async release(key, token) {
+      return Number(await redis.eval(REDIS_RELEASE, 2, ...keys(key), token, key.itemKey)) === 1;
+    },
+    async unlock(key, token) {
+      return Number(await redis.eval(REDIS_UNLOCK, 2, ...keys(key), token, now(), key.itemKey)) === 1;
+    },
+    get,
+    async expired(companyId, scope, limit) {
+      const itemKeys = await redis.zrangebyscore(pendingKey(companyId, scope), "-inf", `(${now()}`, "LIMIT", 0, limit);
+      const rows = await Promise.all(itemKeys.map((itemKey) => get({ companyId, scope, itemKey })));
+      return rows.filter((r): r is LedgerRow => r !== undefined && r.state === "PENDING" && r.leaseUntil < now()).sort((a, b) => a.createdAt - b.createdAt);
+    },
+    // The Redis client belongs to the services (closed there).
+    async close() {},
+  };
+}

@@ -21,4 +21,4 @@ export {
   type PutOptions,
   type RekeyResult,
 } from "./types.js";
-export { createMemoryClaimLedger, openSqlClaimLedger, type ClaimLedger, type LedgerKey, type LedgerRow, type LedgerState } from "./claim-ledger.js";
+export { createMemoryClaimLedger, createRedisClaimLedger, openSqlClaimLedger, type ClaimLedger, type LedgerRedis, type LedgerKey, type LedgerRow, type LedgerState } from "./claim-ledger.js";
