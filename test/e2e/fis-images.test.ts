@@ -111,6 +111,20 @@ describe("images for posting: claim -> post with image -> confirm", () => {
     expect(confirmed.data.confirmFinancialPostings).toEqual([expect.objectContaining({ docId: doc.id, status: "SUCCEEDED" })]);
   }, 60_000);
 
+  it("image fields under a query (compiled by graphql-jit, then answered by the fast path) act for the root field's companyId, also through an alias and a fragment", async () => {
+    const doc = await newExpenseDocument();
+    const query = /* GraphQL */ `
+      query One($c: ID!, $d: ID!) { mine: financialDocument(companyId: $c, docType: EXPENSE, docId: $d) { ...Images } }
+      fragment Images on FinancialDocument { id expense { report { image { servedBy contentType } } expenseEntry { image { servedBy } } } }
+    `;
+    for (let run = 0; run < 2; run++) {
+      const res = await stack.graphql(query, { c: companyId.toUpperCase(), d: doc.id });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.mine.expense.report.image).toEqual({ servedBy: "REPORT", contentType: "application/pdf" });
+      expect(res.data.mine.expense.expenseEntry[0].image).toEqual({ servedBy: "REPORT_ENTRY_RECEIPT" });
+    }
+  }, 60_000);
+
   it("an invoice's image (Image v1 invoice/{requestId}: a PDF whose URL carries the documented query) streams through the gateway", async () => {
     const { ids } = await stack.admin("POST", `/fis/companies/${companyId}/documents`, { docType: "invoice", count: 1, events: false });
     const claimed = await stack.graphql(CLAIM_INVOICES, { companyId });
