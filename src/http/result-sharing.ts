@@ -30,7 +30,8 @@ export interface ResultSharing {
    * company check it passed still passes (so a reuse answers exactly what executing it again would).
    */
   answer(key: string, ctx: GatewayContext, execute: () => Promise<Answer | undefined>): Promise<Answer | undefined>;
-  readonly stats: { readonly bytes: number; reused: number; joined: number };
+  /** bytes/entries: answers kept for reuse (bounded by `maxBytes`); inFlight: executions running now. */
+  readonly stats: { readonly bytes: number; readonly entries: number; readonly inFlight: number; reused: number; joined: number };
 }
 
 interface Reusable {
@@ -64,6 +65,12 @@ export function createResultSharing(options: ResultSharingOptions): ResultSharin
   const stats = {
     get bytes() {
       return reusable?.calculatedSize ?? 0;
+    },
+    get entries() {
+      return reusable?.size ?? 0;
+    },
+    get inFlight() {
+      return inFlight.size;
     },
     reused: 0,
     joined: 0,

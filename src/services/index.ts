@@ -61,6 +61,8 @@ export interface Services {
   /** The Concur client pipeline (token + base URL per company, retries, coded errors). */
   client: ConcurClient;
   cache: PageCache;
+  /** Passthrough mode's per-token entries (token trust, token company), each bounded (see docs/benchmarks.md). */
+  callerBookkeeping(): { trustedTokens: number; tokenCompanies: number; tokenCompanyLookups: number };
   reader: ConcurReader;
   writer: WriteBatcher;
   /** Mutations received but not yet queued: the HTTP edge counts them, the batcher waits for them. */
@@ -188,7 +190,8 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     ? undefined
     : createTokenTrust({ windowMs: config.tokenTrustSeconds * 1000, onRefused: (callerKey) => pubsub.publish("TOKEN_REFUSED", { companyId: ALL_COMPANIES, callerKey }) });
   if (tokenTrust) void forgetRefusedTokens(pubsub, tokenTrust, logger);
-  const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger, onLookup: hooks.onCacheLookup, tokenTrust });
+  // Without Redis the shared store is in-process: pages stay in the page cache's own LRU only (page-cache.ts).
+  const cache = createPageCache({ store, ttlSeconds: config.cacheTtlSeconds, logger, onLookup: hooks.onCacheLookup, tokenTrust, sharedPages: Boolean(config.redisUrl) });
   const reader = createConcurReader({ client, cache, maxPageSize: config.maxPageSize });
   const writeArrivals = createWriteArrivals();
   const writer = createWriteBatcher({
@@ -261,6 +264,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     eventDelivery,
     client,
     cache,
+    callerBookkeeping: () => ({ trustedTokens: tokenTrust?.size ?? 0, tokenCompanies: tokenCompany ? tokenCompany.sizes.tokens + tokenCompany.sizes.confirmed : 0, tokenCompanyLookups: tokenCompany?.sizes.asking ?? 0 }),
     reader,
     writer,
     writeArrivals,

@@ -36,6 +36,18 @@ export interface PageCacheOptions {
    */
   tokenTrust?: TokenTrust;
   /**
+   * Whether pages go to the shared tier too (default true). Without Redis the shared store is an in-process Keyv: a
+   * second copy of every page, JSON-serialized on every store (~10 ms for a 5,000-record page) and never evicted
+   * but by reading it after its TTL. The composition root passes false then; the in-process LRU is the cache.
+   */
+  sharedPages?: boolean;
+  /**
+   * Scopes whose generation is remembered at most (LRU; a scope is one company's list, request or ERP). A scope
+   * past it reads its generation from the shared store again. Default 10,000: a flood of made-up company ids cannot
+   * grow memory past it.
+   */
+  maxScopes?: number;
+  /**
    * Longest a read waits for the shared tier (Redis), ms; past it the read goes on as a miss. So a Redis outage
    * (hung, restarting) makes reads uncached, never stuck. Default 250.
    */
@@ -70,7 +82,28 @@ export interface PageCache {
   invalidate(companyId: string, erpId: string, type: CacheType): Promise<void>;
   /** Drops everything cached for one ERP (after DELETE erp). */
   invalidateErp(companyId: string, erpId: string): Promise<void>;
+  /** What this process holds per caller and scope right now, each bounded (tests, metrics; see docs/benchmarks.md). */
+  sizes(): PageCacheSizes;
 }
+
+/** Sizes of a page cache's in-process structures. */
+export interface PageCacheSizes {
+  /** Pages held (every caller), and their weight against `maxLocalBytes`. */
+  pages: number;
+  pageBytes: number;
+  /** Scopes whose generation is remembered (bounded by `maxScopes`). */
+  scopes: number;
+  /** Reads and generation reads in flight (each ends with its call). */
+  inFlight: number;
+}
+
+/**
+ * Weight of one cached page beyond its raw JSON bytes (key, entry, LRU bookkeeping), so that many tiny pages (an empty
+ * list page is ~20 bytes of JSON) cannot hold millions of entries within the byte budget.
+ */
+export const PAGE_ENTRY_OVERHEAD_BYTES = 512;
+/** Default of `maxScopes`. */
+export const DEFAULT_MAX_SCOPES = 10_000;
 
 interface LocalEntry {
   value: unknown;
@@ -99,16 +132,18 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   };
   const ttlMs = Math.max(0, options.ttlSeconds) * 1000;
   const generationTtlMs = options.generationTtlMs ?? 1000;
+  const sharedPages = options.sharedPages ?? true;
   const local = new LRUCache<string, LocalEntry>({
     maxSize: options.maxLocalBytes ?? 64 * 1024 * 1024,
-    sizeCalculation: (entry) => Math.max(1, entry.bytes),
+    sizeCalculation: (entry, key) => entry.bytes + key.length + PAGE_ENTRY_OVERHEAD_BYTES,
     ttl: ttlMs > 0 ? ttlMs : undefined,
   });
   const inFlight = new Map<string, Promise<unknown>>();
-  const generations = new Map<string, { value: string; expiresAt: number }>();
+  const maxScopes = Math.max(1, options.maxScopes ?? DEFAULT_MAX_SCOPES);
+  const generations = new LRUCache<string, { value: string; expiresAt: number }>({ max: maxScopes });
   const generationReads = new Map<string, Promise<string>>();
   /** Bumps made here per scope (a generation read that was out during one must not undo it). */
-  const localBumps = new Map<string, number>();
+  const localBumps = new LRUCache<string, number>({ max: maxScopes });
 
   const keyFor = (callerKey: string, scope: string, generation: string, href: string) => `page:${callerKey}:${scope}:${generation}:${href}`;
 
@@ -177,7 +212,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
   }
 
   async function loadThrough<T>(key: string, callerKey: string, load: () => Promise<Loaded<T>>, options: ReadOptions<T> | undefined, useShared: boolean): Promise<T> {
-    if (ttlMs > 0 && useShared) {
+    if (ttlMs > 0 && useShared && sharedPages) {
       try {
         const shared = await bounded(store.get<SharedEntry>(key), "read");
         if (shared && typeof shared === "object" && "v" in shared) {
@@ -194,9 +229,11 @@ export function createPageCache(options: PageCacheOptions): PageCache {
     if (ttlMs > 0 && (options?.shouldStore?.(loaded.value) ?? true)) {
       local.set(key, { value: loaded.value, bytes: loaded.bytes });
       // Not awaited: the caller should not wait for Redis; failures are logged.
-      store.set(key, { v: loaded.value, b: loaded.bytes } satisfies SharedEntry, ttlMs).catch((error: unknown) => {
-        logger?.warn({ err: error }, "shared cache write failed");
-      });
+      if (sharedPages) {
+        store.set(key, { v: loaded.value, b: loaded.bytes } satisfies SharedEntry, ttlMs).catch((error: unknown) => {
+          logger?.warn({ err: error }, "shared cache write failed");
+        });
+      }
     }
     return loaded.value;
   }
@@ -249,6 +286,8 @@ export function createPageCache(options: PageCacheOptions): PageCache {
         await bump(scopes.list(type, companyId, erpId));
       }
     },
+
+    sizes: () => ({ pages: local.size, pageBytes: local.calculatedSize, scopes: generations.size, inFlight: inFlight.size + generationReads.size }),
 
     async invalidateErp(companyId: string, erpId: string): Promise<void> {
       const types = ["accounts", "vendors", "lists", "taxData"] as const;

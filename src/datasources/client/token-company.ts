@@ -25,6 +25,8 @@ export function pathNamesCompany(path: string): boolean {
 export interface TokenCompanyCheck {
   /** Resolves when the caller's token belongs to `companyId`; FORBIDDEN (before any data call) when it does not. */
   verify(caller: Caller, companyId: string): Promise<void>;
+  /** Tokens (and token-company pairs) remembered now, and lookups in flight (tests, metrics); each bounded by `maxTokens`. */
+  readonly sizes: { readonly tokens: number; readonly confirmed: number; readonly asking: number };
 }
 
 export interface TokenCompanyCheckOptions {
@@ -68,6 +70,9 @@ export function createTokenCompanyCheck(options: TokenCompanyCheckOptions): Toke
   const refuse = (companyId: string) => new CodedError(ErrorCode.FORBIDDEN, `This Concur token belongs to another company than companyId ${companyId}: send that company's token.`);
 
   return {
+    get sizes() {
+      return { tokens: known?.size ?? 0, confirmed: confirmed?.size ?? 0, asking: asking.size };
+    },
     async verify(caller, companyId) {
       let company: string | undefined;
       let unknown: unknown;
