@@ -125,7 +125,7 @@ export function ConnectionsPage({ api, viewer, settings }: { api: Api; viewer: V
         {list.map((row) => (
           <li key={row.companyId} className="card" data-testid="connection" data-company={row.companyId} data-state={row.state}>
             <div className="card-head">
-              <h3 className="ellipsis" title={row.companyId}>
+              <h3 className="wrap" title={row.companyId}>
                 {row.companyId}
               </h3>
               <span className={`state state-${row.state.toLowerCase()}`} data-testid="state">

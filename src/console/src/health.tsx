@@ -85,6 +85,7 @@ export function HealthPage({ api, settings }: { api: Api; settings: Settings }) 
           operations.push(Math.max(0, (sums.graphql_operations_total ?? 0) - (previous.graphql_operations_total ?? 0)) / (SAMPLE_MS / 1000));
           upstream.push(Math.max(0, (sums.upstream_requests_total ?? 0) - (previous.upstream_requests_total ?? 0)) / (SAMPLE_MS / 1000));
           for (const series of [times, operations, upstream]) if (series.length > KEEP_SAMPLES) series.shift();
+          if (chartBox.current) chartBox.current.dataset.points = String(times.length);
           if (!chart && chartBox.current) {
             chart = new uPlot(
               {

@@ -104,8 +104,7 @@ export function SyncsPage({ api }: { api: Api }) {
       ({ concurLists }) => {
         const writable = concurLists.filter((l) => !l.isReadOnly && !l.isManaged);
         setLists(writable);
-        // The demo's empty cost-centre list is the natural first target; else the first writable list.
-        setListId(writable.find((l) => /empty/i.test(l.name))?.id ?? writable[0]?.id ?? "");
+        setListId(writable[0]?.id ?? "");
       },
       (error) => setProblem(describeError(error)),
     );

@@ -1,0 +1,261 @@
+// The operator console (issue 24, docs/console.md) in a real headless browser (Debian chromium driven by
+// playwright-core) against a managed-mode demo stack: the bundle comes from the gateway itself (dist/console, built by
+// scripts/test.sh; built here when missing), the page signs in with an API key and uses only the public GraphQL API
+// over HTTP and graphql-ws. Screenshots of every page go to .tmp/console/ (docs/console/ holds committed copies).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleBundleDir } from "../../src/http/console.js";
+import { DEMO_LISTS } from "../../src/emulator/index.js";
+import { createApiKey, startStack, type Stack } from "../helpers/stack.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && !process.env.CI) {
+  console.warn(`\n*** SKIPPING the console browser test: ${CHROMIUM} is missing. Install it (apt-get install -y chromium) to run it; CI always runs it. ***\n`);
+}
+const SHOTS = ".tmp/console";
+const WAIT = 30_000;
+
+describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless browser", () => {
+  let stack: Stack;
+  let browser: Browser;
+  let consoleUrl: string;
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`${CHROMIUM} is missing: CI must install chromium (see .ci/run) before the tests`);
+    // scripts/test.sh builds the bundle before vitest; a lone local run builds it once here.
+    if (!existsSync(join(consoleBundleDir(), "index.html"))) execFileSync("npm", ["run", "--silent", "build:console"], { stdio: "inherit" });
+    mkdirSync(SHOTS, { recursive: true });
+    stack = await startStack({ managed: {} });
+    consoleUrl = new URL("/console/", stack.gateway.origin).toString();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  /** A fresh browser context (own sessionStorage) on the console, signed in with `key` by keyboard. */
+  async function signIn(key: string, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; pageErrors: string[]; offMachine: string[] }> {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    const offMachine: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    // Anything not on this machine is refused and recorded: the console works offline.
+    await page.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|ws:\/\/127\.0\.0\.1[:/]).*/, (route) => {
+      offMachine.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(consoleUrl, { waitUntil: "load" });
+    const input = page.getByLabel("API key");
+    await input.waitFor({ state: "visible", timeout: WAIT });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: WAIT }).toBe("api-key");
+    await page.keyboard.type(key);
+    await page.keyboard.press("Enter");
+    await page.getByRole("navigation", { name: "Pages" }).waitFor({ state: "visible", timeout: WAIT });
+    return { context, page, pageErrors, offMachine };
+  }
+
+  const cards = (page: Page) => page.locator('[data-testid="connection"]');
+  const card = (page: Page, companyId: string) => page.locator(`[data-testid="connection"][data-company="${companyId}"]`);
+
+  /** Opens a page by its #hash and waits until its data is on screen. */
+  async function openPage(page: Page, id: "connections" | "keys" | "health" | "syncs"): Promise<void> {
+    await page.evaluate((hash) => (window.location.hash = hash), `#/${id}`);
+    const ready = {
+      connections: () => cards(page).first(),
+      keys: () => page.locator('[data-testid="key-row"]').first(),
+      health: () => page.getByTestId("event-delivery"),
+      syncs: () => page.locator('[data-testid="list-select"] option').first(),
+    }[id]();
+    await ready.waitFor({ state: "attached", timeout: WAIT });
+  }
+
+  it("serves index.html no-cache, hashed assets immutable, and /console redirects to /console/", async () => {
+    const bare = await request(new URL("/console", stack.gateway.origin));
+    expect(bare.statusCode).toBe(301);
+    expect(bare.headers.location).toBe("/console/");
+    await bare.body.dump();
+
+    const index = await request(consoleUrl);
+    expect(index.statusCode).toBe(200);
+    expect(index.headers["content-type"]).toContain("text/html");
+    expect(index.headers["cache-control"]).toBe("no-cache");
+    const html = await index.body.text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.some((a) => a.endsWith(".js"))).toBe(true);
+    for (const asset of assets) {
+      expect(asset).toMatch(/-[A-Za-z0-9_-]{8,}\.(js|css)$/); // content-hashed name
+      const res = await request(new URL(asset, stack.gateway.origin));
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+      await res.body.dump();
+    }
+    const missing = await request(new URL("/console/assets/nope-12345678.js", stack.gateway.origin));
+    expect(missing.statusCode).toBe(404);
+    await missing.body.dump();
+    const settings = await request(new URL("/console/settings.json", stack.gateway.origin));
+    expect(await settings.body.json()).toMatchObject({ graphqlPath: "/graphql", connectPath: "/concur/connect", metricsPath: "/metrics" });
+  });
+
+  it("a wrong key is refused with the gateway's message and nothing is stored", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(consoleUrl);
+      await page.getByLabel("API key").fill("cg_nope_notakey");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => page.getByRole("alert").innerText(), { timeout: WAIT }).toMatch(/UNAUTHENTICATED/);
+      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it("a read key sees both companies but no admin or write action", async () => {
+    const readKey = await createApiKey(stack, "read", [stack.companyId, stack.secondCompanyId], "console read");
+    const { context, page, pageErrors } = await signIn(readKey);
+    try {
+      await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBe(2);
+      expect(await page.getByTestId("viewer-role").innerText()).toBe("read");
+      const nav = await page.getByRole("navigation", { name: "Pages" }).innerText();
+      expect(nav).toContain("Connections");
+      expect(nav).toContain("Health");
+      expect(nav).not.toContain("API keys");
+      expect(nav).not.toContain("Syncs");
+      expect(await page.getByRole("button", { name: "Disconnect" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Copy landing URL" }).count()).toBe(0);
+      // Typing the admin page's address shows the connections instead.
+      await page.evaluate(() => (window.location.hash = "#/keys"));
+      await expect.poll(() => page.locator("h2").first().innerText(), { timeout: WAIT }).toBe("Connections");
+      expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("a key for company A sees nothing of company B", async () => {
+    const keyA = await createApiKey(stack, "admin", [stack.companyId], "console company A");
+    const { context, page, pageErrors } = await signIn(keyA);
+    try {
+      await card(page, stack.companyId).waitFor({ state: "visible", timeout: WAIT });
+      await expect.poll(() => card(page, stack.companyId).getAttribute("data-state"), { timeout: WAIT }).toBe("CONNECTED");
+      expect(await cards(page).count()).toBe(1);
+      await page.getByRole("link", { name: "API keys" }).click();
+      await page.getByRole("button", { name: "Create key" }).waitFor({ state: "visible", timeout: WAIT });
+      // Its key list holds only keys confined to company A (its own among them), never the demo key of both.
+      await expect.poll(() => page.locator('[data-testid="key-row"]').count(), { timeout: WAIT }).toBeGreaterThan(0);
+      for (const target of ["connections", "keys", "health", "syncs"] as const) {
+        await openPage(page, target);
+        expect(await page.locator("body").innerText(), target).not.toContain(stack.secondCompanyId);
+      }
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("the demo admin key: connections live, a key created and shown once, health, a list sync to 100 %", async () => {
+    const { context, page, pageErrors, offMachine } = await signIn(stack.token);
+    try {
+      // 1. Connections: both demo companies CONNECTED, with their data centers.
+      await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBe(2);
+      for (const companyId of [stack.companyId, stack.secondCompanyId]) {
+        await expect.poll(() => card(page, companyId).getAttribute("data-state"), { timeout: WAIT }).toBe("CONNECTED");
+      }
+      await expect.poll(() => page.locator("body").innerText(), { timeout: WAIT }).toContain("Copy landing URL");
+      expect(await page.locator(".landing").innerText()).toContain(`${stack.gateway.origin}/concur/connect`);
+      await page.screenshot({ path: `${SHOTS}/connections.png` });
+
+      // Disconnect the second company: its card turns DISCONNECTED from the graphql-ws event, without a reload.
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+      const second = card(page, stack.secondCompanyId);
+      await second.getByRole("button", { name: "Disconnect" }).click();
+      await second.getByRole("button", { name: "Confirm disconnect" }).click();
+      await expect.poll(() => second.getAttribute("data-state"), { timeout: WAIT }).toBe("DISCONNECTED");
+      await expect.poll(() => second.getByTestId("reason").innerText(), { timeout: WAIT }).toMatch(/disconnect/i);
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      expect(await card(page, stack.companyId).getAttribute("data-state")).toBe("CONNECTED");
+      expect((await stack.graphql(`{ companyConnection(companyId: "${stack.secondCompanyId}") { state } }`)).data.companyConnection).toBeNull();
+
+      // 2. API keys: create one, see its secret once, and it works.
+      await page.getByRole("link", { name: "API keys" }).click();
+      await page.getByLabel("Name").fill("console created");
+      await page.getByLabel("Role").selectOption("read");
+      await page.getByRole("button", { name: "Create key" }).click();
+      const secret = await page.getByTestId("new-key-secret");
+      await secret.waitFor({ state: "visible", timeout: WAIT });
+      const key = (await secret.innerText()).trim();
+      expect(key).toMatch(/^cg_/);
+      await page.screenshot({ path: `${SHOTS}/keys.png` });
+      const viewer = await stack.graphql(`{ viewer { role keyId } }`, undefined, key);
+      expect(viewer.data.viewer.role).toBe("READ");
+      await expect.poll(() => page.locator(`[data-testid="key-row"][data-key="${viewer.data.viewer.keyId}"]`).count(), { timeout: WAIT }).toBe(1);
+      await page.getByRole("button", { name: "I have stored it" }).click();
+      expect(await page.getByTestId("new-key").count()).toBe(0);
+      await page.getByRole("link", { name: "Connections" }).click();
+      await page.getByRole("link", { name: "API keys" }).click();
+      await page.getByRole("button", { name: "Create key" }).waitFor({ state: "visible", timeout: WAIT });
+      expect(await page.locator("body").innerText()).not.toContain(key);
+      // Revoke it from the page.
+      const row = page.locator(`[data-testid="key-row"][data-key="${viewer.data.viewer.keyId}"]`);
+      await row.getByRole("button", { name: "Revoke" }).click();
+      await row.getByRole("button", { name: "Confirm revoke" }).click();
+      await row.getByTestId("revoked").waitFor({ state: "visible", timeout: WAIT });
+      expect((await stack.graphql(`{ viewer { role } }`, undefined, key)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+      // 3. Health: readiness, event delivery and sampled metrics.
+      await page.getByRole("link", { name: "Health" }).click();
+      await expect.poll(() => page.getByTestId("readiness").innerText(), { timeout: WAIT }).toBe("Ready");
+      await expect.poll(() => page.getByTestId("event-delivery").innerText(), { timeout: WAIT }).toContain("Mode");
+      await expect.poll(() => page.getByTestId("metrics").innerText(), { timeout: WAIT }).toContain("Concur calls");
+      // The chart plots rates between samples taken every 2 s while the page is open.
+      await expect.poll(async () => Number(await page.locator(".chart").getAttribute("data-points")), { timeout: WAIT }).toBeGreaterThanOrEqual(3);
+      await page.locator(".chart canvas").first().waitFor({ state: "attached", timeout: WAIT });
+      await page.screenshot({ path: `${SHOTS}/health.png` });
+
+      // 4. Syncs: a real sync of the demo tree into the empty cost-centre list, progress over graphql-ws.
+      const progressFrames: string[] = [];
+      page.on("websocket", (ws) => ws.on("framereceived", ({ payload }) => String(payload).includes("concurListSyncProgress") && progressFrames.push(String(payload))));
+      await page.getByRole("link", { name: "Syncs" }).click();
+      await page.locator(`[data-testid="list-select"] option[value="${DEMO_LISTS.emptyCostCenters}"]`).waitFor({ state: "attached", timeout: WAIT });
+      await page.getByTestId("list-select").selectOption(DEMO_LISTS.emptyCostCenters);
+      await page.getByRole("button", { name: "Start sync" }).click();
+      await expect.poll(() => page.getByTestId("sync-progress").getAttribute("data-percent"), { timeout: 90_000 }).toBe("100");
+      await page.getByTestId("sync-result").waitFor({ state: "visible", timeout: WAIT });
+      expect(await page.getByTestId("sync-result").innerText()).toMatch(/created\s+208/);
+      await expect.poll(() => progressFrames.some((frame) => frame.includes('"DONE"')), { timeout: WAIT }).toBe(true);
+      expect(progressFrames.length).toBeGreaterThan(1);
+      await page.screenshot({ path: `${SHOTS}/syncs.png` });
+
+      expect(pageErrors).toEqual([]);
+      expect(offMachine).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+
+  it("is readable at a phone width: nothing wider than the screen", async () => {
+    const { context, page, pageErrors } = await signIn(stack.token, { width: 390, height: 844 });
+    try {
+      await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBeGreaterThan(0);
+      for (const target of ["connections", "keys", "health", "syncs"] as const) {
+        await openPage(page, target);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), target).toBeLessThanOrEqual(390);
+        await page.screenshot({ path: `${SHOTS}/phone-${target}.png`, fullPage: true });
+      }
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
