@@ -115,4 +115,40 @@ describe("concur-graph sync --type invoiceVendors (child process)", () => {
     const stored = await stack.admin("GET", `/invoice/companies/${stack.companyId}/purchase-orders/SP-3`);
     expect(stored.LineItem[0].Quantity).toBe("5.5");
   }, 400_000);
+
+  it("loads goods receipts from JSON Lines: created, a rerun sends nothing, a change is replaced, a matched receipt's delete is refused as such", async () => {
+    await stack.admin("POST", `/invoice/companies/${stack.companyId}/vendors`, { Vendor: [{ VendorCode: "RCV", AddressCode: "REMIT", VendorName: "Receipt vendor", CountryCode: "US", CurrencyCode: "USD" }] });
+    const address = { externalId: "HQ", address1: "1 Main St", city: "Bellevue", postalCode: "98004", countryCode: "US" };
+    const saved = await stack.graphql(`mutation($c: ID!, $o: ConcurPurchaseOrderInput!) { saveInvoicePurchaseOrder(companyId: $c, order: $o) { created } }`, {
+      c: stack.companyId,
+      o: { number: "RC-1", name: "Receipts", currencyCode: "USD", orderDate: "2026-03-01", policyExternalId: "PO", vendorCode: "RCV", vendorAddressCode: "REMIT", billTo: address, shipTo: address,
+        lines: [{ lineNumber: "1", externalId: "RC-1-1", quantity: "10", unitPrice: "5", expenseType: "Supplies", receiptType: "QUANTITY_RECEIPT" }] },
+    });
+    expect(saved.errors).toBeUndefined();
+    const receipt = (n: number, quantity = "1") => ({ purchaseOrderNumber: "RC-1", lineItemExternalId: "RC-1-1", goodsReceiptNumber: `GR-${n}`, receivedQuantity: quantity, receivedDate: "2026-03-0" + n });
+    const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
+    writeFileSync(join(dir, "receipts.jsonl"), jsonl([1, 2, 3].map((n) => receipt(n))));
+    const run = (input: string, name: string, extra: string[] = []) =>
+      runCli(["sync", "--type", "receipts", "--url", stack.gateway.url, "--company", stack.companyId, "--input", input, "--report", name, ...extra], { cwd: dir, env: { CONCUR_GRAPH_TOKEN: stack.token }, timeoutMs: 240_000 });
+
+    const first = await run("receipts.jsonl", "g1");
+    expect(first.code, first.stderr).toBe(0);
+    expect(report("g1").counts).toMatchObject({ input: 3, created: 3, rejected: 0 });
+    await stack.resetCounters();
+    const second = await run("receipts.jsonl", "g2");
+    expect(second.code, second.stderr).toBe(0);
+    expect(report("g2").counts).toMatchObject({ unchanged: 3, sent: 0 });
+    const counters = await stack.counters();
+    expect(sumCalls(counters, "POST /api/v3.0/invoice/purchaseorderreceipts") + sumCalls(counters, "PUT /api/v3.0/invoice/purchaseorderreceipts")).toBe(0);
+
+    // GR-1 is matched to an invoice; the export changes GR-2 and drops GR-1 and GR-3.
+    await stack.admin("POST", `/invoice/companies/${stack.companyId}/receipts/match`, { PurchaseOrderNumber: "RC-1", LineItemExternalID: "RC-1-1", GoodsReceiptNumber: "GR-1", Invoice: "PR-9" });
+    writeFileSync(join(dir, "receipts2.jsonl"), jsonl([receipt(2, "4")]));
+    const third = await run("receipts2.jsonl", "g3", ["--delete"]);
+    expect(third.code).toBe(1);
+    expect(report("g3").counts).toMatchObject({ updated: 1, deleted: 1, rejected: 1 });
+    expect(report("g3").rejected[0]).toMatchObject({ key: "RC-1/RC-1-1/GR-1", code: "RECEIPT_MATCHED", stage: "concur", message: expect.stringMatching(/PR-9/) });
+    const held = (await stack.admin("GET", `/invoice/companies/${stack.companyId}/receipts`)).receipts.filter((r: any) => r.PurchaseOrderNumber === "RC-1");
+    expect(held.map((r: any) => [r.GoodsReceiptNumber, r.ReceivedQuantity])).toEqual([["GR-1", "1"], ["GR-2", "4"]]);
+  }, 400_000);
 });

@@ -10,6 +10,7 @@ import { runSync } from "./run.js";
 import { INVOICE_SYNC_TYPES, SYNC_TYPES, type InvoiceSyncType, type SyncType } from "./types.js";
 import { createInvoiceVendorClient, invoiceColumnMapping, runInvoiceVendorSync } from "./invoice-vendors.js";
 import { createPurchaseOrderSyncClient, runPurchaseOrderSync } from "./invoice-purchase-orders.js";
+import { createReceiptSyncClient, runReceiptSync } from "./invoice-receipts.js";
 
 /** Exit code after Ctrl+C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
@@ -48,7 +49,7 @@ export function registerSyncCommand(program: Command, context: SyncCommandContex
   program
     .command("sync")
     .description("Make Concur's ERP master data equal to an export file (CSV or JSON Lines): sends only what changed, waits for Concur, writes a report")
-    .addOption(new Option("--type <type>", "object type (invoiceVendors, purchaseOrders: Concur Invoice, no --erp)").choices([...SYNC_TYPES, ...INVOICE_SYNC_TYPES]).makeOptionMandatory())
+    .addOption(new Option("--type <type>", "object type (invoiceVendors, purchaseOrders, receipts: Concur Invoice, no --erp)").choices([...SYNC_TYPES, ...INVOICE_SYNC_TYPES]).makeOptionMandatory())
     .requiredOption("--input <file>", "the export: .csv with a header row, or .jsonl (one GraphQL input object per line)")
     .option("--company <id>", "Concur company UUID (--embedded: the demo company)")
     .option("--erp <id>", "ERP integration UUID (--embedded: the demo ERP)")
@@ -117,10 +118,12 @@ async function sync(options: SyncCliOptions, context: SyncCommandContext): Promi
     process.on("SIGINT", onSigint);
     if (invoice && options.replace) throw badInput(`--replace is not offered for ${options.type} (Concur has no replace-all)`);
     if (options.type === "purchaseOrders" && options.delete) throw badInput("--delete is not offered for purchaseOrders: Concur has no PO delete; send status CLOSED");
-    const client = options.type === "purchaseOrders" ? createPurchaseOrderSyncClient({ url: url!, token, companyId }) : invoice ? createInvoiceVendorClient({ url: url!, token, companyId }) : createGatewayClient({ url: url!, token, companyId, erpId: erpId! });
+    const client = options.type === "receipts" ? createReceiptSyncClient({ url: url!, token, companyId }) : options.type === "purchaseOrders" ? createPurchaseOrderSyncClient({ url: url!, token, companyId }) : invoice ? createInvoiceVendorClient({ url: url!, token, companyId }) : createGatewayClient({ url: url!, token, companyId, erpId: erpId! });
     const progress = createProgress({ tty: context.tty ?? Boolean(process.stderr.isTTY), write: context.err, stream: process.stderr });
     try {
-      const report = options.type === "purchaseOrders"
+      const report = options.type === "receipts"
+        ? await runReceiptSync({ input: options.input, companyId, delete: options.delete, dryRun: options.dryRun }, { client: client as ReturnType<typeof createReceiptSyncClient>, progress, stop: stop.signal })
+        : options.type === "purchaseOrders"
         ? await runPurchaseOrderSync({ input: options.input, companyId, dryRun: options.dryRun }, { client: client as ReturnType<typeof createPurchaseOrderSyncClient>, progress, stop: stop.signal })
         : invoice
         ? await runInvoiceVendorSync({ input: options.input, companyId, columns, delete: options.delete, dryRun: options.dryRun, chunkRecords }, { client: client as ReturnType<typeof createInvoiceVendorClient>, progress, stop: stop.signal })

@@ -5,7 +5,7 @@ export const SYNC_TYPES = ["accounts", "vendors", "listNames", "taxData"] as con
 export type SyncType = (typeof SYNC_TYPES)[number];
 
 /** Concur Invoice master data the command loads (the gateway's invoice* fields; no ERP id, synchronous answers). */
-export const INVOICE_SYNC_TYPES = ["invoiceVendors", "purchaseOrders"] as const;
+export const INVOICE_SYNC_TYPES = ["invoiceVendors", "purchaseOrders", "receipts"] as const;
 export type InvoiceSyncType = (typeof INVOICE_SYNC_TYPES)[number];
 
 /** One record in GraphQL input shape (AccountInput, VendorInput, ListNameInput, TaxDataInput), normalised. */
