@@ -2,9 +2,9 @@
 // front of an emulator in the test process, passthrough mode), read by deliberately slow clients. What is measured:
 // the gateway process's peak RSS (VmHWM, reset through /proc/<pid>/clear_refs just before a download; else RSS
 // sampled every 5 ms) minus its RSS just before. The first large download grows the process once (V8's young
-// generation expands under the chunk churn; RSS stays there); it is measured and logged, not asserted. Asserted: a
-// further 9 MiB download, and three 9 MiB downloads at once (27 MiB, more than the bound, so they pass only if the
-// gateway streams with backpressure instead of holding images), each grow the peak by less than 20 MiB.
+// heap expands under the chunk churn: --trace-gc shows its committed size growing ~17 MB); it is measured and logged,
+// not asserted. Asserted: a further 9 MiB download grows the peak by less than 20 MiB, and five 9 MiB downloads at
+// once (45 MiB of images) by less than 35 MiB, which holding the images instead of streaming them could not meet.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -81,7 +81,7 @@ async function imageUrl(of: string, id: string): Promise<{ url: string; size: nu
 }
 
 describe("a 9 MiB image through a gateway process", () => {
-  it("streams with backpressure: peak RSS growth under 20 MiB for one and for three concurrent slow downloads", async () => {
+  it("streams with backpressure: peak RSS growth under 20 MiB for a 9 MiB download, under 35 MiB for five at once", async () => {
     const { ids } = await admin("POST", `/fis/companies/${companyId}/documents`, { docType: "expense", count: 1, events: false });
     const doc = (await admin("GET", `/fis/documents/${ids[0]}`)).document;
     const receiptId: string = doc.expenseEntry[0].entryReceiptId;
@@ -145,6 +145,8 @@ describe("a 9 MiB image through a gateway process", () => {
 
     await measure("first 9 MiB download (cold, not asserted)", slowDownload);
     expect(await measure("9 MiB download", slowDownload)).toBeLessThan(20 * MiB);
-    expect(await measure("three concurrent 9 MiB downloads", () => Promise.all([slowDownload(), slowDownload(), slowDownload()]))).toBeLessThan(20 * MiB);
+    // Five at once: 45 MiB of images. Held rather than streamed they alone would add 45 MiB; the bound leaves room for
+    // the garbage collector's own swings (a compaction between runs can lower the starting RSS by 20-30 MiB).
+    expect(await measure("five concurrent 9 MiB downloads", () => Promise.all([0, 1, 2, 3, 4].map(() => slowDownload())))).toBeLessThan(35 * MiB);
   }, 120_000);
 });
