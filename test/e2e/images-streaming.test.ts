@@ -1,8 +1,8 @@
 // A 9 MiB receipt image streamed through a gateway running as its own process (node --import tsx src/index.ts, in
 // front of an emulator in the test process, passthrough mode), read by deliberately slow clients. What is measured:
 // the gateway process's peak RSS (VmHWM, reset through /proc/<pid>/clear_refs just before a download; else RSS
-// sampled every 5 ms) minus its RSS just before. The first large download grows the process once (V8's young
-// heap expands under the chunk churn: --trace-gc shows its committed size growing ~17 MB); it is measured and logged,
+// sampled every 5 ms) minus its RSS just before. The first large download grows the process once (V8's heap
+// expands under the chunk churn: --trace-gc shows its committed size growing ~17 MB); it is measured and logged,
 // not asserted. Asserted: a further 9 MiB download grows the peak by less than 20 MiB, and five 9 MiB downloads at
 // once (45 MiB of images) by less than 35 MiB, which holding the images instead of streaming them could not meet.
 import { spawn } from "node:child_process";
