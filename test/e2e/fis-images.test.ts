@@ -7,6 +7,8 @@ import { callerKeyOf } from "../../src/datasources/index.js";
 import { IMAGE_ROUTES } from "../../src/emulator/images/index.js";
 import { createFileLinks } from "../../src/services/extract-files.js";
 import { startStack, sumCalls, type Stack } from "../helpers/stack.js";
+import { subscribe } from "../helpers/subscriber.js";
+import { waitFor } from "../helpers/wait.js";
 
 const XML = `GET ${IMAGE_ROUTES.image}`;
 const FILE = `GET ${IMAGE_ROUTES.file}`;
@@ -122,6 +124,34 @@ describe("images for posting: claim -> post with image -> confirm", () => {
       expect(res.errors).toBeUndefined();
       expect(res.data.mine.expense.report.image).toEqual({ servedBy: "REPORT", contentType: "application/pdf" });
       expect(res.data.mine.expense.expenseEntry[0].image).toEqual({ servedBy: "REPORT_ENTRY_RECEIPT" });
+    }
+  }, 60_000);
+
+  it("image fields on documents delivered by financialDocumentReady (graphql-ws) act for the subscription's companyId", async () => {
+    const s = subscribe<any>(stack.gateway.wsUrl, stack.token, `subscription Ready($c: ID!) { financialDocumentReady(companyId: $c, docType: EXPENSE) { id expense { report { reportId image { servedBy contentType download { url } } } } } }`, { c: companyId });
+    try {
+      // Live once a new document (announced by the emulator's own signed event) arrives with its image.
+      await waitFor(
+        async () => {
+          const before = s.events.length;
+          await stack.admin("POST", `/fis/companies/${companyId}/documents`, { docType: "expense", count: 1, events: true });
+          try {
+            await waitFor(() => s.events.length > before, 1_000);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        20_000,
+        "financialDocumentReady to deliver a document",
+      );
+      const event = s.events.at(-1).financialDocumentReady;
+      expect(event.expense.report.image).toMatchObject({ servedBy: "REPORT", contentType: "application/pdf" });
+      const got = await get(event.expense.report.image.download.url);
+      expect(got.status).toBe(200);
+      expect(got.data.equals((await emulatorBytes("report", event.expense.report.reportId)).data)).toBe(true);
+    } finally {
+      await s.close();
     }
   }, 60_000);
 
