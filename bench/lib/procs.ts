@@ -159,6 +159,8 @@ export function startGateway(upstream: string, env: Record<string, string> = {},
     env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env, ...probe?.env },
     nodeArgs: probe?.nodeArgs,
     parseReady: gatewayUrl,
+    // Three gateways start together in `reads`: under tsx on a loaded 2-core machine that took over 30 s.
+    timeoutMs: 180_000,
   }).then((child) => {
     if (!probe) return child;
     const stop = child.stop;
