@@ -197,7 +197,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
       res = await undiciRequest(url, { method: call.method, headers, body: raw, dispatcher, signal: AbortSignal.timeout(timeoutMs) });
       text = await res.body.text();
     } catch (error) {
-      const coded = transportError(error, { method: call.method, path: call.path, correlationId: call.caller.correlationId }, timeoutMs, logger);
+      const coded = transportError(error, { method: call.method, path: loggablePath(call.path), correlationId: call.caller.correlationId }, timeoutMs, logger);
       onExchange?.({ method: call.method, url, errorCode: coded.code, seconds: (performance.now() - started) / 1000, requestBytes: payload === undefined ? 0 : Buffer.byteLength(payload), body: call.body, form: call.form });
       throw coded;
     }
@@ -205,7 +205,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
     const responseHeaders = flattenHeaders(res.headers);
     const correlationId = responseHeaders[CORRELATION] ?? call.caller.correlationId ?? "";
     const status = res.statusCode;
-    logger.debug({ method: call.method, path: call.path, status, ms: Math.round(performance.now() - started), correlationId }, "concur call");
+    logger.debug({ method: call.method, path: loggablePath(call.path), status, ms: Math.round(performance.now() - started), correlationId }, "concur call");
     let body: unknown;
     if (call.responseType === "text") {
       body = text;
@@ -241,7 +241,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
     const responseHeaders = flattenHeaders(res.headers);
     const correlationId = responseHeaders[CORRELATION] ?? call.caller.correlationId ?? "";
     if (res.statusCode >= 200 && res.statusCode < 300) {
-      logger.debug({ method: call.method, path: call.path, status: res.statusCode, correlationId }, "concur download");
+      logger.debug({ method: call.method, path: loggablePath(call.path), status: res.statusCode, correlationId }, "concur download");
       return { status: res.statusCode, body: res.body as T, headers: responseHeaders, correlationId, bytes: Number(responseHeaders["content-length"]) || 0, maybeApplied: false };
     }
     const text = await res.body.text();
@@ -302,7 +302,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
             let wait = retryAfterMs(res.headers["retry-after"], policy.maxRetryAfterMs);
             const backoff = policy.zeroRetryAfterBackoff;
             if (wait === 0 && backoff) wait = Math.min(backoff.firstMs * 2 ** (waits429 - 1), backoff.maxMs);
-            logger.warn({ method: call.method, path: call.path, waitMs: wait }, "concur answered 429; waiting Retry-After");
+            logger.warn({ method: call.method, path: loggablePath(call.path), waitMs: wait }, "concur answered 429; waiting Retry-After");
             await sleep(wait);
             await call.pacing?.acquire();
             continue;
@@ -335,7 +335,7 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
         onFailedAttempt: (error) => {
           if (error.retriesLeft > 0 && retryable(error)) {
             const coded = error as unknown as CodedError;
-            logger.warn({ method: call.method, path: call.path, attempt: error.attemptNumber, code: coded.code, upstreamStatus: coded.extensions.upstreamStatus }, "retrying concur call");
+            logger.warn({ method: call.method, path: loggablePath(call.path), attempt: error.attemptNumber, code: coded.code, upstreamStatus: coded.extensions.upstreamStatus }, "retrying concur call");
           }
         },
       });
@@ -361,4 +361,20 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
+}
+
+/**
+ * What a log line may say of a call's path: an absolute URL (a link Concur handed out, such as a signed image URL,
+ * which works as a short-lived credential) shows its origin only; a query string is dropped.
+ */
+export function loggablePath(path: string): string {
+  if (/^https?:\/\//i.test(path)) {
+    try {
+      return `${new URL(path).origin}/…`;
+    } catch {
+      return "(unparsable URL)";
+    }
+  }
+  const at = path.indexOf("?");
+  return at < 0 ? path : `${path.slice(0, at)}?…`;
 }
