@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import type { ClaimLedger, LedgerKey, LedgerRow } from "../connections/store/claim-ledger.js";
+import type { WriteArrivals } from "./write-arrivals.js";
 import { canonicalCompanyId } from "../company-id.js";
 import type { Caller, FinancialDocumentRecord, FisDocType, FisOperation, FisOutcome, FisReader, FisWriter, FisWriteItem, WirePaymentConfirmation, WirePostingConfirmation } from "../datasources/index.js";
 import { systemIdFor } from "../datasources/index.js";
@@ -21,6 +22,12 @@ export interface FisClaimDeps {
   /** How long a ledger row's owner may work before others may take it over, ms (config `fisClaimLeaseMs`). */
   leaseMs: number;
   logger?: Logger;
+  /**
+   * Mutations on their way to the write queue (services/write-arrivals.ts). The ledger steps run after execution
+   * started and before the writer is reached (a PostgreSQL round trip each), so each call holds the writer's first
+   * window open until its items are queued, as a list-item create does while it reads its parent.
+   */
+  arrivals?: WriteArrivals;
 }
 
 /** The values of a confirmation on record in the ledger, as sent to FIS (lossless JSON text). */
@@ -115,6 +122,25 @@ export async function acknowledgeThroughLedger(
   ids: string[],
   known: Map<string, FinancialDocumentRecord> = new Map(),
   wanted = ids.length,
+  held?: () => void,
+): Promise<LedgerAcknowledgement> {
+  const hold = held ?? deps.arrivals?.expect();
+  try {
+    return await acknowledgeHeld(deps, caller, rawCompanyId, docType, ids, known, wanted, hold);
+  } finally {
+    hold?.();
+  }
+}
+
+async function acknowledgeHeld(
+  deps: FisClaimDeps,
+  caller: Caller,
+  rawCompanyId: string,
+  docType: FisDocType,
+  ids: string[],
+  known: Map<string, FinancialDocumentRecord>,
+  wanted: number,
+  hold: (() => void) | undefined,
 ): Promise<LedgerAcknowledgement> {
   const companyId = canonicalCompanyId(rawCompanyId);
   const scope = `ack:${docType}`;
@@ -153,7 +179,9 @@ export async function acknowledgeThroughLedger(
   if (toSend.length > 0) {
     let answers: FisOutcome[];
     try {
-      answers = await deps.writer.enqueue({ caller, companyId: rawCompanyId, docType, operation: "acknowledge" }, toSend.map((p) => ({ docId: p.docId })));
+      const sending = deps.writer.enqueue({ caller, companyId: rawCompanyId, docType, operation: "acknowledge" }, toSend.map((p) => ({ docId: p.docId })));
+      hold?.(); // queued: the window no longer waits for this mutation
+      answers = await sending;
     } catch (error) {
       // Refused before anything reached FIS (token, input, shutting down): nothing applied, anyone may try again.
       await Promise.all(toSend.map((p) => deps.ledger.release(p.key, p.token).catch(() => false)));
@@ -276,6 +304,22 @@ export async function claimThroughLedger(
   docType: FisDocType,
   max: number,
 ): Promise<{ documents: FinancialDocumentRecord[]; outcomes: LedgerOutcome[] }> {
+  const hold = deps.arrivals?.expect();
+  try {
+    return await claimHeld(deps, caller, companyId, docType, max, hold);
+  } finally {
+    hold?.();
+  }
+}
+
+async function claimHeld(
+  deps: FisClaimDeps,
+  caller: Caller,
+  companyId: string,
+  docType: FisDocType,
+  max: number,
+  hold: (() => void) | undefined,
+): Promise<{ documents: FinancialDocumentRecord[]; outcomes: LedgerOutcome[] }> {
   const stale = await deps.ledger.expired(canonicalCompanyId(companyId), `ack:${docType}`, max);
   const ids = stale.map((r) => r.docId);
   const known = new Map<string, FinancialDocumentRecord>();
@@ -289,7 +333,7 @@ export async function claimThroughLedger(
     }
   }
   if (ids.length === 0) return { documents: [], outcomes: [] };
-  const { outcomes, claimed } = await acknowledgeThroughLedger(deps, caller, companyId, docType, ids, known, max);
+  const { outcomes, claimed } = await acknowledgeThroughLedger(deps, caller, companyId, docType, ids, known, max, hold ?? (() => {}));
   const documents = await Promise.all(
     [...claimed].map(async ([docId, record]) => ({ ...(record ?? (await deps.reader.document(caller, companyId, docType, docId))!), status: "ACKNOWLEDGED" }) as FinancialDocumentRecord),
   );
@@ -340,6 +384,23 @@ export async function confirmThroughLedger(
   operation: Exclude<FisOperation, "acknowledge">,
   confirmations: LedgerConfirmation[],
 ): Promise<LedgerOutcome[]> {
+  const hold = deps.arrivals?.expect();
+  try {
+    return await confirmHeld(deps, caller, rawCompanyId, docType, operation, confirmations, hold);
+  } finally {
+    hold?.();
+  }
+}
+
+async function confirmHeld(
+  deps: FisClaimDeps,
+  caller: Caller,
+  rawCompanyId: string,
+  docType: FisDocType,
+  operation: Exclude<FisOperation, "acknowledge">,
+  confirmations: LedgerConfirmation[],
+  hold: (() => void) | undefined,
+): Promise<LedgerOutcome[]> {
   const companyId = canonicalCompanyId(rawCompanyId);
   const scope = operation === "postingConfirmation" ? `posting:${docType}` : `payment:${docType}`;
   const kind = kindOf(operation);
@@ -363,7 +424,9 @@ export async function confirmThroughLedger(
     if (plans.length === 0) break;
     let answers: FisOutcome[];
     try {
-      answers = await deps.writer.enqueue({ caller, companyId: rawCompanyId, docType, operation }, plans.map(({ plan }) => reviveItem(operation, plan.confirmation.docId, plan.sent)));
+      const sending = deps.writer.enqueue({ caller, companyId: rawCompanyId, docType, operation }, plans.map(({ plan }) => reviveItem(operation, plan.confirmation.docId, plan.sent)));
+      hold?.(); // queued: the window no longer waits for this mutation
+      answers = await sending;
     } catch (error) {
       await Promise.all(plans.map(({ plan }) => deps.ledger.release(plan.key, plan.token).catch(() => false)));
       throw error;

@@ -6,6 +6,7 @@ import { createFisEventIngest, type EventTopic, type GatewayPubSub } from "../su
 import type { Logger } from "../logger.js";
 import type { ClaimLedger } from "../connections/store/index.js";
 import { createFisPoller, type FisPoller } from "./fis-poller.js";
+import type { WriteArrivals } from "./write-arrivals.js";
 
 export interface FisServices {
   reader: FisReader;
@@ -16,6 +17,8 @@ export interface FisServices {
   leaseMs: number;
   poller: FisPoller;
   logger: Logger;
+  /** Mutations on their way to the write queue: a claim or confirmation holds the writer's window until it has queued. */
+  arrivals?: WriteArrivals;
   /** The webhook receiver's rows for the FIS topic. */
   topics: Record<string, EventTopic>;
   drain(): Promise<void>;
@@ -32,7 +35,7 @@ export interface FisServicesOptions {
   /** Config `batchWindowMs`; FIS waits at least 100 ms of quiet (see FisWriterOptions.batchWindowMs). */
   batchWindowMs: number;
   /** Mutations received but not yet queued (services/write-arrivals.ts). */
-  pendingArrivals?: () => number;
+  arrivals?: WriteArrivals;
   /** The claim ledger: SQL in managed mode, memory in passthrough. */
   ledger: ClaimLedger;
   /** Config `fisClaimLeaseMs`. */
@@ -42,7 +45,7 @@ export interface FisServicesOptions {
 export function createFisServices(options: FisServicesOptions): FisServices {
   const { client, store, pubsub, logger } = options;
   const reader = createFisReader({ client, store });
-  const writer = createFisWriter({ client, logger, batchWindowMs: Math.max(options.batchWindowMs, 100), pendingArrivals: options.pendingArrivals });
+  const writer = createFisWriter({ client, logger, batchWindowMs: Math.max(options.batchWindowMs, 100), pendingArrivals: options.arrivals && (() => options.arrivals!.pending) });
   const poller = createFisPoller({ reader, pubsub, intervalMs: options.pollIntervalMs, logger });
   return {
     reader,
@@ -51,6 +54,7 @@ export function createFisServices(options: FisServicesOptions): FisServices {
     leaseMs: options.leaseMs,
     poller,
     logger,
+    arrivals: options.arrivals,
     topics: { [FIS_TOPIC]: { parse: parseFisEvent, onEvent: createFisEventIngest({ pubsub, logger }) } as EventTopic },
     async drain() {
       writer.close();

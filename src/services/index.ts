@@ -1,3 +1,4 @@
+import { RecentRequests } from "./recent-requests.js";
 import { readFileSync } from "node:fs";
 import Keyv from "keyv";
 import KeyvRedis from "@keyv/redis";
@@ -70,6 +71,8 @@ export interface Services {
   registrar: Registrar;
   pubsub: GatewayPubSub;
   tracker: RequestStatusTracker;
+  /** The write requests this replica saw lately (bounded memory; the console's Requests page). */
+  recentRequests: RecentRequests;
   /** Polls a request on behalf of its newest watcher (its Caller: own token, or in managed mode the company's). */
   poller: StatusPoller<Caller>;
   webhookHandler: WebhookHandler;
@@ -217,7 +220,8 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const images = createImageService({ client, authScheme: config.files.xmlAuthScheme, logger });
 
   const dedupeError = redisError("dedupe");
-  const tracker = new RequestStatusTracker({ store, pubsub, logger, onStoreError: dedupeError });
+  const recentRequests = new RecentRequests();
+  const tracker = new RequestStatusTracker({ store, pubsub, logger, onStoreError: dedupeError, onStatusSeen: (update) => recentRequests.note(update) });
   const poller = createStatusPoller<Caller>({
     tracker,
     fallbackAfterMs: config.pollFallbackMs,
@@ -233,7 +237,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   // The FIS claim ledger: in the managed-mode database (durable, shared by replicas); in passthrough in Redis when
   // replicas share one (shared, as durable as Redis is), else this process's memory.
   const fisLedger = managed?.fisLedger ?? (redis ? createRedisClaimLedger({ redis: observedRedis(redis, redisError("locks")) }) : createMemoryClaimLedger());
-  const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, ledger: fisLedger, leaseMs: config.fisClaimLeaseMs });
+  const fis = createFisServices({ client, store, pubsub, logger, pollIntervalMs: config.fisPollIntervalMs, batchWindowMs: config.batchWindowMs, arrivals: writeArrivals, ledger: fisLedger, leaseMs: config.fisClaimLeaseMs });
   closers.push(() => fis.close());
   const webhookHandler = createWebhookHandler({
     publicKeyPem: config.webhook.publicKeyPem,
@@ -271,6 +275,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
     registrar,
     pubsub,
     tracker,
+    recentRequests,
     poller,
     webhookHandler,
     listReader,
