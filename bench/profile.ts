@@ -1,7 +1,8 @@
 // Own cost of one read, distinct callers: a gateway (cache on or off) answering the big page (or `first: N`) with a token
 // of its own per request, its CPU per request, and with --cpu-prof its profile summarized (self and inclusive time per
 // function, from the first executed query on: start-up is left out). Not part of `npm run bench`; run it alone:
-//   node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--seconds 10] [--connections 8] [--cpu-prof]
+//   node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--page-bytes 4000000] [--seconds 10] [--connections 8] [--cpu-prof]
+// (--first 100 --page-bytes 8846: the reads bench's ~100-record upstream pages)
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "undici";
 import { tokensFor } from "./lib/distinct.js";
@@ -17,6 +18,7 @@ const cacheOff = arg("cache", "off") === "off";
 const first = Number(arg("first", "5000"));
 const seconds = Number(arg("seconds", "10"));
 const connections = Number(arg("connections", "8"));
+const pageBytes = Number(arg("page-bytes", "4000000"));
 const profile = process.argv.includes("--cpu-prof");
 const profileDir = `${ROOT}.tmp/bench-profile-${process.pid}`;
 
@@ -26,6 +28,7 @@ try {
   const accountsPath = `/accountingintegration/v4/companies/${emu.companyId}/erps/${emu.erpId}/accounts`;
   const [page] = await walkUpstreamPages(emu.url, emu.token, accountsPath, 1);
   if (page.records < 5000) await admin(emu.url, "POST", `/companies/${emu.companyId}/erps/${emu.erpId}/seed`, { accounts: 5000 - page.records });
+  await admin(emu.url, "PUT", "/config", { pageBytes });
   const gateway = await spawnChild({
     name: "gateway",
     entry: "src/index.ts",
@@ -48,7 +51,7 @@ try {
     request: (i) => ({ path: "/graphql", method: "POST", headers: { ...headers, authorization: `Bearer ${tokenOf(i)}` }, body }),
   });
   const cpuMsPerRequest = (gateway.cpuMs() - cpu0) / Math.max(1, result.sent);
-  console.log(`first: ${first}, cache ${cacheOff ? "off" : "on"}, distinct callers, C=${connections}: ${result.rps.toFixed(1)} req/s, ${result.errors} errors, CPU ${cpuMsPerRequest.toFixed(2)} ms/req, RSS ${gateway.rssMiB().toFixed(0)} MiB, peak ${gateway.peakRssMiB().toFixed(0)} MiB`);
+  console.log(`first: ${first}, upstream pages of ${pageBytes} bytes, cache ${cacheOff ? "off" : "on"}, distinct callers, C=${connections}: ${result.rps.toFixed(1)} req/s, ${result.errors} errors, CPU ${cpuMsPerRequest.toFixed(2)} ms/req, RSS ${gateway.rssMiB().toFixed(0)} MiB, peak ${gateway.peakRssMiB().toFixed(0)} MiB`);
   await gateway.stop();
   if (profile) {
     const file = readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).sort()[0];
