@@ -142,6 +142,14 @@ describe("Invoice vendors over HTTP", () => {
     expect(sumCalls(await stack.counters(), POST)).toBeGreaterThanOrEqual(2);
   });
 
+  it("passthrough: a caller token without INVVEN is refused by Concur and told which scope (and licence) it needs", async () => {
+    // company.read lets the gateway's passthrough check learn the token's company (Profile v1) before any data call.
+    const token = stack.emulator.issueToken(stack.companyId, ["company.read", "INVPO"]);
+    const answer = await stack.graphql(WALK, { c: stack.companyId, after: null, first: 5 }, token);
+    expect(answer.errors?.[0]).toMatchObject({ extensions: { code: "FORBIDDEN", upstreamStatus: 403 } });
+    expect(answer.errors?.[0].message).toMatch(/scope INVVEN missing or Concur Invoice not licensed/);
+  });
+
   // Last: the smaller call size learnt here stays for this company.
   it("a 400 that names the request limit halves the call size and resends (a 400 applied nothing): every caller still gets its outcome", async () => {
     await stack.admin("PUT", "/config", { invoiceVendorsPerCall: 300 });
