@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from "type-graphql";
 import { ApiKeyResolver } from "./api-key.resolver.js";
+import { RecentRequestResolver } from "./recent-request.resolver.js";
 import { ConnectionResolver } from "./connection.resolver.js";
 import { EventDeliveryResolver } from "./event-delivery.resolver.js";
 import { ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListResolver, ConcurListSyncResolver, ListNameConcurListResolver } from "./concur-list.resolver.js";
@@ -17,7 +18,7 @@ import { ExpenseEntryImageResolver, ExpenseReportImageResolver, FinancialImageRe
 import { ConcurGoodsReceiptWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver } from "./invoice-purchase-order.resolver.js";
 
 /** Every resolver class of the schema. */
-export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver, ApiKeyResolver, EventDeliveryResolver,
+export const resolvers: NonEmptyArray<Function> = [ErpResolver, FinancialResolver, RequestResolver, RegistrationResolver, DataResolver, SubscriptionResolver, ConnectionResolver, ApiKeyResolver, EventDeliveryResolver, RecentRequestResolver,
   ConcurListResolver, ConcurListItemResolver, ConcurListItemWriteResolver, ConcurListSyncResolver, ListNameConcurListResolver,
   ExtractEditionResolver, ExtractResolver, ExtractBatchResolver,
   InvoiceVendorResolver, InvoiceVendorWriteResolver, ConcurPurchaseOrderResolver, ConcurPurchaseOrderWriteResolver, ConcurGoodsReceiptWriteResolver,

@@ -34,3 +34,4 @@ export * from "./invoice-vendor.input.js";
 export * from "./invoice-purchase-order.type.js";
 export * from "./invoice-purchase-order.input.js";
 export * from "./images.type.js";
+export * from "./recent-request.type.js";

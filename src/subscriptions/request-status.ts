@@ -27,6 +27,8 @@ export interface RequestStatusTrackerOptions {
   onStoreError?: (err: unknown) => void;
   /** Statuses this replica remembers itself (for Redis outages), most recent first. Default 10,000. */
   maxLocalStatuses?: number;
+  /** Every status this replica is told of, forward move or not (the console's recent-requests history). */
+  onStatusSeen?: (update: RequestStatusPayload) => void;
 }
 
 export interface RequestStatusSubscription {
@@ -62,6 +64,7 @@ export class RequestStatusTracker {
   readonly #ttlMs: number;
   readonly #logger?: Logger;
   readonly #onStoreError?: (err: unknown) => void;
+  readonly #onStatusSeen?: (update: RequestStatusPayload) => void;
   /** What this replica recorded (`<key>:processing` / `<key>:final` -> payload JSON), bounded. */
   readonly #local: LRUCache<string, string>;
 
@@ -73,11 +76,13 @@ export class RequestStatusTracker {
     this.#ttlMs = ttlMs;
     this.#logger = options.logger;
     this.#onStoreError = options.onStoreError;
+    this.#onStatusSeen = options.onStatusSeen;
     this.#local = new LRUCache({ max: options.maxLocalStatuses ?? 10_000, ttl: ttlMs });
   }
 
   /** Records an update; resolves true when it was a forward move and was published. */
   async record(update: RequestStatusPayload): Promise<boolean> {
+    this.#onStatusSeen?.(update);
     const key = keyOf(update);
     const payload: RequestStatusPayload = { companyId: update.companyId, erpId: update.erpId, requestId: update.requestId, status: update.status };
     if (update.errorsHref !== undefined) payload.errorsHref = update.errorsHref;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleBundleDir } from "../../src/http/console.js";
 import { DEMO_LISTS } from "../../src/emulator/index.js";
 import { createApiKey, startStack, type Stack } from "../helpers/stack.js";
+import { waitFor } from "../helpers/wait.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -68,13 +69,14 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
   const card = (page: Page, companyId: string) => page.locator(`[data-testid="connection"][data-company="${companyId}"]`);
 
   /** Opens a page by its #hash and waits until its data is on screen. */
-  async function openPage(page: Page, id: "connections" | "keys" | "health" | "syncs"): Promise<void> {
+  async function openPage(page: Page, id: "connections" | "keys" | "health" | "syncs" | "requests"): Promise<void> {
     await page.evaluate((hash) => (window.location.hash = hash), `#/${id}`);
     const ready = {
       connections: () => cards(page).first(),
       keys: () => page.locator('[data-testid="key-row"]').first(),
       health: () => page.getByTestId("event-delivery"),
       syncs: () => page.locator('[data-testid="list-select"] option').first(),
+      requests: () => page.locator('[data-testid="request-row"]').first(),
     }[id]();
     await ready.waitFor({ state: "attached", timeout: WAIT });
   }
@@ -245,11 +247,69 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
     }
   }, 240_000);
 
+  it("Requests: recent write requests per company, live; a PARTIAL one opens its rejected records, paged", async () => {
+    const { context, page, pageErrors } = await signIn(stack.token);
+    try {
+      await page.getByRole("link", { name: "Requests" }).click();
+      await page.getByRole("heading", { name: "Write requests" }).waitFor({ state: "visible", timeout: WAIT });
+      // A gateway mutation (SUCCESS) while the page is open: it appears without a reload.
+      const upsert = await stack.graphql(
+        `mutation($c: ID!, $e: ID!, $a: [AccountInput!]!) { upsertAccounts(companyId: $c, erpId: $e, accounts: $a) { request { requestId } } }`,
+        { c: stack.companyId, e: stack.erpId, a: [{ id: "CONSOLE-OK", name: "Console OK", type: "EXPENSE" }] },
+      );
+      expect(upsert.errors).toBeUndefined();
+      const okId: string = upsert.data.upsertAccounts.request.requestId;
+      await expect.poll(() => page.locator(`[data-testid="request-row"][data-request="${okId}"]`).getAttribute("data-status"), { timeout: 60_000 }).toBe("SUCCESS");
+
+      // Another system's upload straight to Concur with 12 bad records: the gateway learns of it from the ESS event.
+      // Concur paces writes per company (429 within the same second as the mutation's PATCH): send again until taken.
+      const upload = await waitFor(async () => {
+        const res = await request(`${stack.emulator.url}/accountingintegration/v4/companies/${stack.companyId}/erps/${stack.erpId}/accounts`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", authorization: `Bearer ${stack.emulator.issueToken(stack.companyId)}` },
+          body: JSON.stringify({
+            data: [
+              ...Array.from({ length: 3 }, (_, i) => ({ id: `GOOD-${i}`, name: `Good ${i}`, number: String(100 + i), type: "EXPENSE" })),
+              ...Array.from({ length: 12 }, (_, i) => ({ id: `BAD-${i}`, name: `Bad ${i}`, type: "NOT_A_TYPE" })),
+            ],
+          }),
+        });
+        if (res.statusCode === 429) {
+          await res.body.dump();
+          return undefined;
+        }
+        return res;
+      }, 30_000, "the emulator to take the upload");
+      expect(upload.statusCode).toBe(202);
+      const partialId = ((await upload.body.json()) as { requestId: string }).requestId;
+      const row = page.locator(`[data-testid="request-row"][data-request="${partialId}"]`);
+      await expect.poll(() => row.getAttribute("data-status"), { timeout: 60_000 }).toBe("PARTIAL");
+      expect(await page.locator(`[data-testid="request-row"][data-request="${okId}"]`).getByRole("button").count()).toBe(0);
+
+      await row.getByRole("button", { name: "Show rejected records" }).click();
+      const rejected = page.getByTestId("rejected");
+      await expect.poll(() => rejected.getByTestId("rejected-record").count(), { timeout: WAIT }).toBe(10);
+      const firstPage = await rejected.innerText();
+      expect(firstPage).toContain("BAD-0");
+      expect(firstPage).toContain("type");
+      await page.screenshot({ path: `${SHOTS}/requests.png` });
+      await rejected.getByRole("button", { name: "Next page" }).click();
+      await expect.poll(() => rejected.getByTestId("rejected-record").count(), { timeout: WAIT }).toBe(2);
+      expect(await rejected.getByRole("button", { name: "Next page" }).isDisabled()).toBe(true);
+      const seen = [firstPage, await rejected.innerText()].join("\n");
+      for (let i = 0; i < 12; i++) expect(seen).toContain(`BAD-${i}"`);
+      expect(seen).not.toContain("GOOD-");
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it("is readable at a phone width: nothing wider than the screen", async () => {
     const { context, page, pageErrors } = await signIn(stack.token, { width: 390, height: 844 });
     try {
       await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBeGreaterThan(0);
-      for (const target of ["connections", "keys", "health", "syncs"] as const) {
+      for (const target of ["connections", "keys", "health", "syncs", "requests"] as const) {
         await openPage(page, target);
         expect(await page.evaluate(() => document.documentElement.scrollWidth), target).toBeLessThanOrEqual(390);
         await page.screenshot({ path: `${SHOTS}/phone-${target}.png`, fullPage: true });

@@ -3,6 +3,7 @@ import { canWrite, createApi, describeError, isAdmin, loadSettings, storedKey, t
 import { ConnectionsPage } from "./connections.js";
 import { HealthPage } from "./health.js";
 import { KeysPage } from "./keys.js";
+import { RequestsPage } from "./requests.js";
 import { SyncsPage } from "./syncs.js";
 
 const VIEWER = `query ConsoleViewer { viewer { kind keyId role companies } }`;
@@ -12,12 +13,13 @@ interface Session {
   viewer: Viewer;
 }
 
-type PageId = "connections" | "keys" | "health" | "syncs";
+type PageId = "connections" | "keys" | "health" | "syncs" | "requests";
 const PAGES: Array<{ id: PageId; label: string; visible: (viewer: Viewer) => boolean }> = [
   { id: "connections", label: "Connections", visible: () => true },
   { id: "keys", label: "API keys", visible: isAdmin },
   { id: "health", label: "Health", visible: () => true },
   { id: "syncs", label: "Syncs", visible: canWrite },
+  { id: "requests", label: "Requests", visible: () => true },
 ];
 
 function currentPage(): PageId {
@@ -103,6 +105,7 @@ export function App() {
         {shown === "keys" && <KeysPage api={session.api} viewer={session.viewer} />}
         {shown === "health" && <HealthPage api={session.api} settings={settings!} />}
         {shown === "syncs" && <SyncsPage api={session.api} />}
+        {shown === "requests" && <RequestsPage api={session.api} />}
       </main>
     </div>
   );
