@@ -32,6 +32,8 @@ const ready = {
   erpId: DEMO.erpId,
   publicKeyPem: emulator.publicKeyPem,
   pageBytes,
+  dataCenters: emulator.dataCenters,
+  tokenUrl: emulator.tokenUrl,
 };
 process.stdout.write(`BENCH_READY ${JSON.stringify(ready)}\n`);
 

@@ -6,9 +6,11 @@ import type { AddressInfo } from "node:net";
 import { pipeline } from "node:stream";
 import { Pool } from "undici";
 
+// Env BENCH_UPSTREAM may list several base URLs (comma-separated, e.g. one per data center): a request names the one it
+// goes to by index in the header x-bench-upstream (default the first).
 const upstream = process.env.BENCH_UPSTREAM;
 if (!upstream) throw new Error("BENCH_UPSTREAM is required");
-const pool = new Pool(upstream, { connections: Number(process.env.BENCH_PROXY_CONNECTIONS ?? 64) });
+const pools = upstream.split(",").map((url) => new Pool(url, { connections: Number(process.env.BENCH_PROXY_CONNECTIONS ?? 64) }));
 
 const server = createServer((req, res) => {
   if (req.method !== "GET") {
@@ -17,6 +19,7 @@ const server = createServer((req, res) => {
   }
   const headers: Record<string, string> = {};
   if (req.headers.authorization) headers.authorization = req.headers.authorization;
+  const pool = pools[Number(req.headers["x-bench-upstream"] ?? 0)] ?? pools[0];
   pool.request({ path: req.url ?? "/", method: "GET", headers }).then(
     (up) => {
       const out: Record<string, string> = {};
@@ -39,7 +42,7 @@ server.listen(0, "127.0.0.1", () => {
 const stop = () => {
   server.close();
   server.closeAllConnections();
-  void pool.close().finally(() => process.exit(0));
+  void Promise.all(pools.map((pool) => pool.close())).finally(() => process.exit(0));
 };
 process.once("SIGTERM", stop);
 process.once("SIGINT", stop);

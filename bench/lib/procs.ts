@@ -131,6 +131,10 @@ export interface EmulatorReady {
   erpId: string;
   publicKeyPem: string;
   pageBytes: number;
+  /** Every data center (primary first) and its base URL. */
+  dataCenters: { name: string; url: string }[];
+  /** The GLZ token host. */
+  tokenUrl: string;
 }
 
 export function startEmulator(env: { pageBytes: number; privateKeyPem?: string; processingDelayMs?: number }): Promise<Child<EmulatorReady>> {
@@ -146,8 +150,9 @@ export function startEmulator(env: { pageBytes: number; privateKeyPem?: string; 
   });
 }
 
-export function startProxy(upstream: string): Promise<Child<{ url: string }>> {
-  return spawnChild<{ url: string }>({ name: "proxy", entry: "bench/children/proxy.ts", env: { BENCH_UPSTREAM: upstream }, parseReady: readyJson });
+/** `upstream`: one base URL, or several (data centers): a request then names its upstream by index in `x-bench-upstream`. */
+export function startProxy(upstream: string | string[]): Promise<Child<{ url: string }>> {
+  return spawnChild<{ url: string }>({ name: "proxy", entry: "bench/children/proxy.ts", env: { BENCH_UPSTREAM: [upstream].flat().join(",") }, parseReady: readyJson });
 }
 
 /** The real gateway entry (`src/index.ts`, as `npm start` runs it) pointed at the bench emulator. */

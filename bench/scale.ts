@@ -1,0 +1,211 @@
+// Partner scale (`npm run bench -- --only scale`): managed mode with many connected companies (default 1,000) spread
+// over the emulator's two data centers, each with its own ERP and accounts; the store a throw-away PostgreSQL
+// database on the machine's server (as test/helpers/postgres.ts makes one). Measures: the time to connect them
+// (connectCompany, one token exchange each), memory per connected company (heap after GC and RSS, before vs after),
+// the start-up time and RSS of a fresh gateway over the stored connections, and reads spread over every company
+// (each its own data, C=50) against the bare proxy GETting each company's page with that company's token at its
+// data center, cache on (default) and off. Not measured here (yet): a token-expiry storm and the daily sweep.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { request } from "undici";
+import { openApiKeyStore } from "../src/callers/api-keys.js";
+import { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET } from "../src/emulator/index.js";
+import { runLoad } from "./lib/load.js";
+import { heapAfterGcMiB, medianRssMiB, startEmulator, startGateway, startProxy, type Child } from "./lib/procs.js";
+import { measure, p50, p99, type Measured } from "./reads.js";
+import { fmt, percentile, table } from "./lib/stats.js";
+import { admin } from "./lib/upstream.js";
+
+const CONNECTIONS = 50;
+const ACCOUNTS_PER_COMPANY = 100;
+const FIRST = 20;
+
+const QUERY = `query ScaleAccounts($companyId: ID!, $erpId: ID!) {
+  erpIntegration(companyId: $companyId, erpId: $erpId) { accounts(first: ${FIRST}) { edges { cursor node { id name number type } } pageInfo { hasNextPage endCursor } } }
+}`;
+const CONNECT = `mutation Connect($companyId: ID!, $requestToken: String!) { connectCompany(companyId: $companyId, requestToken: $requestToken) { companyId state } }`;
+
+interface Company {
+  companyId: string;
+  erpId: string;
+  /** Index of its data center in the emulator's list (the proxy's upstream index). */
+  site: number;
+  /** A token of its own, for the proxy. */
+  token: string;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+async function pooled<T>(items: T[], limit: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i], i);
+    }
+  }));
+}
+
+async function pgAdmin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function graphql(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<any> {
+  const res = await request(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+  const json = (await res.body.json()) as any;
+  if (json.errors) throw new Error(`gateway: ${JSON.stringify(json.errors).slice(0, 300)}`);
+  return json.data;
+}
+
+export async function runScale(options: { quick: boolean }): Promise<string> {
+  const companies = options.quick ? 50 : 1_000;
+  const durationMs = options.quick ? 2_000 : 8_000;
+  const warmupMs = options.quick ? 500 : 2_000;
+  const out: string[] = [];
+  const database = `cg_bench_${randomBytes(6).toString("hex")}`;
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${database}`;
+  await pgAdmin(`CREATE DATABASE ${database}`);
+  const emulator = await startEmulator({ pageBytes: 1_000_000 });
+  const emu = emulator.ready;
+  const children: Array<Child<unknown>> = [];
+  try {
+    const managedEnv = {
+      CONCUR_AUTH_MODE: "managed",
+      DATABASE_URL: databaseUrl,
+      CONNECTION_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+      CONCUR_CLIENT_ID: EMULATOR_CLIENT_ID,
+      CONCUR_CLIENT_SECRET: EMULATOR_CLIENT_SECRET,
+      CONCUR_TOKEN_URL: emu.tokenUrl,
+    };
+    const keys = await openApiKeyStore({ databaseUrl });
+    const { key } = await keys.create({ name: "bench scale", role: "admin", companies: "*" });
+    await keys.close();
+
+    // Companies, alternately in each data center, each with an ERP, its own accounts and a token for the proxy.
+    let t0 = Date.now();
+    const list: Company[] = [];
+    await pooled(Array.from({ length: companies }, (_, i) => i), 8, async (i) => {
+      const site = i % emu.dataCenters.length;
+      const { companyId } = await admin(emu.url, "POST", "/companies", { dataCenter: emu.dataCenters[site].name });
+      const { erpId } = await admin(emu.url, "POST", `/companies/${companyId}/register-erp`, {});
+      await admin(emu.url, "POST", `/companies/${companyId}/erps/${erpId}/seed`, { accounts: ACCOUNTS_PER_COMPANY });
+      const { access_token: token } = await admin(emu.url, "POST", "/tokens", { companyId });
+      list[i] = { companyId, erpId, site, token };
+    });
+    out.push(`  emulator: ${companies} companies over ${emu.dataCenters.map((dc) => dc.name).join(" + ")}, ${ACCOUNTS_PER_COMPANY} accounts each, created in ${fmt((Date.now() - t0) / 1000, 1)} s`);
+
+    // Connect them all through one gateway; memory before and after.
+    let started = Date.now();
+    const first = await startGateway(emu.url, managedEnv, { heapProbe: true });
+    const firstStartS = (Date.now() - started) / 1000;
+    children.push(first);
+    const heapBefore = await heapAfterGcMiB(first);
+    const rssBefore = await medianRssMiB(first);
+    t0 = Date.now();
+    await pooled(list, 8, async (company) => {
+      const { requestToken } = await admin(emu.url, "POST", `/companies/${company.companyId}/request-token`, {});
+      const data = await graphql(first.ready.url, key, CONNECT, { companyId: company.companyId, requestToken });
+      if (data.connectCompany.state !== "CONNECTED") throw new Error(`connect ${company.companyId}: ${JSON.stringify(data)}`);
+    });
+    const connectS = (Date.now() - t0) / 1000;
+    const heapAfter = await heapAfterGcMiB(first);
+    const rssAfter = await medianRssMiB(first);
+    await first.stop();
+    children.pop();
+
+    // A fresh gateway over the stored connections: start-up time and memory.
+    started = Date.now();
+    const restarted = await startGateway(emu.url, managedEnv, { heapProbe: true });
+    const restartS = (Date.now() - started) / 1000;
+    children.push(restarted);
+    const restartRss = await medianRssMiB(restarted);
+    const restartHeap = await heapAfterGcMiB(restarted);
+    out.push("", table(
+      ["step", "companies", "seconds", "heap after GC MiB", "RSS MiB", "per company"],
+      [
+        ["gateway start, empty store", "0", fmt(firstStartS, 1), fmt(heapBefore, 1), fmt(rssBefore, 0), "-"],
+        [`connectCompany x ${companies} (8 at a time)`, String(companies), fmt(connectS, 1), fmt(heapAfter, 1), fmt(rssAfter, 0), `${fmt(((heapAfter - heapBefore) * 1024) / companies, 1)} KiB heap, ${fmt(((rssAfter - rssBefore) * 1024) / companies, 1)} KiB RSS`],
+        ["fresh gateway start over the stored connections", String(companies), fmt(restartS, 1), fmt(restartHeap, 1), fmt(restartRss, 0), `${fmt(((restartHeap - heapBefore) * 1024) / companies, 1)} KiB heap vs the empty start`],
+      ],
+    ));
+    await restarted.stop();
+    children.pop();
+
+    // Reads spread over every company, each its own data: the gateway (cache on / off) vs the proxy.
+    const proxy = await startProxy(emu.dataCenters.map((dc) => dc.url));
+    children.push(proxy);
+    const accountsPath = (c: Company) => `/accountingintegration/v4/companies/${c.companyId}/erps/${c.erpId}/accounts`;
+    const rows: Array<{ target: string; m: Measured; proxy?: Measured }> = [];
+    const proxyRow = await measure(proxy, emu, () =>
+      runLoad({
+        origin: proxy.ready.url,
+        connections: CONNECTIONS,
+        warmupMs,
+        durationMs,
+        minBytes: 1000,
+        request: (i) => {
+          const c = list[i % companies];
+          return { path: accountsPath(c), method: "GET", headers: { authorization: `Bearer ${c.token}`, "x-bench-upstream": String(c.site) } };
+        },
+      }),
+    );
+    rows.push({ target: "undici pass-through proxy (each company's token, its data center)", m: proxyRow });
+    const variants: Array<{ target: string; env: Record<string, string> }> = [
+      { target: "gateway managed, page cache on (default)", env: {} },
+      { target: "gateway managed, CACHE_TTL_SECONDS=0", env: { CACHE_TTL_SECONDS: "0" } },
+    ];
+    for (const variant of variants) {
+      const gateway = await startGateway(emu.url, { ...managedEnv, ...variant.env });
+      children.push(gateway);
+      const body = (c: Company) => JSON.stringify({ query: QUERY, variables: { companyId: c.companyId, erpId: c.erpId } });
+      const data = await graphql(gateway.ready.url, key, QUERY, { companyId: list[0].companyId, erpId: list[0].erpId });
+      if (data.erpIntegration.accounts.edges.length !== FIRST) throw new Error("scale read answered badly");
+      const bodies = list.map(body);
+      const m = await measure(gateway, emu, () =>
+        runLoad({
+          origin: gateway.ready.origin,
+          connections: CONNECTIONS,
+          warmupMs,
+          durationMs,
+          minBytes: 1000,
+          request: (i) => ({ path: "/graphql", method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: bodies[i % companies] }),
+        }),
+      );
+      rows.push({ target: variant.target, m, proxy: proxyRow });
+      await gateway.stop();
+      children.pop();
+    }
+    out.push("", table(
+      ["target", "req/s", "ratio", "p50 ms", "p99 ms", "errors", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB"],
+      rows.map(({ target, m, proxy: base }) => [
+        target,
+        fmt(m.result.rps, 0),
+        base ? `${fmt(m.result.rps / base.result.rps, 2)}x` : "1 (base)",
+        fmt(p50(m), 2),
+        fmt(p99(m), 2),
+        String(m.result.errors),
+        fmt(m.upstreamGetsPerRequest, 3),
+        fmt(m.cpuMsPerRequest, 2),
+        fmt(m.rssMiB, 0),
+        fmt(m.peakRssMiB, 0),
+      ]),
+    ));
+    void percentile;
+  } finally {
+    for (const child of children.reverse()) await child.stop().catch(() => {});
+    await emulator.stop();
+    await pgAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+  }
+  const header = [
+    `scale: managed mode, ${companies} connected companies over the emulator's two data centers, store = a throw-away PostgreSQL database; one run`,
+    `  reads: accounts(first: ${FIRST}) of company i mod ${companies} (each its own ${ACCOUNTS_PER_COMPANY} accounts, one upstream page) with one admin API key, C=${CONNECTIONS}, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up;`,
+    `  proxy: GET of that company's accounts page with the company's own token at its data center. Ratios within this run only (the machine is shared).`,
+    "  not measured here: every access token expiring in the same minute under load (refresh storm), the daily sweep",
+  ];
+  return [...header, ...out].join("\n");
+}
