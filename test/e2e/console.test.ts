@@ -10,6 +10,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleBundleDir } from "../../src/http/console.js";
 import { DEMO_LISTS } from "../../src/emulator/index.js";
+import { FIS_DEMO_COUNTS } from "../../src/emulator/fis/seed.js";
 import { createApiKey, startStack, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -69,7 +70,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
   const card = (page: Page, companyId: string) => page.locator(`[data-testid="connection"][data-company="${companyId}"]`);
 
   /** Opens a page by its #hash and waits until its data is on screen. */
-  async function openPage(page: Page, id: "connections" | "keys" | "health" | "syncs" | "requests"): Promise<void> {
+  async function openPage(page: Page, id: "connections" | "keys" | "health" | "syncs" | "requests" | "documents"): Promise<void> {
     await page.evaluate((hash) => (window.location.hash = hash), `#/${id}`);
     const ready = {
       connections: () => cards(page).first(),
@@ -77,6 +78,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
       health: () => page.getByTestId("event-delivery"),
       syncs: () => page.locator('[data-testid="list-select"] option').first(),
       requests: () => page.locator('[data-testid="request-row"]').first(),
+      documents: () => page.locator('[data-testid="documents-row"]').first(),
     }[id]();
     await ready.waitFor({ state: "attached", timeout: WAIT });
   }
@@ -156,7 +158,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
       await page.getByRole("button", { name: "Create key" }).waitFor({ state: "visible", timeout: WAIT });
       // Its key list holds only keys confined to company A (its own among them), never the demo key of both.
       await expect.poll(() => page.locator('[data-testid="key-row"]').count(), { timeout: WAIT }).toBeGreaterThan(0);
-      for (const target of ["connections", "keys", "health", "syncs"] as const) {
+      for (const target of ["connections", "keys", "health", "syncs", "documents"] as const) {
         await openPage(page, target);
         expect(await page.locator("body").innerText(), target).not.toContain(stack.secondCompanyId);
       }
@@ -305,11 +307,30 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
     }
   }, 180_000);
 
+  it("Documents: READY counts per doc type of a company's FIS queue, on request", async () => {
+    const { context, page, pageErrors } = await signIn(stack.token);
+    try {
+      await page.getByRole("link", { name: "Documents" }).click();
+      const row = page.locator(`[data-testid="documents-row"][data-company="${stack.companyId}"]`);
+      await row.waitFor({ state: "visible", timeout: WAIT });
+      await row.getByRole("button", { name: "Count" }).click();
+      // The emulator's demo FIS seed (src/emulator/fis/seed.ts): what waits in the company's queue, nothing acknowledged.
+      const expected = { EXPENSE: FIS_DEMO_COUNTS.expense, INVOICE: FIS_DEMO_COUNTS.invoice, CASH_ADVANCE: FIS_DEMO_COUNTS.cashadvance, PAYROLL: FIS_DEMO_COUNTS.payroll, REQUEST_OBLIGATION: FIS_DEMO_COUNTS.requestobligation, REPORT_OBLIGATION: FIS_DEMO_COUNTS.reportobligation };
+      for (const [docType, count] of Object.entries(expected)) {
+        await expect.poll(() => row.getByTestId(`count-${docType}`).getAttribute("data-count"), { timeout: WAIT }).toBe(String(count));
+      }
+      await page.screenshot({ path: `${SHOTS}/documents.png` });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("is readable at a phone width: nothing wider than the screen", async () => {
     const { context, page, pageErrors } = await signIn(stack.token, { width: 390, height: 844 });
     try {
       await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBeGreaterThan(0);
-      for (const target of ["connections", "keys", "health", "syncs", "requests"] as const) {
+      for (const target of ["connections", "keys", "health", "syncs", "requests", "documents"] as const) {
         await openPage(page, target);
         expect(await page.evaluate(() => document.documentElement.scrollWidth), target).toBeLessThanOrEqual(390);
         await page.screenshot({ path: `${SHOTS}/phone-${target}.png`, fullPage: true });

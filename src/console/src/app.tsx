@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { canWrite, createApi, describeError, isAdmin, loadSettings, storedKey, type Api, type Settings, type Viewer } from "./api.js";
 import { ConnectionsPage } from "./connections.js";
 import { HealthPage } from "./health.js";
+import { DocumentsPage } from "./documents.js";
 import { KeysPage } from "./keys.js";
 import { RequestsPage } from "./requests.js";
 import { SyncsPage } from "./syncs.js";
@@ -13,13 +14,14 @@ interface Session {
   viewer: Viewer;
 }
 
-type PageId = "connections" | "keys" | "health" | "syncs" | "requests";
+type PageId = "connections" | "keys" | "health" | "syncs" | "requests" | "documents";
 const PAGES: Array<{ id: PageId; label: string; visible: (viewer: Viewer) => boolean }> = [
   { id: "connections", label: "Connections", visible: () => true },
   { id: "keys", label: "API keys", visible: isAdmin },
   { id: "health", label: "Health", visible: () => true },
   { id: "syncs", label: "Syncs", visible: canWrite },
   { id: "requests", label: "Requests", visible: () => true },
+  { id: "documents", label: "Documents", visible: () => true },
 ];
 
 function currentPage(): PageId {
@@ -106,6 +108,7 @@ export function App() {
         {shown === "health" && <HealthPage api={session.api} settings={settings!} />}
         {shown === "syncs" && <SyncsPage api={session.api} />}
         {shown === "requests" && <RequestsPage api={session.api} />}
+        {shown === "documents" && <DocumentsPage api={session.api} />}
       </main>
     </div>
   );
