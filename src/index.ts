@@ -85,14 +85,15 @@ function announce(logger: Logger, pretty: boolean, url: string, announcement: An
   // Written whatever LOG_LEVEL is (short of silent): tools and people wait for these lines.
   const lifecycle = logger.level === "silent" ? logger : logger.child({}, { level: "info" });
   const graphiql = `GraphiQL: ${url} (open in a browser)`;
-  const consoleLine = `Console:  ${new URL("/console/", url).toString()} (operator console; sign in with an API key)`;
+  const consoleUrl = new URL("/console/", url).toString();
+  const consoleLine = `Console:  ${consoleUrl} (operator console; sign in with an API key)`;
   const human = (secret: boolean) => ["", "concur-graph is ready.", graphiql, consoleLine, ...announcement.lines, ...(secret ? announcement.secretLines : []), ""].join("\n") + "\n";
   if (pretty) {
     const terminal = process.stdout.isTTY === true;
     process.stdout.write(human(terminal));
     if (!terminal && announcement.secretLines.length > 0) process.stdout.write("(The demo key's secret is shown only on a terminal; create another with npm run cli -- keys create.)\n\n");
   } else {
-    lifecycle.info({ graphiql: url, ...announcement.fields }, `concur-graph is ready. ${graphiql}`);
+    lifecycle.info({ graphiql: url, console: consoleUrl, ...announcement.fields }, `concur-graph is ready. ${graphiql}`);
     if (process.stderr.isTTY === true) process.stderr.write(human(true));
   }
   let stopping = false;
