@@ -141,7 +141,7 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
     const proxy = await startProxy(emu.dataCenters.map((dc) => dc.url));
     children.push(proxy);
     const accountsPath = (c: Company) => `/accountingintegration/v4/companies/${c.companyId}/erps/${c.erpId}/accounts`;
-    const rows: Array<{ target: string; m: Measured; proxy?: Measured }> = [];
+    const rows: Array<{ target: string; m: Measured & { tokenCalls?: number }; proxy?: Measured }> = [];
     let stormNote = "";
     const proxyRow = await measure(proxy, emu, () =>
       runLoad({
@@ -162,13 +162,15 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
       { target: "gateway managed, CACHE_TTL_SECONDS=0", env: { CACHE_TTL_SECONDS: "0" } },
     ];
     for (const variant of variants) {
-      const gateway = await startGateway(emu.url, { ...managedEnv, ...variant.env });
+      // BENCH_SCALE_CPU_PROF=<dir>: the cache-off gateway writes a CPU profile there (bench/profile.ts reads such files).
+      const profileDir = variant.env.CACHE_TTL_SECONDS === "0" ? process.env.BENCH_SCALE_CPU_PROF : undefined;
+      const gateway = await startGateway(emu.url, { ...managedEnv, ...variant.env }, { nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
       children.push(gateway);
       const body = (c: Company) => JSON.stringify({ query: QUERY, variables: { companyId: c.companyId, erpId: c.erpId } });
       const data = await graphql(gateway.ready.url, key, QUERY, { companyId: list[0].companyId, erpId: list[0].erpId });
       if (data.erpIntegration.accounts.edges.length !== FIRST) throw new Error("scale read answered badly");
       const bodies = list.map(body);
-      const m = await measure(gateway, emu, () =>
+      const m: Measured & { tokenCalls?: number } = await measure(gateway, emu, () =>
         runLoad({
           origin: gateway.ready.origin,
           connections: CONNECTIONS,
@@ -178,8 +180,22 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
           request: (i) => ({ path: "/graphql", method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: bodies[i % companies] }),
         }),
       );
-      rows.push({ target: variant.target, m, proxy: proxyRow });
+      m.tokenCalls = sumCounters((await admin(emu.url, "GET", "/counters")).counters, "POST /oauth2/v0/token");
+      rows.push({ target: `${variant.target}, first load after its start`, m, proxy: proxyRow });
       if (variant.env.CACHE_TTL_SECONDS === "0") {
+        // A fresh gateway without Redis holds no access token: each company's first call refreshes one (above). Again,
+        // every token now held:
+        const again = await measure(gateway, emu, () =>
+          runLoad({
+            origin: gateway.ready.origin,
+            connections: CONNECTIONS,
+            warmupMs,
+            durationMs,
+            minBytes: 1000,
+            request: (i) => ({ path: "/graphql", method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: bodies[i % companies] }),
+          }),
+        );
+        rows.push({ target: "  same, second load (every access token held)", m: again, proxy: proxyRow });
         // Every access token expires at the same moment under this steady load: the emulator's clock jumps past their
         // 1 h lifetime 1 s into the measured window, so each company's next call meets a 401 and its token is renewed.
         const jumpAt = warmupMs + 1_000;
@@ -199,13 +215,13 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
           return result;
         });
         stormNote = `  storm: every access token expired at once ${fmt(jumpAt / 1000, 1)} s into the load (emulator clock +2 h): ${tokenCalls} token calls for ${companies} companies, ${storm.result.errors} caller-visible errors of ${storm.result.requests + storm.result.errors} requests`;
-        rows.push({ target: "  same, all access tokens expiring together (refresh storm)", m: storm, proxy: proxyRow });
+        rows.push({ target: "  same, all access tokens expiring together (refresh storm)", m: { ...storm, tokenCalls }, proxy: proxyRow });
       }
       await gateway.stop();
       children.pop();
     }
     out.push("", table(
-      ["target", "req/s", "ratio", "p50 ms", "p99 ms", "errors", "upstream GET/req", "CPU ms/req", "RSS MiB", "peak RSS MiB"],
+      ["target", "req/s", "ratio", "p50 ms", "p99 ms", "errors", "upstream GET/req", "token calls", "CPU ms/req", "RSS MiB", "peak RSS MiB"],
       rows.map(({ target, m, proxy: base }) => [
         target,
         fmt(m.result.rps, 0),
@@ -214,6 +230,7 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
         fmt(p99(m), 2),
         String(m.result.errors),
         fmt(m.upstreamGetsPerRequest, 3),
+        m.tokenCalls === undefined ? "-" : String(m.tokenCalls),
         fmt(m.cpuMsPerRequest, 2),
         fmt(m.rssMiB, 0),
         fmt(m.peakRssMiB, 0),

@@ -156,13 +156,13 @@ export function startProxy(upstream: string | string[]): Promise<Child<{ url: st
 }
 
 /** The real gateway entry (`src/index.ts`, as `npm start` runs it) pointed at the bench emulator. */
-export function startGateway(upstream: string, env: Record<string, string> = {}, options: { heapProbe?: boolean } = {}): Promise<Child<{ url: string; origin: string }>> {
+export function startGateway(upstream: string, env: Record<string, string> = {}, options: { heapProbe?: boolean; nodeArgs?: string[] } = {}): Promise<Child<{ url: string; origin: string }>> {
   const probe = options.heapProbe ? heapProbeSetup() : undefined;
   return spawnChild({
     name: "gateway",
     entry: "src/index.ts",
     env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env, ...probe?.env },
-    nodeArgs: probe?.nodeArgs,
+    nodeArgs: [...(probe?.nodeArgs ?? []), ...(options.nodeArgs ?? [])],
     parseReady: gatewayUrl,
     // Three gateways start together in `reads`: under tsx on a loaded 2-core machine that took over 30 s.
     timeoutMs: 180_000,
