@@ -258,6 +258,7 @@ export function createPageCache(options: PageCacheOptions): PageCache {
       const { readLog } = caller;
       if (!readLog) return pending;
       const value = await pending;
+      readLog.loaded = true;
       // Repeatable only if the cache kept this very value (not when TTL is 0, shouldStore said no, or untrusted).
       if (trusted && local.peek(key)?.value === value) readLog.read(caller.key, scope, href, value);
       else readLog.unrepeatable = true;

@@ -8,6 +8,13 @@ export class ReadLog {
   readonly reads: CacheRead[] = [];
   readonly checks: CompanyCheck[] = [];
   unrepeatable = false;
+  /**
+   * A read was loaded from Concur by this operation (or joined such a load) rather than served from the cache. Its
+   * answer is then not kept for reuse: with a token per request (many companies, every caller its own token) nothing
+   * is ever asked twice, and keeping every answer only made garbage. The next identical operation reads those pages
+   * from the cache and its answer is kept.
+   */
+  loaded = false;
   private checked?: Set<string>;
 
   /** A value served from (or just stored in) the page cache; `undefined` records a peek that found nothing. */
