@@ -317,7 +317,8 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
       // The emulator's demo FIS seed (src/emulator/fis/seed.ts): what waits in the company's queue, nothing acknowledged.
       const expected = { EXPENSE: FIS_DEMO_COUNTS.expense, INVOICE: FIS_DEMO_COUNTS.invoice, CASH_ADVANCE: FIS_DEMO_COUNTS.cashadvance, PAYROLL: FIS_DEMO_COUNTS.payroll, REQUEST_OBLIGATION: FIS_DEMO_COUNTS.requestobligation, REPORT_OBLIGATION: FIS_DEMO_COUNTS.reportobligation };
       for (const [docType, count] of Object.entries(expected)) {
-        await expect.poll(() => row.getByTestId(`count-${docType}`).getAttribute("data-count"), { timeout: WAIT }).toBe(String(count));
+        // Counting walks every READY page of six queues: under the full suite's load it has taken over 30 s.
+        await expect.poll(() => row.getByTestId(`count-${docType}`).getAttribute("data-count"), { timeout: 3 * WAIT }).toBe(String(count));
       }
       await page.screenshot({ path: `${SHOTS}/documents.png` });
       expect(pageErrors).toEqual([]);
