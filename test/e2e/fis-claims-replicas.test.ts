@@ -4,15 +4,15 @@
 // gateway is killed with SIGKILL while it holds claims in flight. Every document must be handed to exactly one
 // caller (none to two), the dead gateway's half-done claims settled by the survivors once their lease runs out; and
 // two callers confirming the same posting or payment with different values get exactly one SUCCEEDED per document.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseLossless } from "lossless-json";
 import pg from "pg";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, FIS_ROUTES, type RunningEmulator } from "../../src/emulator/index.js";
+import { BUILT_ENTRY, ensureBuilt } from "../helpers/built-gateway.js";
 import { registerCleanup } from "../helpers/cleanup.js";
 import { pgTestDatabase } from "../helpers/postgres.js";
 import { redisAvailable, startRedis, type RedisServer } from "../helpers/redis.js";
@@ -20,7 +20,6 @@ import { createApiKey, startStack, sumCalls } from "../helpers/stack.js";
 import { settleWithin, waitFor } from "../helpers/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const ENTRY = join(ROOT, "dist", "index.js");
 const A = DEMO.companyId;
 const DOCUMENTS = 150;
 /**
@@ -32,21 +31,6 @@ const DOCUMENTS = 150;
  */
 const LEASE_MS = 10_000;
 
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return max;
-}
-
-/** `npm test` builds first; a lone run builds here when dist/ is missing or older than src/. */
-function ensureBuilt(): void {
-  if (existsSync(ENTRY) && statSync(ENTRY).mtimeMs >= newest(join(ROOT, "src"))) return;
-  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
-  if (tsc.status !== 0) throw new Error(`build failed:\n${tsc.stdout}\n${tsc.stderr}`);
-}
 
 interface Gateway {
   process: ChildProcess;
@@ -57,7 +41,7 @@ interface Gateway {
 
 /** The built gateway as production runs it (node dist/index.js), its URL read from the banner. */
 async function startGateway(env: Record<string, string>): Promise<Gateway> {
-  const child = spawn(process.execPath, [ENTRY], {
+  const child = spawn(process.execPath, [BUILT_ENTRY], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,38 +1,22 @@
 // Graceful stop of the REAL process: `node dist/index.js` (the ESM build, as production runs it) in front of an
 // emulator started here. Writes are queued, SIGTERM arrives, and every caller must still get its request, every
 // record must reach Concur, new work must be refused, and the process must exit 0.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO, type RunningEmulator } from "../../src/emulator/index.js";
+import { BUILT_ENTRY, ensureBuilt } from "../helpers/built-gateway.js";
 import { registerCleanup } from "../helpers/cleanup.js";
 import { startEmulator } from "../helpers/emulator.js";
 import { ROUTES, sumCalls } from "../helpers/stack.js";
 import { settleWithin, waitFor } from "../helpers/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const ENTRY = join(ROOT, "dist", "index.js");
 const API = "/accountingintegration/v4";
 
-/** Newest modification time under `dir` (ms). */
-function newest(dir: string): number {
-  let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return max;
-}
-
-/** `npm test` builds first (scripts/test.sh); a lone `vitest run` builds here when dist/ is missing or older than src/. */
-function ensureBuilt(): void {
-  if (existsSync(ENTRY) && statSync(ENTRY).mtimeMs >= newest(join(ROOT, "src"))) return;
-  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, encoding: "utf8" });
-  if (tsc.status !== 0) throw new Error(`build failed:\n${tsc.stdout}\n${tsc.stderr}`);
-}
 
 interface Child {
   process: ChildProcess;
@@ -43,7 +27,7 @@ interface Child {
 
 /** Starts the built gateway with PORT=0 and learns its URL from the "GraphiQL: …" line of the banner. */
 async function startChild(env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, [ENTRY], {
+  const child = spawn(process.execPath, [BUILT_ENTRY], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug", ...env },
     stdio: ["ignore", "pipe", "pipe"],

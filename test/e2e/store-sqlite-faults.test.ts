@@ -4,13 +4,14 @@
 // files are writable again; (2) a start whose SQLite file is missing with REQUIRE_EXISTING_STORE=true is refused
 // (the real entry point as a child process: exit code 2 and a message that says what to do), and nothing is created.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import Database from "better-sqlite3";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILT_ENTRY, builtIsFresh } from "../helpers/built-gateway.js";
 import { DEMO } from "../../src/emulator/index.js";
 import { createLogger } from "../../src/logger.js";
 import { registerCleanup } from "../helpers/cleanup.js";
@@ -148,17 +149,9 @@ describe.runIf(immutableAttributeWorks())("managed mode: SQLite store files made
   }, 180_000);
 });
 
-/** Newest modification time under `dir` (ms). */
-function newest(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), 0);
-}
-
 /** The built server when dist/ is current (npm test builds first), else the same entry point from source via tsx. */
 function entryPoint(): string[] {
-  const built = join(ROOT, "dist", "index.js");
-  return existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, "src")) ? [built] : ["--import", "tsx", join(ROOT, "src", "index.ts")];
+  return builtIsFresh() ? [BUILT_ENTRY] : ["--import", "tsx", join(ROOT, "src", "index.ts")];
 }
 
 describe("managed mode: a start that finds no store", () => {
