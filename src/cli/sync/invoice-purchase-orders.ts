@@ -2,16 +2,12 @@
 // made equal to Concur Invoice through the gateway. The PO API has no list call, so "read Concur" reads each PO of the
 // export by number; only the fields the export carries are compared; new and changed POs are saved (one Concur call
 // each, paced per company by the gateway). POs are never deleted (Concur closes them by status: send status CLOSED).
-import { createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { Agent, request, type Dispatcher } from "undici";
 import { dateOnly, validatePurchaseOrder } from "../../datasources/index.js";
-import { badInput, CodedError, ErrorCode } from "../../errors.js";
-import { canonical, fieldDiff } from "./records.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { checkJsonLinesInput, compareWithHeld, createGatewayPoster, readJsonLines, writeRefusal } from "./invoice-common.js";
 import type { Progress } from "./progress.js";
 import type { SyncCounts, SyncReport } from "./report.js";
-import type { Change, InputRecord, Rejection, SourceRecord } from "./types.js";
+import type { InputRecord } from "./types.js";
 
 const DATE_FIELDS = new Set(["orderDate", "neededByDate", "requestedDeliveryDate", "createDate"]);
 const UPPER_FIELDS = new Set(["currencyCode", "countryCode"]);
@@ -51,32 +47,20 @@ const NODE = `number name description currencyCode orderDate neededByDate reques
   lines { lineNumber externalId description quantity unitPrice expenseType accountCode tax amountWithoutVat unitOfMeasureCode receiptType receiptRequired supplierPartId requestedBy requestedDeliveryDate createDate ${CUSTOM} allocations { amount percentage grossAmount ${CUSTOM} } }`;
 
 export function createPurchaseOrderSyncClient(options: { url: string; token: string; companyId: string }) {
-  const dispatcher = new Agent({ connections: 8, keepAliveTimeout: 10_000, bodyTimeout: 600_000, headersTimeout: 600_000 });
-  async function post(query: string, variables: Record<string, unknown>): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(options.url, { method: "POST", dispatcher, headers: { "content-type": "application/json", authorization: `Bearer ${options.token}` }, body: JSON.stringify({ query, variables }) });
-    } catch (error) {
-      throw new CodedError(ErrorCode.UPSTREAM_UNAVAILABLE, `cannot reach the gateway at ${options.url}: ${(error as Error).message}`);
-    }
-    return (await res.body.json().catch(() => ({}))) as { data?: any };
-  }
+  const gateway = createGatewayPoster(options);
   return {
     async read(number: string): Promise<Record<string, unknown> | null> {
-      const answer = await post(`query SyncPo($c: ID!, $n: String!) { invoicePurchaseOrder(companyId: $c, number: $n) { ${NODE} } }`, { c: options.companyId, n: number });
+      const answer = await gateway.post(`query SyncPo($c: ID!, $n: String!) { invoicePurchaseOrder(companyId: $c, number: $n) { ${NODE} } }`, { c: options.companyId, n: number });
       if (answer.errors?.length) throw new CodedError(ErrorCode.UPSTREAM_ERROR, `reading purchase order ${number}: ${answer.errors[0].extensions?.code ?? ""}: ${answer.errors[0].message}`);
       return answer.data?.invoicePurchaseOrder ?? null;
     },
     /** Saves one PO; a refusal comes back as its error (code, message, field), never thrown. */
     async save(order: InputRecord): Promise<{ created?: boolean; error?: { code: string; message: string } }> {
-      const answer = await post(`mutation SyncPoSave($c: ID!, $o: ConcurPurchaseOrderInput!) { saveInvoicePurchaseOrder(companyId: $c, order: $o) { created } }`, { c: options.companyId, o: order });
-      const error = answer.errors?.[0];
-      if (error) return { error: { code: String(error.extensions?.upstreamErrorCode ?? error.extensions?.code ?? "GATEWAY_ERROR"), message: `${error.extensions?.field ? `${String(error.extensions.field)}: ` : ""}${error.message}` } };
-      return { created: answer.data?.saveInvoicePurchaseOrder?.created };
+      const answer = await gateway.post(`mutation SyncPoSave($c: ID!, $o: ConcurPurchaseOrderInput!) { saveInvoicePurchaseOrder(companyId: $c, order: $o) { created } }`, { c: options.companyId, o: order });
+      const error = writeRefusal(answer);
+      return error ? { error } : { created: answer.data?.saveInvoicePurchaseOrder?.created };
     },
-    async close() {
-      await dispatcher.close();
-    },
+    close: gateway.close,
   };
 }
 export type PurchaseOrderSyncClient = ReturnType<typeof createPurchaseOrderSyncClient>;
@@ -84,35 +68,18 @@ export type PurchaseOrderSyncClient = ReturnType<typeof createPurchaseOrderSyncC
 export async function runPurchaseOrderSync(options: { input: string; companyId: string; dryRun?: boolean; readConcurrency?: number }, deps: { client: PurchaseOrderSyncClient; progress: Progress; stop?: AbortSignal }): Promise<SyncReport> {
   const { client, progress } = deps;
   const startedAt = new Date().toISOString();
-  if (!/\.(jsonl|ndjson)$/i.test(options.input)) throw badInput("--type purchaseOrders reads JSON Lines (.jsonl): one ConcurPurchaseOrderInput (a PO with its lines) per line");
-  await access(options.input).catch(() => {
-    throw badInput(`--input: cannot read ${options.input}`);
-  });
+  await checkJsonLinesInput(options.input, "--type purchaseOrders reads JSON Lines (.jsonl): one ConcurPurchaseOrderInput (a PO with its lines) per line");
   progress.start("read input", 0);
-  const records: SourceRecord[] = [];
-  const rejected: Rejection[] = [];
-  const seen = new Set<string>();
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(options.input, "utf8"), crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === "") continue;
-    let record: InputRecord;
-    try {
-      record = normalisePurchaseOrder(JSON.parse(text)) as InputRecord;
-    } catch (error) {
-      rejected.push({ key: "", line, code: "VALIDATION", message: `not JSON: ${(error as Error).message}`, stage: "input" });
-      continue;
-    }
-    const key = String(record.number ?? "");
-    const order = { customFields: [], ...record, lines: ((record.lines as InputRecord[]) ?? []).map((l) => ({ customFields: [], allocations: [], receiptType: "NONE", ...l })) };
-    const problems = validatePurchaseOrder(order as never).map((p) => p.message);
-    if (problems.length > 0) rejected.push({ key, line, code: "VALIDATION", message: problems.join("; "), stage: "input" });
-    else if (seen.has(key.toUpperCase())) rejected.push({ key, line, code: "DUPLICATE_ID", message: `${key} appears again (first line kept)`, stage: "input" });
-    else {
-      seen.add(key.toUpperCase());
-      records.push({ key, record, line });
-    }
-  }
+  const { records, rejected, lines: line } = await readJsonLines(options.input, {
+    normalise: (value) => normalisePurchaseOrder(value) as InputRecord,
+    problems: (record) => {
+      const order = { customFields: [], ...record, lines: ((record.lines as InputRecord[]) ?? []).map((l) => ({ customFields: [], allocations: [], receiptType: "NONE", ...l })) };
+      return validatePurchaseOrder(order as never).map((p) => p.message);
+    },
+    displayKey: (record) => String(record.number ?? ""),
+    uniqueKey: (record) => String(record.number ?? "").toUpperCase(),
+    duplicateMessage: (key) => `${key} appears again (first line kept)`,
+  });
   progress.finish("read input", `${line} line(s), ${records.length} valid, ${rejected.length} refused`);
 
   // No list call exists: each PO of the export is read by number, a few at a time.
@@ -133,24 +100,10 @@ export async function runPurchaseOrderSync(options: { input: string; companyId: 
   progress.finish("read Concur", `${held.size} of ${records.length} held`);
 
   progress.start("compare", records.length);
-  const creates: SourceRecord[] = [];
-  const updates: SourceRecord[] = [];
-  const sample: Change[] = [];
-  let unchanged = 0;
-  for (const source of records) {
+  const { creates, updates, unchanged, sample } = compareWithHeld(records, (source) => {
     const current = held.get(source.key);
-    if (current === undefined) {
-      creates.push(source);
-      if (sample.length < 10) sample.push({ kind: "create", key: source.key, line: source.line });
-      continue;
-    }
-    const seenAs = project(current, source.record) as InputRecord;
-    if (canonical(seenAs) === canonical(source.record)) unchanged++;
-    else {
-      updates.push(source);
-      if (sample.length < 10) sample.push({ kind: "update", key: source.key, line: source.line, fields: fieldDiff(seenAs, source.record) });
-    }
-  }
+    return current === undefined ? undefined : (project(current, source.record) as InputRecord);
+  });
   progress.finish("compare", `${creates.length} new, ${updates.length} changed, ${unchanged} unchanged`);
 
   const counts: SyncCounts = { input: records.length, held: held.size, created: 0, updated: 0, deleted: 0, unchanged, rejected: 0, sent: 0, notSent: 0, absentKept: 0 };

@@ -2,36 +2,24 @@
 // Concur Invoice through the gateway. "Read Concur" reads the receipts of each PO the export names (one call per PO);
 // new receipts are created, changed ones replaced, and with --delete the receipts of those POs the export lacks are
 // deleted (a receipt matched to an invoice is refused by Concur and reported as such). One Concur call per receipt.
-import { createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { Agent, request, type Dispatcher } from "undici";
 import { validateGoodsReceipt } from "../../datasources/index.js";
-import { badInput, CodedError, ErrorCode } from "../../errors.js";
+import { CodedError, ErrorCode } from "../../errors.js";
+import { checkJsonLinesInput, compareWithHeld, createGatewayPoster, onlyFieldsOf, readJsonLines, writeRefusal, type GatewayAnswer } from "./invoice-common.js";
 import { normalisePurchaseOrder } from "./invoice-purchase-orders.js";
-import { canonical, fieldDiff } from "./records.js";
 import type { Progress } from "./progress.js";
 import type { SyncCounts, SyncReport } from "./report.js";
-import type { Change, InputRecord, Rejection, SourceRecord } from "./types.js";
+import type { InputRecord, SourceRecord } from "./types.js";
 
 const FIELDS = "purchaseOrderNumber lineItemExternalId goodsReceiptNumber receivedQuantity receivedDate unitOfMeasureCode deliverySlipNumber customFields { number value }";
 const keyOf = (r: InputRecord) => [r.purchaseOrderNumber, r.lineItemExternalId, r.goodsReceiptNumber].map((v) => String(v ?? "").toUpperCase()).join("/");
 const displayKey = (r: InputRecord) => [r.purchaseOrderNumber, r.lineItemExternalId, r.goodsReceiptNumber].join("/");
 
 export function createReceiptSyncClient(options: { url: string; token: string; companyId: string }) {
-  const dispatcher = new Agent({ connections: 8, keepAliveTimeout: 10_000, bodyTimeout: 600_000, headersTimeout: 600_000 });
-  async function post(query: string, variables: Record<string, unknown>): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(options.url, { method: "POST", dispatcher, headers: { "content-type": "application/json", authorization: `Bearer ${options.token}` }, body: JSON.stringify({ query, variables: { c: options.companyId, ...variables } }) });
-    } catch (error) {
-      throw new CodedError(ErrorCode.UPSTREAM_UNAVAILABLE, `cannot reach the gateway at ${options.url}: ${(error as Error).message}`);
-    }
-    return (await res.body.json().catch(() => ({}))) as { data?: any };
-  }
-  const outcome = (answer: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }) => {
-    const error = answer.errors?.[0];
-    return error ? { error: { code: String(error.extensions?.reason ?? error.extensions?.upstreamErrorCode ?? error.extensions?.code ?? "GATEWAY_ERROR"), message: `${error.extensions?.field ? `${String(error.extensions.field)}: ` : ""}${error.message}` } } : {};
+  const gateway = createGatewayPoster(options);
+  const post = (query: string, variables: Record<string, unknown>) => gateway.post(query, { c: options.companyId, ...variables });
+  const outcome = (answer: GatewayAnswer) => {
+    const error = writeRefusal(answer, ["reason", "upstreamErrorCode", "code"]);
+    return error ? { error } : {};
   };
   return {
     /** The receipts Concur holds for a PO (none when the PO does not exist). */
@@ -47,9 +35,7 @@ export function createReceiptSyncClient(options: { url: string; token: string; c
     async remove(receipt: InputRecord) {
       return outcome(await post(`mutation SyncReceiptDelete($c: ID!, $p: String!, $l: String!, $g: String!) { deleteInvoiceGoodsReceipt(companyId: $c, purchaseOrderNumber: $p, lineItemExternalId: $l, goodsReceiptNumber: $g) { records } }`, { p: receipt.purchaseOrderNumber, l: receipt.lineItemExternalId, g: receipt.goodsReceiptNumber }));
     },
-    async close() {
-      await dispatcher.close();
-    },
+    close: gateway.close,
   };
 }
 export type ReceiptSyncClient = ReturnType<typeof createReceiptSyncClient>;
@@ -57,33 +43,15 @@ export type ReceiptSyncClient = ReturnType<typeof createReceiptSyncClient>;
 export async function runReceiptSync(options: { input: string; companyId: string; delete?: boolean; dryRun?: boolean }, deps: { client: ReceiptSyncClient; progress: Progress; stop?: AbortSignal }): Promise<SyncReport> {
   const { client, progress } = deps;
   const startedAt = new Date().toISOString();
-  if (!/\.(jsonl|ndjson)$/i.test(options.input)) throw badInput("--type receipts reads JSON Lines (.jsonl): one ConcurGoodsReceiptInput per line");
-  await access(options.input).catch(() => {
-    throw badInput(`--input: cannot read ${options.input}`);
-  });
+  await checkJsonLinesInput(options.input, "--type receipts reads JSON Lines (.jsonl): one ConcurGoodsReceiptInput per line");
   progress.start("read input", 0);
-  const records: SourceRecord[] = [];
-  const rejected: Rejection[] = [];
-  const seen = new Set<string>();
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(options.input, "utf8"), crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === "") continue;
-    let record: InputRecord;
-    try {
-      record = normalisePurchaseOrder(JSON.parse(text)) as InputRecord;
-    } catch (error) {
-      rejected.push({ key: "", line, code: "VALIDATION", message: `not JSON: ${(error as Error).message}`, stage: "input" });
-      continue;
-    }
-    const problems = validateGoodsReceipt({ customFields: [], ...record } as never).map((p) => p.message);
-    if (problems.length > 0) rejected.push({ key: displayKey(record), line, code: "VALIDATION", message: problems.join("; "), stage: "input" });
-    else if (seen.has(keyOf(record))) rejected.push({ key: displayKey(record), line, code: "DUPLICATE_ID", message: "appears again (first line kept)", stage: "input" });
-    else {
-      seen.add(keyOf(record));
-      records.push({ key: displayKey(record), record, line });
-    }
-  }
+  const { records, rejected, lines: line } = await readJsonLines(options.input, {
+    normalise: (value) => normalisePurchaseOrder(value) as InputRecord,
+    problems: (record) => validateGoodsReceipt({ customFields: [], ...record } as never).map((p) => p.message),
+    displayKey,
+    uniqueKey: keyOf,
+    duplicateMessage: () => "appears again (first line kept)",
+  });
   progress.finish("read input", `${line} line(s), ${records.length} valid, ${rejected.length} refused`);
 
   const orders = [...new Set(records.map((r) => String(r.record.purchaseOrderNumber)))];
@@ -100,24 +68,10 @@ export async function runReceiptSync(options: { input: string; companyId: string
   progress.finish("read Concur", `${held.size} receipt(s) on ${orders.length} purchase order(s)`);
 
   progress.start("compare", records.length);
-  const creates: SourceRecord[] = [];
-  const updates: SourceRecord[] = [];
-  const sample: Change[] = [];
-  let unchanged = 0;
-  for (const source of records) {
+  const { creates, updates, unchanged, sample } = compareWithHeld(records, (source) => {
     const current = held.get(keyOf(source.record));
-    if (!current) {
-      creates.push(source);
-      if (sample.length < 10) sample.push({ kind: "create", key: source.key, line: source.line });
-      continue;
-    }
-    const seenAs = Object.fromEntries(Object.keys(source.record).map((k) => [k, current[k]]));
-    if (canonical(seenAs) === canonical(source.record)) unchanged++;
-    else {
-      updates.push(source);
-      if (sample.length < 10) sample.push({ kind: "update", key: source.key, line: source.line, fields: fieldDiff(seenAs, source.record) });
-    }
-  }
+    return current && onlyFieldsOf(current, source.record);
+  });
   const wanted = new Set(records.map((r) => keyOf(r.record)));
   const absent = [...held.entries()].filter(([key]) => !wanted.has(key)).map(([, record]) => record);
   progress.finish("compare", `${creates.length} new, ${updates.length} changed, ${unchanged} unchanged, ${absent.length} absent from the input`);

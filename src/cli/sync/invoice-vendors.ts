@@ -7,14 +7,14 @@ import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
-import { Agent, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { validateInvoiceVendor, vendorKey, VENDOR_FIELDS, yesNo } from "../../datasources/index.js";
 import { badInput, CodedError, ErrorCode } from "../../errors.js";
 import { chunk } from "./plan.js";
-import { canonical, fieldDiff } from "./records.js";
+import { compareWithHeld, createGatewayPoster, onlyFieldsOf } from "./invoice-common.js";
 import type { Progress } from "./progress.js";
 import type { SyncCounts, SyncReport } from "./report.js";
-import type { Change, InputRecord, Rejection, SourceRecord } from "./types.js";
+import type { InputRecord, Rejection, SourceRecord } from "./types.js";
 
 /** Input fields: the GraphQL names of ConcurInvoiceVendorInput; a CSV header may also use Concur's wire name (VendorName, TaxID, …) or custom1..custom20. */
 const FIELD_BY_HEADER = new Map<string, string>();
@@ -127,23 +127,14 @@ export async function readInvoiceVendors(path: string, mapping: Map<string, stri
 /** Creates, updates (only the fields the export carries are compared) and the keys Concur holds that the export lacks. */
 export function planInvoiceVendors(wanted: readonly SourceRecord[], held: readonly Record<string, unknown>[]) {
   const heldByKey = new Map(held.map((node) => [invoiceVendorKey(node as InputRecord), normaliseInvoiceVendor(node)]));
-  const plan = { creates: [] as SourceRecord[], updates: [] as SourceRecord[], absent: [] as InputRecord[], unchanged: 0, sample: [] as Change[] };
-  const wantedKeys = new Set<string>();
-  for (const source of wanted) {
-    const key = invoiceVendorKey(source.record);
-    wantedKeys.add(key);
-    const current = heldByKey.get(key);
-    if (!current) {
-      plan.creates.push(source);
-      if (plan.sample.length < 10) plan.sample.push({ kind: "create", key: source.key, line: source.line });
-      continue;
-    }
-    const relevant = Object.fromEntries(Object.keys(source.record).map((f) => [f, current[f]]));
-    if (canonical(relevant) !== canonical(source.record)) {
-      plan.updates.push(source);
-      if (plan.sample.length < 10) plan.sample.push({ kind: "update", key: source.key, line: source.line, fields: fieldDiff(relevant, source.record) });
-    } else plan.unchanged++;
-  }
+  const wantedKeys = new Set(wanted.map((source) => invoiceVendorKey(source.record)));
+  const plan = {
+    ...compareWithHeld(wanted, (source) => {
+      const current = heldByKey.get(invoiceVendorKey(source.record));
+      return current && onlyFieldsOf(current, source.record);
+    }),
+    absent: [] as InputRecord[],
+  };
   for (const [key, record] of heldByKey) if (!wantedKeys.has(key)) plan.absent.push(record);
   return plan;
 }
@@ -160,19 +151,12 @@ interface WriteAnswer {
 
 /** The command's way to the gateway for invoice vendors (GraphQL over HTTP). */
 export function createInvoiceVendorClient(options: { url: string; token: string; companyId: string; dispatcher?: Dispatcher }) {
-  const own = options.dispatcher ? undefined : new Agent({ connections: 16, keepAliveTimeout: 10_000, bodyTimeout: 600_000, headersTimeout: 600_000 });
-  const dispatcher = options.dispatcher ?? own!;
+  const gateway = createGatewayPoster({ ...options, connections: 16 });
   async function post<T>(query: string, variables: Record<string, unknown>, what: string): Promise<T> {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(options.url, { method: "POST", dispatcher, headers: { "content-type": "application/json", authorization: `Bearer ${options.token}` }, body: JSON.stringify({ query, variables }) });
-    } catch (error) {
-      throw new CodedError(ErrorCode.UPSTREAM_UNAVAILABLE, `cannot reach the gateway at ${options.url}: ${(error as Error).message}`);
-    }
-    const body = (await res.body.json().catch(() => ({}))) as { data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    const body = await gateway.post<T>(query, variables);
     if (body.data && !body.errors?.length) return body.data;
     const first = body.errors?.[0];
-    const code = first?.extensions?.code;
+    const code = first?.extensions?.code as string | undefined;
     throw new CodedError(code === "UNAUTHENTICATED" || code === "FORBIDDEN" || code === "BAD_USER_INPUT" ? (code as ErrorCode) : ErrorCode.UPSTREAM_ERROR, `${what}: ${code ?? "GATEWAY_ERROR"}: ${first?.message ?? "no data"}`);
   }
   return {
@@ -198,9 +182,7 @@ export function createInvoiceVendorClient(options: { url: string; token: string;
       const data = await post<{ w: WriteAnswer[] }>(`mutation SyncInvoiceVendorDeletes($c: ID!, $r: [ConcurInvoiceVendorKeyInput!]!) { w: deleteInvoiceVendors(companyId: $c, records: $r) { ${RESULT} } }`, { c: options.companyId, r: records }, "deleteInvoiceVendors");
       return data.w;
     },
-    async close() {
-      await own?.close();
-    },
+    close: gateway.close,
   };
 }
 
