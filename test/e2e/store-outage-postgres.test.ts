@@ -4,14 +4,13 @@
 // answered), /readyz is 503 with the store's reason, reads with a recently verified key and a held access token keep
 // answering, and a refresh token Concur rotates meanwhile is held in memory (readyz and metrics show it). Once it is
 // back, without a restart: /readyz 200, the held token is in the store, and nothing was lost.
-import { Writable } from "node:stream";
 import pg from "pg";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../src/emulator/index.js";
 import { createLogger } from "../../src/logger.js";
 import { postgresServerAvailable, startPostgresServer, type PostgresServer } from "../helpers/postgres-server.js";
-import { ACCOUNTS, COMPANY_CONNECTIONS, createApiKey, ROUTES, startStack, type Stack } from "../helpers/stack.js";
+import { ACCOUNTS, COMPANY_CONNECTIONS, createApiKey, jsonLogSink, postAs, readyz as readyzOf, ROUTES, startStack, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 
 const A = DEMO.companyId;
@@ -25,18 +24,8 @@ describe.runIf(postgresServerAvailable())("managed mode: PostgreSQL store stoppe
   let unusedReader: string;
   const lines: Record<string, any>[] = [];
 
-  const post = async (query: string, variables: Record<string, unknown>, key: string) => {
-    const res = await request(stack.gateway.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: res.statusCode, retryAfter: res.headers["retry-after"], body: (await res.body.json()) as any };
-  };
-  const readyz = async () => {
-    const res = await request(`${stack.gateway.origin}/readyz`);
-    return { status: res.statusCode, body: (await res.body.json()) as any };
-  };
+  const post = (query: string, variables: Record<string, unknown>, key: string) => postAs(stack, query, variables, key);
+  const readyz = () => readyzOf(stack);
   const storedConnection = async () => {
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
@@ -50,12 +39,7 @@ describe.runIf(postgresServerAvailable())("managed mode: PostgreSQL store stoppe
 
   beforeAll(async () => {
     server = await startPostgresServer();
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split("\n")) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const destination = jsonLogSink(lines);
     // Concur rotates the refresh token on every refresh: a rotated token that is lost means NEEDS_RECONNECT later.
     // No page cache: every read below reaches Concur with the company's access token (held in memory).
     stack = await startStack({

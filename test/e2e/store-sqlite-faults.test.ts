@@ -7,15 +7,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import Database from "better-sqlite3";
-import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILT_ENTRY, builtIsFresh } from "../helpers/built-gateway.js";
 import { DEMO } from "../../src/emulator/index.js";
 import { createLogger } from "../../src/logger.js";
 import { registerCleanup } from "../helpers/cleanup.js";
-import { ACCOUNTS, createApiKey, ROUTES, startStack, type Stack } from "../helpers/stack.js";
+import { ACCOUNTS, createApiKey, jsonLogSink, postAs, readyz as readyzOf, ROUTES, startStack, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -45,18 +43,8 @@ describe.runIf(immutableAttributeWorks())("managed mode: SQLite store files made
   let reader: string;
   const lines: Record<string, any>[] = [];
 
-  const post = async (query: string, variables: Record<string, unknown>, key: string) => {
-    const res = await request(stack.gateway.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: res.statusCode, retryAfter: res.headers["retry-after"], body: (await res.body.json()) as any };
-  };
-  const readyz = async () => {
-    const res = await request(`${stack.gateway.origin}/readyz`);
-    return { status: res.statusCode, body: (await res.body.json()) as any };
-  };
+  const post = (query: string, variables: Record<string, unknown>, key: string) => postAs(stack, query, variables, key);
+  const readyz = () => readyzOf(stack);
   /** The stored row of company A, read by a separate read-only connection. */
   const stored = () => {
     const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -79,12 +67,7 @@ describe.runIf(immutableAttributeWorks())("managed mode: SQLite store files made
       spawnSync("chattr", ["-i", file, `${file}-wal`]);
       rmSync(dir, { recursive: true, force: true });
     });
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split("\n")) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const destination = jsonLogSink(lines);
     stack = await startStack({
       managed: { databaseUrl: `sqlite:${file}` },
       emulator: { refreshRotation: "always" },

@@ -1,5 +1,6 @@
 // Starts the real thing for integration/e2e tests: the Concur emulator and a gateway on free ports, wired by the
 // same function `npm start` uses (src/embedded.ts: the gateway's webhook endpoint subscribed to the emulator's ESS).
+import { Writable } from "node:stream";
 import { print, type DocumentNode } from "graphql";
 import { request } from "undici";
 import { loadConfig } from "../../src/config.js";
@@ -195,4 +196,30 @@ export async function getLanding(stack: Stack, params: Record<string, string>, a
 /** How many /token calls (every grant, every status) the emulator counted. */
 export async function tokenCalls(stack: Stack): Promise<number> {
   return sumCalls(await stack.counters(), ROUTES.token);
+}
+
+/** POSTs an operation with `key` and keeps what the HTTP edge answered besides the body: the status and Retry-After. */
+export async function postAs(stack: Stack, query: string, variables: Record<string, unknown>, key: string): Promise<{ status: number; retryAfter: unknown; body: any }> {
+  const res = await request(stack.gateway.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.statusCode, retryAfter: res.headers["retry-after"], body: (await res.body.json()) as any };
+}
+
+/** The gateway's /readyz: its status and the checks it reports. */
+export async function readyz(stack: Stack): Promise<{ status: number; body: any }> {
+  const res = await request(`${stack.gateway.origin}/readyz`);
+  return { status: res.statusCode, body: (await res.body.json()) as any };
+}
+
+/** A logger destination that parses and keeps every JSON line the gateway logs (`createLogger(level, { destination })`). */
+export function jsonLogSink(lines: Record<string, any>[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n")) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
 }
