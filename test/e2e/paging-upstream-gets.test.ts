@@ -16,7 +16,7 @@ const QUERY = `query Page($companyId: ID!, $erpId: ID!, $first: Int, $after: Str
   }
 }`;
 
-describe.each([
+describe.each<{ cache: string; env: Record<string, string> }>([
   { cache: "cache off", env: { CACHE_TTL_SECONDS: "0" } },
   { cache: "cache on", env: {} },
 ])("paging with a token per query ($cache)", ({ env }) => {
