@@ -36,6 +36,9 @@ npx tsc -p tsconfig.build.json || status=1
 echo "== operator console: type check and build (the browser tests load dist/console)"
 npx tsc --noEmit -p src/console || status=1
 npm run --silent build:console || status=1
+echo "== GraphiQL 5: type check and build (GET /graphql serves dist/graphiql; the browser test loads it)"
+npx tsc --noEmit -p src/graphiql || status=1
+npm run --silent build:graphiql || status=1
 
 echo "== vitest"
 rm -f .tmp/vitest.json
