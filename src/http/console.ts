@@ -33,6 +33,15 @@ export function consoleBundleDir(): string {
   }
 }
 
+/**
+ * The console's trusted-documents manifest: the client preset's persisted-documents.json (src/console/src/gql/, from
+ * codegen), copied next to the bundle by its build so that it always matches the bundle served. The gateway trusts it
+ * in every TRUSTED_DOCUMENTS mode (src/http/trusted-documents.ts); it is not served over HTTP.
+ */
+export function consoleManifestFile(bundleDir = consoleBundleDir()): string {
+  return join(bundleDir, "persisted-documents.json");
+}
+
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>concur-graph console</title>
 <p>The operator console is not built. Run <code>npm run build:console</code> (npm start and npm run build do it), then reload.</p></html>`;
 

@@ -1,6 +1,9 @@
-// The console's only way into the gateway: its public GraphQL API over HTTP (graphql-request) and graphql-ws.
-import { ClientError, GraphQLClient } from "graphql-request";
+// The console's only way into the gateway: its public GraphQL API over HTTP (fetch) and graphql-ws.
+// Every operation is a typed document generated from the graphql(`…`) calls in these sources (codegen.yml, client
+// preset) and is sent by its hash only, as an automatic persisted query: the gateway trusts the console's
+// persisted-documents.json in every TRUSTED_DOCUMENTS mode (docs/trusted-documents.md).
 import { createClient, type Client } from "graphql-ws";
+import type { TypedDocumentString } from "./gql/graphql.js";
 
 /** Paths of this gateway's HTTP edge, from /console/settings.json (src/http/console.ts). */
 export interface Settings {
@@ -34,26 +37,62 @@ export async function loadSettings(): Promise<Settings> {
   return (await res.json()) as Settings;
 }
 
+/** What the gateway answered with errors (HTTP status and its GraphQL errors). */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>,
+  ) {
+    super(errors.length > 0 ? errors.map((e) => e.message).join("; ") : `HTTP ${status}`);
+  }
+}
+
 /** A GraphQL error in words: the gateway's message (it names the field, limit and value) and its code. */
 export function describeError(error: unknown): string {
-  if (error instanceof ClientError) {
-    const errors = error.response.errors ?? [];
-    if (errors.length > 0) return errors.map((e) => `${e.message}${e.extensions?.code ? ` (${String(e.extensions.code)})` : ""}`).join("; ");
-    return `HTTP ${error.response.status}`;
+  if (error instanceof GatewayError) {
+    if (error.errors.length > 0) return error.errors.map((e) => `${e.message}${e.extensions?.code ? ` (${String(e.extensions.code)})` : ""}`).join("; ");
+    return `HTTP ${error.status}`;
   }
+  if (Array.isArray(error)) return error.map((e: { message?: unknown }) => String(e?.message ?? e)).join("; ");
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A generated document: its text and the hash the client preset put in its metadata (the manifest's id). */
+type Document<R, V> = TypedDocumentString<R, V>;
+/** Variables are optional only for an operation whose variables are all optional. */
+type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
+
 export interface Api {
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  request<R, V>(document: Document<R, V>, ...variables: VariablesArg<V>): Promise<R>;
   /** Subscribes; returns the unsubscribe function. `onError` gets the error in words. */
-  subscribe<T>(query: string, variables: Record<string, unknown>, onData: (data: T) => void, onError?: (message: string) => void): () => void;
+  subscribe<R, V>(document: Document<R, V>, variables: V, onData: (data: R) => void, onError?: (message: string) => void): () => void;
   close(): void;
 }
 
+const NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND";
+
+/** The request a document is sent as: its hash only; or its text, when a gateway did not know the hash. */
+function payload<R, V>(document: Document<R, V>, variables: V | undefined, asText: boolean) {
+  const text = document.toString();
+  const operationName = /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(text)?.[1];
+  if (asText) return { query: text, operationName, variables };
+  const hash = String(document.__meta__?.hash ?? "").replace(/^sha256:/, "");
+  return { operationName, variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } };
+}
+
+const notFound = (errors: ReadonlyArray<{ extensions?: Record<string, unknown> }> | undefined) => errors?.some((e) => e.extensions?.code === NOT_FOUND) === true;
+
 export function createApi(settings: Settings, apiKey: string): Api {
   const httpUrl = new URL(settings.graphqlPath, window.location.href).toString();
-  const client = new GraphQLClient(httpUrl, { headers: { authorization: `Bearer ${apiKey}` } });
+  const post = async (body: unknown): Promise<{ status: number; data?: unknown; errors?: GatewayError["errors"] }> => {
+    const res = await fetch(httpUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: GatewayError["errors"] };
+    return { status: res.status, ...answer };
+  };
   let ws: Client | undefined;
   const wsClient = () =>
     (ws ??= createClient({
@@ -64,19 +103,40 @@ export function createApi(settings: Settings, apiKey: string): Api {
       shouldRetry: () => true,
     }));
   return {
-    request: <T,>(query: string, variables?: Record<string, unknown>) => client.request<T>(query, variables),
-    subscribe<T>(query: string, variables: Record<string, unknown>, onData: (data: T) => void, onError?: (message: string) => void) {
-      return wsClient().subscribe<T>(
-        { query, variables },
-        {
-          next: (result) => {
-            if (result.errors?.length) onError?.(result.errors.map((e) => e.message).join("; "));
-            else if (result.data) onData(result.data as T);
+    async request<R, V>(document: Document<R, V>, ...[variables]: VariablesArg<V>): Promise<R> {
+      let answer = await post(payload(document, variables, false));
+      // A gateway that does not know the hash (another version behind the same address): the text instead, without the
+      // hash (the manifest holds the preset's normalized print, so the SHA-256 of this text is not the hash).
+      if (notFound(answer.errors)) answer = await post(payload(document, variables, true));
+      if (answer.errors?.length || answer.data == null) throw new GatewayError(answer.status, answer.errors ?? []);
+      return answer.data as R;
+    },
+    subscribe<R, V>(document: Document<R, V>, variables: V, onData: (data: R) => void, onError?: (message: string) => void) {
+      let stop: () => void = () => undefined;
+      let stopped = false;
+      const start = (asText: boolean) => {
+        const { query = "", ...rest } = payload(document, variables, asText) as { query?: string };
+        stop = wsClient().subscribe<R>(
+          // graphql-ws wants a string query: empty when the hash alone names the operation.
+          { query, ...(rest as object) },
+          {
+            next: (result) => {
+              if (result.errors?.length) onError?.(result.errors.map((e) => e.message).join("; "));
+              else if (result.data) onData(result.data as R);
+            },
+            error: (error) => {
+              if (!asText && !stopped && Array.isArray(error) && notFound(error)) return start(true);
+              onError?.(describeError(error));
+            },
+            complete: () => undefined,
           },
-          error: (error) => onError?.(describeError(error)),
-          complete: () => undefined,
-        },
-      );
+        );
+      };
+      start(false);
+      return () => {
+        stopped = true;
+        stop();
+      };
     },
     close: () => void ws?.dispose(),
   };

@@ -6,8 +6,9 @@ import { DocumentsPage } from "./documents.js";
 import { KeysPage } from "./keys.js";
 import { RequestsPage } from "./requests.js";
 import { SyncsPage } from "./syncs.js";
+import { graphql } from "./gql/index.js";
 
-const VIEWER = `query ConsoleViewer { viewer { kind keyId role companies } }`;
+const VIEWER = graphql(`query ConsoleViewer { viewer { kind keyId role companies } }`);
 
 interface Session {
   api: Api;
@@ -46,7 +47,7 @@ export function App() {
     setChecking(true);
     const api = createApi(loaded, key);
     try {
-      const { viewer } = await api.request<{ viewer: Viewer }>(VIEWER);
+      const { viewer } = await api.request(VIEWER);
       storedKey.set(key);
       setProblem(undefined);
       setSession({ api, viewer: { ...viewer, role: viewer.role.toLowerCase() as Viewer["role"] } });

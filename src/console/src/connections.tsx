@@ -1,29 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { describeError, isAdmin, type Api, type Settings, type Viewer } from "./api.js";
 import { CopyButton, Problem, when } from "./ui.js";
+import { graphql } from "./gql/index.js";
+import type { ConnectionState, ConsoleConnectionsQuery } from "./gql/graphql.js";
 
-const CONNECTIONS = `query ConsoleConnections {
+const CONNECTIONS = graphql(`query ConsoleConnections {
   companyConnections {
     companyId state geolocation accessTokenExpiresAt refreshTokenExpiresAt lastRefreshAt connectedAt connectedBy
     lastError { code message at }
   }
-}`;
-const EDITION = `query ConsoleEdition($companyId: ID!) { companyEdition(companyId: $companyId) { edition postingChannel } }`;
-const CHANGED = `subscription ConsoleConnectionChanged($companyId: ID!) { companyConnectionChanged(companyId: $companyId) { companyId state reason } }`;
-const DISCONNECT = `mutation ConsoleDisconnect($companyId: ID!) { disconnectCompany(companyId: $companyId) }`;
+}`);
+const EDITION = graphql(`query ConsoleEdition($companyId: ID!) { companyEdition(companyId: $companyId) { edition postingChannel } }`);
+const CHANGED = graphql(`subscription ConsoleConnectionChanged($companyId: ID!) { companyConnectionChanged(companyId: $companyId) { companyId state reason } }`);
+const DISCONNECT = graphql(`mutation ConsoleDisconnect($companyId: ID!) { disconnectCompany(companyId: $companyId) }`);
 
-type State = "CONNECTED" | "NEEDS_RECONNECT" | "DISCONNECTED";
-interface Connection {
-  companyId: string;
-  state: State;
-  geolocation: string;
-  accessTokenExpiresAt: string | null;
-  refreshTokenExpiresAt: string;
-  lastRefreshAt: string | null;
-  connectedAt: string;
-  connectedBy: string | null;
-  lastError: { code: string; message: string; at: string } | null;
-}
+type State = ConnectionState;
+type Connection = ConsoleConnectionsQuery["companyConnections"][number];
 interface Row extends Partial<Connection> {
   companyId: string;
   state: State;
@@ -48,7 +40,7 @@ export function ConnectionsPage({ api, viewer, settings }: { api: Api; viewer: V
 
   const load = useCallback(async () => {
     try {
-      const { companyConnections } = await api.request<{ companyConnections: Connection[] }>(CONNECTIONS);
+      const { companyConnections } = await api.request(CONNECTIONS);
       setRows((old) => {
         const next = new Map<string, Row>();
         for (const c of companyConnections) next.set(c.companyId, { ...old.get(c.companyId), ...c, reason: old.get(c.companyId)?.reason });
@@ -59,7 +51,7 @@ export function ConnectionsPage({ api, viewer, settings }: { api: Api; viewer: V
       setProblem(undefined);
       for (const c of companyConnections) {
         // Edition and posting channel: cached by the gateway (weekly check), one small query per company.
-        api.request<{ companyEdition: { edition: string; postingChannel: string } }>(EDITION, { companyId: c.companyId }).then(
+        api.request(EDITION, { companyId: c.companyId }).then(
           ({ companyEdition }) => setRows((old) => new Map(old).set(c.companyId, { ...old.get(c.companyId)!, edition: `${companyEdition.edition} · ${companyEdition.postingChannel}` })),
           () => undefined,
         );
@@ -81,7 +73,7 @@ export function ConnectionsPage({ api, viewer, settings }: { api: Api; viewer: V
       if (subscribed.current.has(companyId)) continue;
       subscribed.current.set(
         companyId,
-        api.subscribe<{ companyConnectionChanged: { companyId: string; state: State; reason: string } }>(CHANGED, { companyId }, ({ companyConnectionChanged: change }) => {
+        api.subscribe(CHANGED, { companyId }, ({ companyConnectionChanged: change }) => {
           setRows((old) => new Map(old).set(change.companyId, { ...old.get(change.companyId)!, state: change.state, reason: change.reason }));
           void load();
         }),

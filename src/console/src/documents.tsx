@@ -1,23 +1,25 @@
 import { useEffect, useState } from "react";
 import { describeError, type Api } from "./api.js";
 import { Problem } from "./ui.js";
+import { graphql } from "./gql/index.js";
+import type { ConsoleFisWalkQuery, FinancialDocType } from "./gql/graphql.js";
 
-const COMPANIES = `query ConsoleFisCompanies { companyConnections { companyId state } }`;
-const WALK = `query ConsoleFisWalk($companyId: ID!, $docType: FinancialDocType!, $after: String) {
+const COMPANIES = graphql(`query ConsoleFisCompanies { companyConnections { companyId state } }`);
+const WALK = graphql(`query ConsoleFisWalk($companyId: ID!, $docType: FinancialDocType!, $after: String) {
   financialDocuments(companyId: $companyId, docType: $docType, first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } }
-}`;
-const DOC_TYPES = ["EXPENSE", "INVOICE", "CASH_ADVANCE", "PAYROLL", "REQUEST_OBLIGATION", "REPORT_OBLIGATION"] as const;
+}`);
+const DOC_TYPES: readonly FinancialDocType[] = ["EXPENSE", "INVOICE", "CASH_ADVANCE", "PAYROLL", "REQUEST_OBLIGATION", "REPORT_OBLIGATION"];
 /** A count stops here ("5000+"): counting walks the READY queue page by page, and Concur's FIS is read for each page. */
 const COUNT_CAP = 5000;
 
 type Count = { state: "counting" } | { state: "done"; count: number; more: boolean } | { state: "failed"; message: string };
 
 /** READY documents of one company and doc type: a read-only walk of `financialDocuments` (nothing is acknowledged). */
-async function countReady(api: Api, companyId: string, docType: string): Promise<{ count: number; more: boolean }> {
+async function countReady(api: Api, companyId: string, docType: FinancialDocType): Promise<{ count: number; more: boolean }> {
   let count = 0;
   let after: string | null = null;
   for (;;) {
-    const page: { financialDocuments: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await api.request(WALK, { companyId, docType, after });
+    const page: ConsoleFisWalkQuery = await api.request(WALK, { companyId, docType, after });
     count += page.financialDocuments.edges.length;
     if (!page.financialDocuments.pageInfo.hasNextPage) return { count, more: false };
     if (count >= COUNT_CAP) return { count, more: true };
@@ -31,7 +33,7 @@ export function DocumentsPage({ api }: { api: Api }) {
   const [problem, setProblem] = useState<string>();
 
   useEffect(() => {
-    api.request<{ companyConnections: Array<{ companyId: string; state: string }> }>(COMPANIES).then(
+    api.request(COMPANIES).then(
       ({ companyConnections }) => setCompanies(companyConnections.filter((c) => c.state === "CONNECTED").map((c) => c.companyId)),
       (error) => setProblem(describeError(error)),
     );

@@ -3,20 +3,14 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { describeError, type Api, type Settings } from "./api.js";
 import { Problem, when } from "./ui.js";
+import { graphql } from "./gql/index.js";
+import type { ConsoleEventDeliveryQuery } from "./gql/graphql.js";
 
-const EVENT_DELIVERY = `query ConsoleEventDelivery {
+const EVENT_DELIVERY = graphql(`query ConsoleEventDelivery {
   eventDelivery { mode reason webhookUrl lastCheckedAt nextCheckAt topics dataCenters { name baseUrl state connectedCompanies error checkedAt } }
-}`;
+}`);
 
-interface EventDelivery {
-  mode: string;
-  reason: string | null;
-  webhookUrl: string | null;
-  lastCheckedAt: string | null;
-  nextCheckAt: string | null;
-  topics: string[];
-  dataCenters: Array<{ name: string; baseUrl: string; state: string; connectedCompanies: number; error: string | null; checkedAt: string | null }>;
-}
+type EventDelivery = ConsoleEventDeliveryQuery["eventDelivery"];
 
 /** The few metrics the page samples, summed over their labels (Prometheus text format). */
 const SERIES = [
@@ -69,7 +63,7 @@ export function HealthPage({ api, settings }: { api: Api; settings: Settings }) 
         if (!stopped) setReady({ status: 0, body: describeError(error) });
       }
       try {
-        const { eventDelivery } = await api.request<{ eventDelivery: EventDelivery }>(EVENT_DELIVERY);
+        const { eventDelivery } = await api.request(EVENT_DELIVERY);
         if (!stopped) setDelivery(eventDelivery);
       } catch (error) {
         if (!stopped) setProblem(describeError(error));

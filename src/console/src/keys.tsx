@@ -1,21 +1,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { describeError, type Api, type Role, type Viewer } from "./api.js";
 import { CopyButton, Problem, when } from "./ui.js";
+import { graphql } from "./gql/index.js";
+import type { CallerRole, ConsoleApiKeysQuery } from "./gql/graphql.js";
 
-const KEYS = `query ConsoleApiKeys { apiKeys { keyId name role companies createdAt revokedAt } }`;
-const CREATE = `mutation ConsoleCreateKey($name: String!, $role: CallerRole!, $companies: [ID!]!) {
+const KEYS = graphql(`query ConsoleApiKeys { apiKeys { keyId name role companies createdAt revokedAt } }`);
+const CREATE = graphql(`mutation ConsoleCreateKey($name: String!, $role: CallerRole!, $companies: [ID!]!) {
   createApiKey(name: $name, role: $role, companies: $companies) { key apiKey { keyId } }
-}`;
-const REVOKE = `mutation ConsoleRevokeKey($keyId: ID!) { revokeApiKey(keyId: $keyId) { keyId revokedAt } }`;
+}`);
+const REVOKE = graphql(`mutation ConsoleRevokeKey($keyId: ID!) { revokeApiKey(keyId: $keyId) { keyId revokedAt } }`);
 
-interface ApiKey {
-  keyId: string;
-  name: string;
-  role: string;
-  companies: string[];
-  createdAt: string;
-  revokedAt: string | null;
-}
+type ApiKey = ConsoleApiKeysQuery["apiKeys"][number];
 
 export function KeysPage({ api, viewer }: { api: Api; viewer: Viewer }) {
   const [keys, setKeys] = useState<ApiKey[]>([]);
@@ -28,7 +23,7 @@ export function KeysPage({ api, viewer }: { api: Api; viewer: Viewer }) {
 
   const load = useCallback(async () => {
     try {
-      setKeys((await api.request<{ apiKeys: ApiKey[] }>(KEYS)).apiKeys);
+      setKeys((await api.request(KEYS)).apiKeys);
       setProblem(undefined);
     } catch (error) {
       setProblem(describeError(error));
@@ -40,7 +35,7 @@ export function KeysPage({ api, viewer }: { api: Api; viewer: Viewer }) {
     event.preventDefault();
     try {
       const list = companies.split(/[\s,]+/).filter(Boolean);
-      const { createApiKey } = await api.request<{ createApiKey: { key: string; apiKey: { keyId: string } } }>(CREATE, { name, role: role.toUpperCase(), companies: list });
+      const { createApiKey } = await api.request(CREATE, { name, role: role.toUpperCase() as CallerRole, companies: list });
       // The secret is held in this component's state only until dismissed: the gateway keeps a hash.
       setCreated({ keyId: createApiKey.apiKey.keyId, key: createApiKey.key });
       setName("");

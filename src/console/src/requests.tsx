@@ -1,37 +1,26 @@
 import { useCallback, useEffect, useState } from "react";
 import { describeError, type Api } from "./api.js";
 import { Problem, when } from "./ui.js";
+import { graphql } from "./gql/index.js";
+import type { ConsoleRecentRequestsQuery, ConsoleRequestErrorsQuery } from "./gql/graphql.js";
 
-const COMPANIES = `query ConsoleRequestCompanies { companyConnections { companyId } }`;
-const RECENT = `query ConsoleRecentRequests($companyId: ID!) {
+const COMPANIES = graphql(`query ConsoleRequestCompanies { companyConnections { companyId } }`);
+const RECENT = graphql(`query ConsoleRecentRequests($companyId: ID!) {
   recentRequests(companyId: $companyId, first: 100) { firstSeenAt updatedAt request { requestId erpId status } }
-}`;
-const STATUS = `subscription ConsoleRequestStatus($companyId: ID!) { requestStatusChanged(companyId: $companyId) { requestId erpId status } }`;
-const ERRORS = `query ConsoleRequestErrors($companyId: ID!, $erpId: ID!, $requestId: ID!, $after: String) {
+}`);
+const STATUS = graphql(`subscription ConsoleRequestStatus($companyId: ID!) { requestStatusChanged(companyId: $companyId) { requestId erpId status } }`);
+const ERRORS = graphql(`query ConsoleRequestErrors($companyId: ID!, $erpId: ID!, $requestId: ID!, $after: String) {
   request(companyId: $companyId, erpId: $erpId, requestId: $requestId) {
     status
-    errors(first: ${10}, after: $after) {
+    errors(first: 10, after: $after) {
       edges { node { objectType errorCode errorMessage values validationErrors { source errorCode errorMessage } } }
       pageInfo { hasNextPage endCursor }
     }
   }
-}`;
+}`);
 
-interface Recent {
-  firstSeenAt: string;
-  updatedAt: string;
-  request: { requestId: string; erpId: string; status: string | null };
-}
-interface Rejected {
-  objectType: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  values: string | null;
-  validationErrors: Array<{ source: string | null; errorCode: string | null; errorMessage: string | null }>;
-}
-interface ErrorsPage {
-  request: { status: string | null; errors: { edges: Array<{ node: Rejected }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-}
+type Recent = ConsoleRecentRequestsQuery["recentRequests"][number];
+type ErrorsPage = ConsoleRequestErrorsQuery;
 
 const FAILED = new Set(["PARTIAL", "ERROR"]);
 
@@ -43,7 +32,7 @@ export function RequestsPage({ api }: { api: Api }) {
   const [problem, setProblem] = useState<string>();
 
   useEffect(() => {
-    api.request<{ companyConnections: Array<{ companyId: string }> }>(COMPANIES).then(
+    api.request(COMPANIES).then(
       ({ companyConnections }) => {
         const ids = companyConnections.map((c) => c.companyId);
         setCompanies(ids);
@@ -56,7 +45,7 @@ export function RequestsPage({ api }: { api: Api }) {
   const load = useCallback(async () => {
     if (!companyId) return;
     try {
-      setRecent((await api.request<{ recentRequests: Recent[] }>(RECENT, { companyId })).recentRequests);
+      setRecent((await api.request(RECENT, { companyId })).recentRequests);
       setProblem(undefined);
     } catch (error) {
       setProblem(describeError(error));
@@ -151,7 +140,7 @@ function RejectedRecords({ api, companyId, request, onClose }: { api: Api; compa
 
   useEffect(() => {
     setPage(undefined);
-    api.request<ErrorsPage>(ERRORS, { companyId, erpId: request.erpId, requestId: request.requestId, after }).then(
+    api.request(ERRORS, { companyId, erpId: request.erpId, requestId: request.requestId, after }).then(
       (answer) => setPage(answer.request.errors),
       (error) => setProblem(describeError(error)),
     );

@@ -1,43 +1,25 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { describeError, type Api } from "./api.js";
 import { Problem } from "./ui.js";
+import { graphql } from "./gql/index.js";
+import type { ConsoleListsQuery, ConsoleSyncMutation, ConsoleSyncProgressSubscription } from "./gql/graphql.js";
 
-const CONNECTIONS = `query ConsoleSyncCompanies { companyConnections { companyId state } }`;
-const LISTS = `query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }`;
-const PROGRESS = `subscription ConsoleSyncProgress($companyId: ID!, $syncId: ID!) {
+const CONNECTIONS = graphql(`query ConsoleSyncCompanies { companyConnections { companyId state } }`);
+const LISTS = graphql(`query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }`);
+const PROGRESS = graphql(`subscription ConsoleSyncProgress($companyId: ID!, $syncId: ID!) {
   concurListSyncProgress(companyId: $companyId, syncId: $syncId) { syncId phase done total }
-}`;
-const SYNC = `mutation ConsoleSync($companyId: ID!, $target: ConcurListSyncTarget!, $items: [ErpListItemInput!]!, $dryRun: Boolean!, $syncId: ID!) {
+}`);
+const SYNC = graphql(`mutation ConsoleSync($companyId: ID!, $target: ConcurListSyncTarget!, $items: [ErpListItemInput!]!, $dryRun: Boolean!, $syncId: ID!) {
   syncConcurList(companyId: $companyId, target: $target, items: $items, dryRun: $dryRun, syncId: $syncId) {
     syncId dryRun created reactivated updated deleted unchanged failed conflicts bulkCalls
     errors { operation code message }
   }
-}`;
+}`);
 
-interface ConcurList {
-  id: string;
-  name: string;
-  levelCount: number;
-  isReadOnly: boolean;
-  isManaged: boolean;
-}
-interface Progress {
-  phase: string;
-  done: number;
-  total: number;
-}
-interface SyncResult {
-  dryRun: boolean;
-  created: number;
-  reactivated: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  failed: number;
-  conflicts: number;
-  bulkCalls: number;
-  errors: Array<{ operation: string; code: string; message: string }>;
-}
+type ConcurList = ConsoleListsQuery["concurLists"][number];
+/** The bar's state: a progress event, or STARTING before the first one arrives. */
+type Progress = Pick<ConsoleSyncProgressSubscription["concurListSyncProgress"], "done" | "total"> & { phase: ConsoleSyncProgressSubscription["concurListSyncProgress"]["phase"] | "STARTING" };
+type SyncResult = ConsoleSyncMutation["syncConcurList"];
 
 /** A demo ERP tree, one item per line (`CODE/CODE = Value`): 8 regions × 25 departments. */
 function demoTree(): string {
@@ -86,7 +68,7 @@ export function SyncsPage({ api }: { api: Api }) {
   const stopProgress = useRef<() => void>();
 
   useEffect(() => {
-    api.request<{ companyConnections: Array<{ companyId: string; state: string }> }>(CONNECTIONS).then(
+    api.request(CONNECTIONS).then(
       ({ companyConnections }) => {
         const ids = companyConnections.filter((c) => c.state === "CONNECTED").map((c) => c.companyId);
         setCompanies(ids);
@@ -100,7 +82,7 @@ export function SyncsPage({ api }: { api: Api }) {
   useEffect(() => {
     if (!companyId) return;
     setLists([]);
-    api.request<{ concurLists: ConcurList[] }>(LISTS, { companyId }).then(
+    api.request(LISTS, { companyId }).then(
       ({ concurLists }) => {
         const writable = concurLists.filter((l) => !l.isReadOnly && !l.isManaged);
         setLists(writable);
@@ -126,9 +108,9 @@ export function SyncsPage({ api }: { api: Api }) {
     setProgress({ phase: "STARTING", done: 0, total: 0 });
     stopProgress.current?.();
     // Subscribe first (the sync's id is ours), so no progress event is missed.
-    stopProgress.current = api.subscribe<{ concurListSyncProgress: Progress }>(PROGRESS, { companyId, syncId }, ({ concurListSyncProgress: p }) => setProgress(p), setProblem);
+    stopProgress.current = api.subscribe(PROGRESS, { companyId, syncId }, ({ concurListSyncProgress: p }) => setProgress(p), setProblem);
     try {
-      const { syncConcurList } = await api.request<{ syncConcurList: SyncResult }>(SYNC, { companyId, target: { concurListId: listId }, items, dryRun, syncId });
+      const { syncConcurList } = await api.request(SYNC, { companyId, target: { concurListId: listId }, items, dryRun, syncId });
       setResult(syncConcurList);
       // The answer means the sync is over, whether or not its DONE event has arrived yet.
       setProgress((p) => ({ phase: "DONE", done: p?.total || 1, total: p?.total || 1 }));
