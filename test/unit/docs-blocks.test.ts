@@ -1,13 +1,14 @@
-// Every GraphQL block of the README and docs/ is a valid document of the gateway's schema (schema.graphql), and
-// every shell block is either run as written by test/e2e/docs-tour.test.ts or listed here with why it cannot run on
-// a machine without the real Concur; a new block fails this test until it is one or the other.
+// Every GraphQL block of the README and docs/ is a valid document of the gateway's schema (schema.graphql) whose
+// ```json variables block (test/e2e/docs-graphql.test.ts runs them all against the demo) gives every variable it
+// requires, and every shell block is either run as written by test/e2e/docs-tour.test.ts or listed here with why it
+// cannot run on a machine without the real Concur; a new block fails this test until it is one or the other.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildSchema, parse, validate } from "graphql";
+import { buildSchema, Kind, parse, validate, type OperationDefinitionNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/cli.js";
-import { docBlocks, shellBlockKey } from "../helpers/doc-blocks.js";
-import { TOUR_SHELL_BLOCKS } from "../e2e/docs-tour.blocks.js";
+import { docBlocks, graphqlDocBlocks, shellBlockKey, variableReference } from "../helpers/doc-blocks.js";
+import { GRAPHQL_NOT_RUN, graphqlOperationKey, TOUR_SHELL_BLOCKS } from "../e2e/docs-tour.blocks.js";
 
 const schema = buildSchema(readFileSync(join(REPO_ROOT, "schema.graphql"), "utf8"));
 
@@ -36,6 +37,49 @@ describe("GraphQL blocks of the README and docs/", () => {
       expect(errors.map((e) => e.message)).toEqual([]);
     });
   }
+});
+
+describe("variables of the GraphQL blocks (run against the demo by test/e2e/docs-graphql.test.ts)", () => {
+  const blocks = graphqlDocBlocks();
+  /** "<file>#<operation>" of every named operation, in file order. */
+  const seen: string[] = [];
+  for (const block of blocks) {
+    const operations = parse(block.code).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const run = operations.filter((op) => !(graphqlOperationKey(block.file, op) in GRAPHQL_NOT_RUN));
+    const before = [...seen];
+    seen.push(...operations.flatMap((op) => (op.name ? [`${block.file}#${op.name.value}`] : [])));
+    if (run.length === 0) continue;
+    it(`${block.where}: its variables block gives what its operations require, and names only answers above it`, () => {
+      const variables = block.variables ? (JSON.parse(block.variables.code) as Record<string, unknown>) : {};
+      const missing = run.flatMap((op) =>
+        (op.variableDefinitions ?? [])
+          .filter((v) => v.type.kind === Kind.NON_NULL_TYPE && v.defaultValue === undefined && !(v.variable.name.value in variables))
+          .map((v) => `${op.name?.value ?? op.operation}: $${v.variable.name.value}`),
+      );
+      expect(missing, "give each in a ```json block right after the GraphQL block").toEqual([]);
+      const references: string[] = [];
+      const walk = (value: unknown): void => {
+        const ref = variableReference(value);
+        if (ref) references.push(`${ref.file ?? block.file}#${ref.operation}`);
+        else if (value !== null && typeof value === "object") Object.values(value).forEach(walk);
+      };
+      walk(variables);
+      const ownNames = operations.flatMap((op) => (op.name ? [`${block.file}#${op.name.value}`] : []));
+      // A reference names an operation of an earlier block, or an earlier operation of this block.
+      expect(references.filter((r) => !before.includes(r) && !ownNames.includes(r))).toEqual([]);
+    });
+  }
+
+  it("GRAPHQL_NOT_RUN lists only operations that exist", () => {
+    const keys = new Set(
+      blocks.flatMap((b) =>
+        parse(b.code)
+          .definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+          .map((op) => graphqlOperationKey(b.file, op)),
+      ),
+    );
+    expect(Object.keys(GRAPHQL_NOT_RUN).filter((k) => !keys.has(k))).toEqual([]);
+  });
 });
 
 describe("shell blocks of the README and docs/", () => {
