@@ -1,12 +1,15 @@
 // Trusted documents over the real HTTP and WebSocket edges: a manifest as front-end builds write it, enforce mode
 // (in the manifest runs, by text or by id; outside it refused, also through APQ registration and GET), log mode (runs,
-// logged once per text), and subscriptions.
+// logged once per text), and subscriptions. The operator console's own manifest (written next to its bundle by its
+// build) is trusted in every mode besides the operator's: its operations run by hash alone.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleManifestFile } from "../../src/http/console.js";
 import { createLogger } from "../../src/logger.js";
 import { startStack, type Stack } from "../helpers/stack.js";
 import { subscribe } from "../helpers/subscriber.js";
@@ -20,6 +23,15 @@ const TRUSTED = "query TrustedEdition($companyId: ID!) { companyEdition(companyI
 const TRUSTED_TYPENAME = "query TrustedTypename { __typename }";
 const UNTRUSTED = "query NotShipped { __typename }";
 const UNTRUSTED_SUBSCRIPTION = 'subscription NotShipped { requestStatusChanged(companyId: "x") { requestId } }';
+
+/** An operation of the console's manifest as the gateway reads it (dist/console, built when missing): its hash and text. */
+function consoleOperation(name: string): { hash: string; text: string } {
+  if (!existsSync(consoleManifestFile())) execFileSync("npm", ["run", "--silent", "build:console"], { stdio: "inherit" });
+  const manifest = JSON.parse(readFileSync(consoleManifestFile(), "utf8")) as Record<string, string>;
+  const [id, text] = Object.entries(manifest).find(([, body]) => body.startsWith(`query ${name}(`) || body.startsWith(`query ${name} `))!;
+  return { hash: id.replace(/^sha256:/, ""), text };
+}
+const CONSOLE_EDITION = consoleOperation("ConsoleEdition");
 
 function writeManifest(name: string, content: unknown): string {
   const path = join(dir, name);
@@ -86,6 +98,18 @@ describe("TRUSTED_DOCUMENTS=enforce with an Apollo persisted-query manifest", ()
     expect(byHash.body.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
   });
 
+  it("runs the console's operations too (its own manifest), by hash alone or by the manifest's text", async () => {
+    const byHash = await post(stack, { operationName: "ConsoleEdition", variables: { companyId: stack.companyId }, extensions: { persistedQuery: { version: 1, sha256Hash: CONSOLE_EDITION.hash } } });
+    expect(byHash.status).toBe(200);
+    expect(byHash.body.errors).toBeUndefined();
+    expect(byHash.body.data.companyEdition.edition).toEqual(expect.any(String));
+    const byText = await post(stack, { query: CONSOLE_EDITION.text, variables: { companyId: stack.companyId } });
+    expect(byText.body.errors).toBeUndefined();
+    // Any other spelling of it is another text, outside both manifests.
+    const respelled = await post(stack, { query: CONSOLE_EDITION.text.replace("{ edition postingChannel }", "{ postingChannel edition }"), variables: { companyId: stack.companyId } });
+    expect(respelled.body.errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_IN_LIST");
+  });
+
   it("refuses a subscription outside the manifest over graphql-ws", async () => {
     const sub = subscribe(stack.gateway.wsUrl, stack.token, UNTRUSTED_SUBSCRIPTION, {});
     await sub.done;
@@ -118,5 +142,29 @@ describe("TRUSTED_DOCUMENTS=log with a client-preset persisted-documents.json", 
     await waitFor(() => notInManifest().length >= 1);
     expect(notInManifest()).toHaveLength(1);
     expect(notInManifest()[0]).toMatchObject({ queryHash: sha256(UNTRUSTED), operationName: "NotShipped" });
+  });
+
+  it("the console's operations are in a manifest: they run by hash and are not logged", async () => {
+    const byHash = await post(stack, { variables: { companyId: stack.companyId }, extensions: { persistedQuery: { version: 1, sha256Hash: CONSOLE_EDITION.hash } } });
+    expect(byHash.body.errors).toBeUndefined();
+    expect(byHash.body.data.companyEdition).toBeDefined();
+    const logged = lines.filter((l) => l.includes("operation not in the trusted-documents manifest"));
+    expect(logged.some((l) => l.includes(CONSOLE_EDITION.hash) || l.includes("ConsoleEdition"))).toBe(false);
+  });
+});
+
+describe("TRUSTED_DOCUMENTS=off (the default)", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.stop());
+
+  it("knows the console's operations by hash (the console sends nothing else); other texts run as always", async () => {
+    const byHash = await post(stack, { variables: { companyId: stack.companyId }, extensions: { persistedQuery: { version: 1, sha256Hash: CONSOLE_EDITION.hash } } });
+    expect(byHash.status).toBe(200);
+    expect(byHash.body.errors).toBeUndefined();
+    expect(byHash.body.data.companyEdition.edition).toEqual(expect.any(String));
+    expect((await post(stack, { query: UNTRUSTED })).body).toEqual({ data: { __typename: "Query" } });
   });
 });
