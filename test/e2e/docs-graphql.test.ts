@@ -5,7 +5,8 @@
 // "<upsertVendors.request.requestId from FirstVendor>", take it from that answer; see test/helpers/doc-blocks.ts).
 // Each must answer without errors, or with the code a `# error: CODE` comment in it documents. The operations that
 // cannot run against the demo are listed in GRAPHQL_NOT_RUN (docs-tour.blocks.ts) with why; any other that fails
-// fails this test.
+// fails this test. Docs run one after another (the subscription gauge below tells when a subscriber is live); with
+// DOCS_GRAPHQL_PRINT=1 every answer is printed.
 import { Kind, parse, type OperationDefinitionNode } from "graphql";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
