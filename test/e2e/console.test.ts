@@ -327,6 +327,55 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
     }
   }, 120_000);
 
+  it("a gateway that does not know the console's hashes (another version behind the same address): the console sends the text instead", async () => {
+    // Every hash-only request answered PERSISTED_QUERY_NOT_FOUND, over HTTP and graphql-ws, as an older gateway would.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    const notFound = [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }];
+    const sentAsText: string[] = [];
+    const serverErrors: string[] = [];
+    let answeredNotFound = 0;
+    await page.route(`${stack.gateway.origin}/graphql`, (route) => {
+      const body = route.request().postDataJSON() as { query?: string; operationName?: string };
+      if (!body.query) {
+        answeredNotFound++;
+        return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ errors: notFound }) });
+      }
+      sentAsText.push(body.operationName ?? "");
+      return route.continue();
+    });
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if ((JSON.parse(String(message)) as { type: string }).type === "error") serverErrors.push(String(message));
+        ws.send(message);
+      });
+      ws.onMessage((message) => {
+        const parsed = JSON.parse(String(message)) as { id?: string; type: string; payload?: { query?: string; operationName?: string } };
+        if (parsed.type === "subscribe" && !parsed.payload?.query) return ws.send(JSON.stringify({ id: parsed.id, type: "error", payload: notFound }));
+        if (parsed.type === "subscribe") sentAsText.push(`ws ${parsed.payload?.operationName}`);
+        server.send(message);
+      });
+    });
+    try {
+      await page.goto(consoleUrl);
+      await page.getByLabel("API key").fill(stack.token);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBeGreaterThan(0);
+      await expect.poll(() => sentAsText.filter((name) => name === "ws ConsoleConnectionChanged").length, { timeout: WAIT }).toBe(await cards(page).count());
+      expect(sentAsText).toContain("ConsoleViewer");
+      expect(sentAsText).toContain("ConsoleConnections");
+      expect(answeredNotFound).toBeGreaterThanOrEqual(2);
+      expect(serverErrors).toEqual([]);
+      expect(await page.getByRole("alert").count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
   it("is readable at a phone width: nothing wider than the screen", async () => {
     const { context, page, pageErrors } = await signIn(stack.token, { width: 390, height: 844 });
     try {
