@@ -28,7 +28,7 @@ npx tsx scripts/print-schema.ts --check || status=1
 echo "== codegen drift check (offline: reads the committed schema.graphql, writes nothing)"
 if ! npx graphql-codegen --config codegen.yml --check >.tmp/codegen-check.log 2>&1; then
   cat .tmp/codegen-check.log
-  echo "test/generated/graphql.ts is out of date with schema.graphql or test/operations: run \`npm run schema && npm run codegen\` and commit."
+  echo "test/generated/graphql.ts or src/console/src/gql/ (the console's typed documents and trusted-documents manifest) is out of date with schema.graphql, test/operations or the console's graphql() calls: run \`npm run schema && npm run codegen\` and commit."
   status=1
 fi
 echo "== build (the e2e tests run the built server with plain node)"
