@@ -214,6 +214,13 @@ export interface ManagedModeConfig {
   };
   /** Env `CONNECT_PATH`, default `/concur/connect`: the App Center landing URL (Concur's Connect redirect). */
   connectPath: string;
+  /**
+   * How often the sweep renews every refresh token close to its expiry (so an idle customer is never disconnected by
+   * Concur's 6-month expiry), seconds. Env `CONNECTION_SWEEP_INTERVAL_SECONDS`, default 86400 (daily), at most 604800 (weekly); 0 = never.
+   */
+  sweepIntervalSeconds?: number;
+  /** The sweep renews the refresh tokens expiring within this many days. Env `CONNECTION_SWEEP_WINDOW_DAYS`, default 30. */
+  sweepWindowDays?: number;
 }
 
 /** Configuration of one gateway instance: the environment's config with the upstream resolved. */
@@ -381,6 +388,8 @@ function managedMode(env: NodeJS.ProcessEnv): ManagedModeConfig {
       ? { jwksUrl, issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined, companiesClaim: env.JWT_COMPANIES_CLAIM || "concur_companies", roleClaim: env.JWT_ROLE_CLAIM || "concur_role" }
       : undefined,
     connectPath: env.CONNECT_PATH || "/concur/connect",
+    sweepIntervalSeconds: integer(env, "CONNECTION_SWEEP_INTERVAL_SECONDS", 86_400, 0, 7 * 86_400),
+    sweepWindowDays: integer(env, "CONNECTION_SWEEP_WINDOW_DAYS", 30, 1, 366),
   };
 }
 

@@ -402,7 +402,18 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     return (await refreshOnce(companyId)).token;
   }
 
-  const sweepTimer = (options.sweepIntervalMs ?? 24 * 60 * 60_000) > 0 ? setInterval(() => void manager.sweep().catch((err: unknown) => logger.warn({ err }, "token sweep failed")), options.sweepIntervalMs ?? 24 * 60 * 60_000) : undefined;
+  // One sweep at a time: a sweep still running when the next is due (a short interval, a slow Concur) is not doubled.
+  let sweeping: Promise<unknown> | undefined;
+  const sweepIntervalMs = options.sweepIntervalMs ?? 24 * 60 * 60_000;
+  const sweepTimer =
+    sweepIntervalMs > 0
+      ? setInterval(() => {
+          sweeping ??= manager
+            .sweep()
+            .catch((err: unknown) => logger.warn({ err }, "token sweep failed"))
+            .finally(() => (sweeping = undefined));
+        }, sweepIntervalMs)
+      : undefined;
   sweepTimer?.unref();
 
   const manager: ConnectionManager = {
@@ -479,16 +490,23 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
     accessToken,
 
     async sweep() {
+      const started = Date.now();
       let refreshed = 0;
-      for (const summary of await store.list()) {
+      let failed = 0;
+      const connections = await store.list();
+      for (const summary of connections) {
+        if (closed) break;
         if (summary.state !== "CONNECTED" || summary.refreshExpiresAt - now() > sweepWindowMs) continue;
         try {
           await refreshOnce(summary.companyId);
           refreshed += 1;
         } catch (err) {
+          failed += 1;
           logger.warn({ companyId: summary.companyId, code: (err as CodedError).code }, "sweep could not refresh a connection");
         }
       }
+      // One line per sweep: how many were due, how long the (sequential) refreshes took.
+      logger.info({ connections: connections.length, refreshed, failed, durationMs: Date.now() - started }, "token sweep done");
       return refreshed;
     },
 
@@ -544,6 +562,7 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
       closed = true;
       await remembering;
       if (sweepTimer) clearInterval(sweepTimer);
+      await sweeping;
       await Promise.allSettled([...inFlight.values()]);
       if (pendingTimer) clearTimeout(pendingTimer);
       if (pending.size > 0 && (await flushPending()) > 0) {

@@ -336,6 +336,8 @@ async function createManagedMode(
     redis: deps.redis,
     logger: deps.logger,
     storeHealth: database.health,
+    sweepIntervalMs: (managed.sweepIntervalSeconds ?? 86_400) * 1000,
+    sweepWindowMs: (managed.sweepWindowDays ?? 30) * 86_400_000,
     onChange: (change) => {
       deps.pubsub.publish("CONNECTION_CHANGED", change);
       if (change.reason === "connected" || change.reason === "disconnected") deps.onConnectionChange?.();
