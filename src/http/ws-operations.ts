@@ -3,6 +3,7 @@ import {
   createSourceEventStream,
   type ExecutionResult,
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   parse,
   specifiedRules,
@@ -99,6 +100,11 @@ export function createWsOperations(schema: GraphQLSchema, options: WsOperationsO
       // The operation to run must be known before anything runs: an error message (as HTTP's 400), not a stream.
       const unresolved = operationResolutionError(operation.document!, payload.operationName ?? undefined);
       if (unresolved) return [unresolved];
+      // Variables are checked here too, so a missing or mistyped one is BAD_USER_INPUT naming it (as HTTP's 400),
+      // not an execution error that would reach the caller as INTERNAL_SERVER_ERROR.
+      const definitions = getOperationAST(operation.document!, payload.operationName ?? undefined)!.variableDefinitions ?? [];
+      const coerced = getVariableValues(schema, definitions, payload.variables ?? {}, { maxErrors: 20 });
+      if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: "BAD_USER_INPUT" } }));
       return { schema, document: operation.document!, operationName: payload.operationName, variableValues: payload.variables };
     },
     async subscribe(args) {

@@ -118,6 +118,24 @@ describe("HTTP edge", () => {
     expect(logs.slice(from).join("\n")).not.toMatch(/"stack"|\n\s+at /);
   });
 
+  it("refuses a subscription over WebSocket whose required variable is missing or mistyped with BAD_USER_INPUT naming it, before it runs", async () => {
+    const from = logs.length;
+    const changed = "subscription Changed($companyId: ID!) { companyConnectionChanged(companyId: $companyId) { companyId state } }";
+    for (const [variables, named] of [
+      [{}, '"$companyId" of required type "ID!" was not provided'],
+      [{ companyId: { not: "an id" } }, '"$companyId" got invalid value'],
+    ] as const) {
+      const sub = subscribe(stack.gateway.wsUrl, stack.token, changed, variables);
+      await sub.done;
+      expect(sub.events).toEqual([]);
+      expect(sub.errors).toHaveLength(1);
+      expect(sub.errors?.[0]?.message).toContain(named);
+      expect(sub.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      await sub.close();
+    }
+    expect(loggedAboveDebug(from)).toEqual([]);
+  });
+
   it("answers GraphiQL's full introspection query twice (Apollo, then the compiled fast path) with input defaults", async () => {
     const query = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true });
     const textsBefore = stack.gateway.compiledQueries.texts;
