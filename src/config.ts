@@ -435,6 +435,12 @@ export interface FilesConfig {
   downloadSecret?: string;
   /** Origin download URLs are built on (behind a proxy). Env `PUBLIC_URL`; default the gateway's own origin. */
   publicUrl?: string;
+  /**
+   * Largest receipt or invoice image a download streams, bytes: a larger one (by Content-Length, or counted while it
+   * streams) ends with PAYLOAD_TOO_LARGE. Env `IMAGE_DOWNLOAD_MAX_BYTES`, default 52428800 (50 MiB; Image v1 uploads
+   * are at most 10 MB), at least 1024.
+   */
+  imageMaxBytes: number;
 }
 
 function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
@@ -470,6 +476,7 @@ function filesConfig(env: NodeJS.ProcessEnv): FilesConfig {
     downloadTtlSeconds: integer(env, "FILE_URL_TTL_SECONDS", 300, 1, 3_600),
     downloadSecret: secret,
     publicUrl: url(env, "PUBLIC_URL", ["https:", "http:"]),
+    imageMaxBytes: integer(env, "IMAGE_DOWNLOAD_MAX_BYTES", 52_428_800, 1_024, 4 * 1024 ** 3),
   });
 }
 
