@@ -5,7 +5,9 @@
 // the start-up time and RSS of a fresh gateway over the stored connections, and reads spread over every company
 // (each its own data, C=50) against the bare proxy GETting each company's page with that company's token at its
 // data center, cache on (default) and off; and every access token expiring at once under that load (refreshes per
-// company, caller-visible errors, p99 during the storm). Not measured here (yet): the daily sweep.
+// company, caller-visible errors, p99 during the storm); and one run of the connection sweep over every company
+// (CONNECTION_SWEEP_INTERVAL_SECONDS / CONNECTION_SWEEP_WINDOW_DAYS set so it runs soon and finds every connection
+// due): its token calls, store writes and duration.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { request } from "undici";
@@ -14,7 +16,7 @@ import { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET } from "../src/emulator/inde
 import { runLoad } from "./lib/load.js";
 import { heapAfterGcMiB, medianRssMiB, startEmulator, startGateway, startProxy, type Child } from "./lib/procs.js";
 import { measure, p50, p99, type Measured } from "./reads.js";
-import { fmt, percentile, table } from "./lib/stats.js";
+import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 import { admin, sumCounters } from "./lib/upstream.js";
 
 const CONNECTIONS = 50;
@@ -51,6 +53,18 @@ async function pgAdmin(sql: string): Promise<void> {
   await client.connect();
   try {
     await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Index lookups and updated rows of the connection table (PostgreSQL's cumulative statistics, flushed within ~1 s). */
+async function connectionTableStats(databaseUrl: string): Promise<{ lookups: number; updates: number; scans: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT COALESCE(idx_scan, 0) AS i, COALESCE(seq_scan, 0) AS s, n_tup_upd AS u FROM pg_stat_user_tables WHERE relname = 'cg_connections'");
+    return { lookups: Number(rows[0]?.i ?? 0), scans: Number(rows[0]?.s ?? 0), updates: Number(rows[0]?.u ?? 0) };
   } finally {
     await client.end();
   }
@@ -143,6 +157,8 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
     const accountsPath = (c: Company) => `/accountingintegration/v4/companies/${c.companyId}/erps/${c.erpId}/accounts`;
     const rows: Array<{ target: string; m: Measured & { tokenCalls?: number }; proxy?: Measured }> = [];
     let stormNote = "";
+    let stormCheck: { tokenCalls: number; errors: number; p99: number; p99Before: number } | undefined;
+    let cacheOnSteady: Measured | undefined;
     const proxyRow = await measure(proxy, emu, () =>
       runLoad({
         origin: proxy.ready.url,
@@ -182,6 +198,21 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
       );
       m.tokenCalls = sumCounters((await admin(emu.url, "GET", "/counters")).counters, "POST /oauth2/v0/token");
       rows.push({ target: `${variant.target}, first load after its start`, m, proxy: proxyRow });
+      if (variant.env.CACHE_TTL_SECONDS !== "0") {
+        // The steady state: every access token held, every company's page cached (within its TTL).
+        const again = await measure(gateway, emu, () =>
+          runLoad({
+            origin: gateway.ready.origin,
+            connections: CONNECTIONS,
+            warmupMs,
+            durationMs,
+            minBytes: 1000,
+            request: (i) => ({ path: "/graphql", method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: bodies[i % companies] }),
+          }),
+        );
+        rows.push({ target: "  same, second load (every access token held)", m: again, proxy: proxyRow });
+        cacheOnSteady = again;
+      }
       if (variant.env.CACHE_TTL_SECONDS === "0") {
         // A fresh gateway without Redis holds no access token: each company's first call refreshes one (above). Again,
         // every token now held:
@@ -216,6 +247,7 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
         });
         stormNote = `  storm: every access token expired at once ${fmt(jumpAt / 1000, 1)} s into the load (emulator clock +2 h): ${tokenCalls} token calls for ${companies} companies, ${storm.result.errors} caller-visible errors of ${storm.result.requests + storm.result.errors} requests`;
         rows.push({ target: "  same, all access tokens expiring together (refresh storm)", m: { ...storm, tokenCalls }, proxy: proxyRow });
+        stormCheck = { tokenCalls, errors: storm.result.errors, p99: p99(storm), p99Before: p99(again) };
       }
       await gateway.stop();
       children.pop();
@@ -236,6 +268,71 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
         fmt(m.peakRssMiB, 0),
       ]),
     ), stormNote);
+
+    // One connection sweep over every company: a gateway whose sweep first runs SWEEP_AFTER_S after its start and
+    // finds every connection due (a 366-day window is wider than a refresh token's 6 months); nothing else calls
+    // Concur meanwhile. Its start, end and CPU are read around the emulator's token-call count (polled every 20 ms).
+    const sweepAfterS = options.quick ? 5 : 15;
+    const statsBefore = await connectionTableStats(databaseUrl);
+    await admin(emu.url, "POST", "/counters/reset");
+    const sweeper = await startGateway(emu.url, { ...managedEnv, CONNECTION_SWEEP_INTERVAL_SECONDS: String(sweepAfterS), CONNECTION_SWEEP_WINDOW_DAYS: "366" });
+    children.push(sweeper);
+    const tokenCalls = async () => sumCounters((await admin(emu.url, "GET", "/counters")).counters, "POST /oauth2/v0/token");
+    let previous = { at: Date.now(), cpu: sweeper.cpuMs() };
+    let sweepStart: { at: number; cpu: number } | undefined;
+    let sweepEnd: { at: number; cpu: number; calls: number } | undefined;
+    const sweepDeadline = Date.now() + (sweepAfterS + 600) * 1000;
+    while (!sweepEnd && Date.now() < sweepDeadline) {
+      const calls = await tokenCalls();
+      const here = { at: Date.now(), cpu: sweeper.cpuMs() };
+      if (calls > 0 && !sweepStart) sweepStart = previous;
+      if (calls >= companies) sweepEnd = { ...here, calls };
+      previous = here;
+      if (!sweepEnd) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Stopped at once, before a second sweep is due; its store connections close, so their statistics are flushed.
+    await sweeper.stop();
+    children.pop();
+    let statsAfter = await connectionTableStats(databaseUrl);
+    for (let i = 0; i < 50 && statsAfter.updates - statsBefore.updates < (sweepEnd?.calls ?? 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      statsAfter = await connectionTableStats(databaseUrl);
+    }
+    let sweepSeconds = NaN;
+    if (sweepStart && sweepEnd) {
+      sweepSeconds = (sweepEnd.at - sweepStart.at) / 1000;
+      out.push("", table(
+        ["connection sweep (every connection due)", "companies", "token calls", "store rows updated", "store index lookups", "seconds", "gateway CPU ms", "CPU ms per company"],
+        [[
+          `one sweep, ${sweepAfterS} s after a fresh start`,
+          String(companies),
+          String(sweepEnd.calls),
+          String(statsAfter.updates - statsBefore.updates),
+          String(statsAfter.lookups - statsBefore.lookups),
+          fmt(sweepSeconds, 2),
+          fmt(sweepEnd.cpu - sweepStart.cpu, 0),
+          fmt((sweepEnd.cpu - sweepStart.cpu) / companies, 2),
+        ]],
+      ));
+      out.push(`  sweep: refreshes one company at a time (a refresh grant, a store read and a conditional write each); the index lookups include the start-up's read of every connection (kept for store outages). Seconds from the last poll before the first token call to the poll that saw the ${companies}th (±20 ms).`);
+    } else {
+      out.push("", `  sweep: did not finish within ${sweepAfterS + 600} s (${sweepEnd?.calls ?? "no"} token calls seen)`);
+    }
+
+    // The issue-25 targets for this many companies.
+    const rssPerCompanyKiB = Math.max(((rssAfter - rssBefore) * 1024) / companies, ((restartRss - rssBefore) * 1024) / companies);
+    const checks: TargetCheck[] = [
+      { target: "start-up to ready over the stored connections <= 5 s", measured: `${fmt(restartS, 1)} s`, met: restartS <= 5 },
+      { target: "<= 50 KiB RSS per connected company, idle", measured: `${fmt(((rssAfter - rssBefore) * 1024) / companies, 1)} KiB (connected), ${fmt(((restartRss - rssBefore) * 1024) / companies, 1)} KiB (fresh start)`, met: rssPerCompanyKiB <= 50 },
+      stormCheck
+        ? { target: "refresh storm: exactly one refresh per company, 0 caller errors (p99)", measured: `${stormCheck.tokenCalls} refreshes, ${stormCheck.errors} errors, p99 ${fmt(stormCheck.p99, 0)} ms (${fmt(stormCheck.p99Before, 0)} ms without)`, met: stormCheck.tokenCalls === companies && stormCheck.errors === 0 }
+        : { target: "refresh storm", measured: "not run" },
+      cacheOnSteady
+        ? { target: "spread reads >= 0.7x proxy (cache on, tokens held)", measured: `${fmt(cacheOnSteady.result.rps, 0)} vs ${fmt(proxyRow.result.rps, 0)} req/s`, met: cacheOnSteady.result.rps >= 0.7 * proxyRow.result.rps, ratio: `${fmt(cacheOnSteady.result.rps / proxyRow.result.rps, 2)}x` }
+        : { target: "spread reads", measured: "not run" },
+      { target: "daily sweep: calls and duration (no bar)", measured: `${sweepEnd?.calls ?? "-"} token calls, ${fmt(sweepSeconds, 2)} s` },
+    ];
+    out.push("", summary(checks).replace("issue-15 target", "issue-25 target"));
     void percentile;
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => {});
@@ -246,7 +343,7 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
     `scale: managed mode, ${companies} connected companies over the emulator's two data centers, store = a throw-away PostgreSQL database; one run`,
     `  reads: accounts(first: ${FIRST}) of company i mod ${companies} (each its own ${ACCOUNTS_PER_COMPANY} accounts, one upstream page) with one admin API key, C=${CONNECTIONS}, ${durationMs / 1000} s after ${warmupMs / 1000} s warm-up;`,
     `  proxy: GET of that company's accounts page with the company's own token at its data center. Ratios within this run only (the machine is shared).`,
-    "  refresh storm: on the cache-off gateway (every read calls Concur); not measured here: the daily sweep",
+    "  refresh storm: on the cache-off gateway (every read calls Concur); sweep: a fresh gateway with CONNECTION_SWEEP_INTERVAL_SECONDS set, every connection due",
   ];
   return [...header, ...out].join("\n");
 }
