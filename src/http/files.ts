@@ -22,6 +22,8 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UPSTREAM_TIMEOUT]: 504,
   [ErrorCode.UPSTREAM_UNAVAILABLE]: 503,
   [ErrorCode.UPSTREAM_ERROR]: 502,
+  // The file Concur has is over the gateway's cap (IMAGE_DOWNLOAD_MAX_BYTES): the upstream's answer is unusable.
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 502,
 };
 
 /** Registers the download route and tells the link signer where the gateway listens. */
@@ -64,7 +66,14 @@ async function download(services: Services, req: Request, res: Response, logger:
     if (error instanceof CodedError) return refuse(res, error.code, error.message);
     throw error;
   }
-  const { first, rest } = await peek(file.body);
+  let first: Buffer;
+  let rest: AsyncIterable<Buffer>;
+  try {
+    ({ first, rest } = await peek(file.body));
+  } catch (error) {
+    if (error instanceof CodedError) return refuse(res, error.code, error.message);
+    throw error;
+  }
   // node's setHeader, not express's set: the file's charset is unknown (spec Q8), so none is claimed.
   res.statusCode = 200;
   res.setHeader("content-type", ref.kind === "image" ? imageContentTypeOf(file.contentType, first) : contentTypeOf(file.contentType, first));
@@ -73,7 +82,16 @@ async function download(services: Services, req: Request, res: Response, logger:
   res.setHeader("x-content-type-options", "nosniff");
   if (file.contentLength !== null) res.setHeader("content-length", String(file.contentLength));
   if (first.length > 0) res.write(first);
-  await pipeline(rest, res);
+  try {
+    await pipeline(rest, res);
+  } catch (error) {
+    // Too large once counted (no or a wrong Content-Length): the status is sent, so the connection is cut mid-body and
+    // the client sees an incomplete download, never a complete-looking one.
+    if (!(error instanceof CodedError)) throw error;
+    logger.warn({ companyId: ref.companyId, kind: ref.kind, code: error.code }, `file download cut: ${error.message}`);
+    res.destroy();
+    return;
+  }
   logger.debug({ companyId: ref.companyId, kind: ref.kind }, "file downloaded");
 }
 

@@ -25,16 +25,19 @@ export enum ImageIdForm {
   RECEIPT = "RECEIPT",
   EXPENSE_ENTRY = "EXPENSE_ENTRY",
   INVOICE = "INVOICE",
+  SPEND_DOCUMENTS = "SPEND_DOCUMENTS",
 }
 registerEnumType(ImageIdForm, {
   name: "ImageIdForm",
-  description: "The Image v1 path that served an image. For an entry the gateway tries REPORT_ENTRY_RECEIPT, then RECEIPT, then EXPENSE_ENTRY.",
+  description:
+    "The path that served an image. For an entry the gateway tries REPORT_ENTRY_RECEIPT, then RECEIPT, then EXPENSE_ENTRY, then SPEND_DOCUMENTS; for a receipt RECEIPT, then SPEND_DOCUMENTS; a report or an invoice has one form.",
   valuesConfig: {
     REPORT: { description: "GET /api/image/v1.0/report/{reportId}." },
     REPORT_ENTRY_RECEIPT: { description: "GET /api/image/v1.0/report/{entryReceiptId} (the FIS posting guide's form)." },
     RECEIPT: { description: "GET /api/image/v1.0/receipt/{id}." },
     EXPENSE_ENTRY: { description: "GET /api/image/v1.0/expenseentry/{entryId}." },
-    INVOICE: { description: "GET /api/image/v1.0/invoice/{requestId}." },
+    INVOICE: { description: "GET /api/image/v1.0/invoice/{requestId} (the image URL as given, then cut at the '?' as the FIS guide says)." },
+    SPEND_DOCUMENTS: { description: "Spend Documents v4, the last fallback: GET /spend-documents/v4/receipts?imageId={id}&companyId={companyId}, then the receipt's compliance representation when it lists one, else display (scope spenddocs.receipts.read)." },
   },
 });
 
@@ -58,7 +61,7 @@ export class FinancialImage {
   @Field(() => Int, { nullable: true, description: "Size in bytes, when Concur's image host says." })
   size!: number | null;
 
-  @Field(() => ImageIdForm, { description: "The Image v1 path that served it." })
+  @Field(() => ImageIdForm, { description: "The path that served it (Image v1, or Spend Documents v4 as the last fallback)." })
   servedBy!: ImageIdForm;
 
   @Field(() => FileDownload, { description: "GET it with the same credentials as GraphQL: it streams the image (Content-Type as above). Refused (403) once expired or for another caller; ask GraphQL again then." })

@@ -2,9 +2,9 @@
 // is (its id, content type, size, the id form that served) and its bytes, streamed. Concur's image URL lives 15
 // minutes: it is asked for when needed, never stored and never handed out; a partner gets the gateway's signed
 // download URL instead (services/extract-files.ts), which asks Concur again each time it is used.
-import type { Readable } from "node:stream";
+import { pipeline, Transform, type Readable } from "node:stream";
 import { LRUCache } from "lru-cache";
-import { createImagesApi, type Caller, type ConcurClient, type FileStream, type ImageForm, type ImagesApi, type ImageSubject, type LocatedImage, type XmlAuthScheme } from "../datasources/index.js";
+import { createImagesApi, imageUrlForms, type Caller, type ConcurClient, type FileStream, type ImageForm, type ImagesApi, type ImageSource, type ImageSubject, type LocatedImage, type XmlAuthScheme } from "../datasources/index.js";
 import { CodedError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 
@@ -38,7 +38,12 @@ export interface ImageServiceOptions {
   perCompanyConcurrency?: number;
   /** How long a description is reused for the same caller, company and subject, ms. Default 60 000. */
   describeTtlMs?: number;
+  /** Largest image a download streams, bytes (config `files.imageMaxBytes`). Default 50 MiB. */
+  maxBytes?: number;
 }
+
+/** Default of {@link ImageServiceOptions.maxBytes}: 50 MiB (spec Q7; Image v1 uploads are at most 10 MB). */
+export const DEFAULT_IMAGE_MAX_BYTES = 50 * 1024 * 1024;
 
 export function createImageService(options: ImageServiceOptions): ImageService {
   const api: ImagesApi = createImagesApi({ client: options.client, authScheme: options.authScheme });
@@ -52,25 +57,27 @@ export function createImageService(options: ImageServiceOptions): ImageService {
   // Descriptions (never URLs) per caller key: a claim listing the same report twice, or a page read again, asks once.
   const described = new LRUCache<string, Promise<ImageDescription>>({ max: 5_000, ttl: options.describeTtlMs ?? 60_000 });
 
-  /** Located and fetched; a URL the image host refuses (expired) is asked for once more (spec §5 step 5). */
+  const maxBytes = options.maxBytes ?? DEFAULT_IMAGE_MAX_BYTES;
+
+  /**
+   * Located and fetched. An image URL is tried in its forms' order (paths.ts imageUrlForms: as given, then an invoice's
+   * cut at the `?`); when the image host refuses every form (expired), Image v1 is asked once more (spec §5 step 5).
+   */
   async function fetchFresh(caller: Caller, companyId: string, subject: ImageSubject, preferred?: ImageForm): Promise<{ located: LocatedImage; body: Readable; contentType: string | null; contentLength: number | null }> {
     let located = await api.locate(caller, companyId, subject, preferred);
-    let answer = await api.fetch(caller, companyId, located.url);
-    if (answer.kind === "refused") {
-      logger.debug({ companyId, form: located.form, status: answer.status }, "image URL refused; asking Image v1 again");
-      located = await api.locate(caller, companyId, subject, located.form);
-      answer = await api.fetch(caller, companyId, located.url);
-      // The FIS guide's invoice tip ("copy the portion up to the '?'", spec Q4), as a last try.
-      if (answer.kind === "refused" && located.form === "INVOICE" && located.url.search !== "") {
-        const bare = new URL(located.url.href);
-        bare.search = "";
-        answer = await api.fetch(caller, companyId, bare);
+    let status = 0;
+    for (let round = 0; round < 2; round++) {
+      if (round > 0) {
+        logger.debug({ companyId, form: located.form, status }, "image URL refused; asking Image v1 again");
+        located = await api.locate(caller, companyId, subject, located.form);
       }
-      if (answer.kind === "refused") {
-        throw new CodedError(ErrorCode.UPSTREAM_ERROR, `Concur's image host refused a just-issued image URL twice (HTTP ${answer.status}); ask again later`, { upstreamStatus: answer.status });
+      for (const source of sourcesOf(located)) {
+        const answer = await api.fetch(caller, companyId, source);
+        if (answer.kind === "ok") return { located, body: answer.body, contentType: answer.contentType, contentLength: answer.contentLength };
+        status = answer.status;
       }
     }
-    return { located, body: answer.body, contentType: answer.contentType, contentLength: answer.contentLength };
+    throw new CodedError(ErrorCode.UPSTREAM_ERROR, `Concur's image host refused a just-issued image URL twice (HTTP ${status}); ask again later`, { upstreamStatus: status });
   }
 
   const service: ImageService = {
@@ -106,10 +113,40 @@ export function createImageService(options: ImageServiceOptions): ImageService {
 
     async open(caller, companyId, subject, preferred) {
       const { located, body, contentType, contentLength } = await limitOf(companyId)(() => fetchFresh(caller, companyId, subject, preferred));
-      return { body, contentType: normalisedType(contentType), contentLength, filename: `${located.imageId || "image"}.${extensionOf(contentType)}` };
+      if (contentLength !== null && contentLength > maxBytes) {
+        body.once("error", () => {});
+        body.destroy();
+        throw tooLarge(`is ${contentLength} bytes`, maxBytes);
+      }
+      return { body: capped(body, maxBytes), contentType: normalisedType(contentType), contentLength, filename: `${located.imageId || "image"}.${extensionOf(contentType)}` };
     },
   };
   return service;
+}
+
+const sourcesOf = (located: LocatedImage): ImageSource[] => (located.source.kind === "url" ? imageUrlForms(located.form, located.source.url).map((url) => ({ kind: "url", url })) : [located.source]);
+
+/** PAYLOAD_TOO_LARGE naming the size (or how far it got), the cap and the variable that sets it. */
+function tooLarge(what: string, maxBytes: number): CodedError {
+  return new CodedError(ErrorCode.PAYLOAD_TOO_LARGE, `The image ${what}, over the gateway's download cap of ${maxBytes} bytes (IMAGE_DOWNLOAD_MAX_BYTES)`, { limit: maxBytes });
+}
+
+/**
+ * The body, counted while it streams: past `maxBytes` (an image host that sent no Content-Length, or a wrong one) it
+ * ends with PAYLOAD_TOO_LARGE and the upstream connection is dropped, so a download is never unbounded.
+ */
+function capped(body: Readable, maxBytes: number): Readable {
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > maxBytes) done(tooLarge(`passed ${maxBytes} bytes while streaming`, maxBytes));
+      else done(null, chunk);
+    },
+  });
+  // pipeline destroys the upstream body when the counter fails (and the counter when the body fails).
+  pipeline(body, counter, () => {});
+  return counter;
 }
 
 type Limit = <T>(task: () => Promise<T>) => Promise<T>;

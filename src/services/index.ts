@@ -217,7 +217,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis: limiterRedis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
   const invoice = createInvoiceServices({ client, logger, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, redis: limiterRedis });
   const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
-  const images = createImageService({ client, authScheme: config.files.xmlAuthScheme, logger });
+  const images = createImageService({ client, authScheme: config.files.xmlAuthScheme, logger, maxBytes: config.files.imageMaxBytes });
 
   const dedupeError = redisError("dedupe");
   const recentRequests = new RecentRequests();

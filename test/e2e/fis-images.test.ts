@@ -4,7 +4,7 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerKeyOf } from "../../src/datasources/index.js";
-import { IMAGE_ROUTES } from "../../src/emulator/images/index.js";
+import { IMAGE_FORMS, IMAGE_ROUTES, SPEND_DOCUMENTS_ROUTES } from "../../src/emulator/images/index.js";
 import { createFileLinks } from "../../src/services/extract-files.js";
 import { startStack, sumCalls, type Stack } from "../helpers/stack.js";
 import { subscribe } from "../helpers/subscriber.js";
@@ -12,6 +12,10 @@ import { waitFor } from "../helpers/wait.js";
 
 const XML = `GET ${IMAGE_ROUTES.image}`;
 const FILE = `GET ${IMAGE_ROUTES.file}`;
+const SD_RECEIPTS = `GET ${SPEND_DOCUMENTS_ROUTES.receipts}`;
+const SD_REPRESENTATION = `GET ${SPEND_DOCUMENTS_ROUTES.representations}`;
+/** The gateway's download cap in this file (IMAGE_DOWNLOAD_MAX_BYTES): 1 MiB; the documents' own images are a few KB. */
+const CAP = 1024 * 1024;
 const SECRET = "images-test-secret-0123456789-abcdefghijklmnop";
 const IMAGE_FIELDS = "of id imageId contentType size servedBy download { url expiresAt }";
 
@@ -45,7 +49,7 @@ let stack: Stack;
 let companyId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { FILE_URL_SECRET: SECRET } });
+  stack = await startStack({ env: { FILE_URL_SECRET: SECRET, IMAGE_DOWNLOAD_MAX_BYTES: String(CAP) } });
   companyId = stack.companyId;
 }, 60_000);
 afterAll(() => stack?.stop());
@@ -196,7 +200,7 @@ describe("images for posting: claim -> post with image -> confirm", () => {
     expect(sumCalls(counters, FILE, "200")).toBe(1);
   }, 60_000);
 
-  it("tries every id form of an entry receipt in one order and answers NOT_FOUND only when none serves", async () => {
+  it("tries every id form of an entry receipt in one order (Image v1's three, then Spend Documents) and answers NOT_FOUND only when none serves", async () => {
     const doc = await newExpenseDocument();
     const { entryId, entryReceiptId } = doc.entries[0];
     const expected = (await emulatorBytes("receipt", entryReceiptId)).data;
@@ -219,11 +223,112 @@ describe("images for posting: claim -> post with image -> confirm", () => {
       res = await ask();
       expect(res.data?.financialImage ?? null).toBeNull();
       expect(res.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-      expect(res.errors?.[0]?.message).toMatch(/report\/.*\(404\), receipt\/.*\(404\), expenseentry\/.*\(404\)/);
-      expect(sumCalls(await stack.counters(), XML, "404")).toBe(3);
+      expect(res.errors?.[0]?.message).toMatch(/report\/.*\(404\), receipt\/.*\(404\), expenseentry\/.*\(404\), spend-documents imageId=.*\(404\)/);
+      const counters = await stack.counters();
+      expect(sumCalls(counters, XML, "404")).toBe(3);
+      expect(sumCalls(counters, SD_RECEIPTS, "404")).toBe(1);
     } finally {
-      await stack.admin("PUT", "/config", { imageFormsServed: ["report", "reportEntryReceipt", "receipt", "expenseentry", "invoice"] });
+      await stack.admin("PUT", "/config", { imageFormsServed: [...IMAGE_FORMS] });
     }
+  }, 60_000);
+
+  it("an entry receipt only Spend Documents v4 serves: Image v1's three forms 404, then the receipt by image id and its display representation, with the company token", async () => {
+    const doc = await newExpenseDocument();
+    const { entryId, entryReceiptId } = doc.entries[0];
+    const expected = await emulatorBytes("receipt", entryReceiptId);
+    const imageId = `RCPT${entryReceiptId.slice(0, 12)}`;
+    await stack.admin("PUT", `/images/companies/${companyId}/receipt/${imageId}`, { contentType: "image/png", sizeBytes: 20_000 });
+    const attached = await emulatorBytes("receipt", imageId);
+    const token = stack.emulator.issueToken(companyId);
+    try {
+      await stack.admin("PUT", "/config", { imageFormsServed: ["spendDocuments"] });
+      await stack.resetCounters();
+      const res = await stack.graphql(IMAGE, { companyId, of: "EXPENSE_ENTRY", id: entryReceiptId, entryId }, token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data.financialImage).toMatchObject({ of: "EXPENSE_ENTRY", servedBy: "SPEND_DOCUMENTS", imageId: entryReceiptId, contentType: expected.contentType, size: expected.data.length });
+      let counters = await stack.counters();
+      expect(sumCalls(counters, XML, "404")).toBe(3);
+      expect(sumCalls(counters, SD_RECEIPTS, "200")).toBe(1);
+      expect(sumCalls(counters, SD_REPRESENTATION, "200")).toBe(1);
+
+      // The download asks Spend Documents first now (the form that served) and streams the representation.
+      await stack.resetCounters();
+      const got = await get(res.data.financialImage.download.url, token);
+      expect(got.status).toBe(200);
+      expect(got.headers["content-type"]).toBe(expected.contentType);
+      expect(got.data.equals(expected.data)).toBe(true);
+      counters = await stack.counters();
+      expect(sumCalls(counters, XML)).toBe(0);
+      expect(sumCalls(counters, SD_RECEIPTS, "200")).toBe(1);
+      expect(sumCalls(counters, SD_REPRESENTATION, "200")).toBe(1);
+
+      // A receipt-store image by its id: receipt/{id} 404, then Spend Documents.
+      const receipt = await stack.graphql(IMAGE, { companyId, of: "RECEIPT", id: imageId }, token);
+      expect(receipt.data.financialImage).toMatchObject({ of: "RECEIPT", servedBy: "SPEND_DOCUMENTS", contentType: "image/png", size: 20_000 });
+      expect((await get(receipt.data.financialImage.download.url, token)).data.equals(attached.data)).toBe(true);
+    } finally {
+      await stack.admin("PUT", "/config", { imageFormsServed: [...IMAGE_FORMS] });
+    }
+  }, 60_000);
+
+  it("an invoice image URL is tried as given, then cut at the '?' (FIS guide): one Image v1 call either way, whichever form the imaging host takes", async () => {
+    const { ids } = await stack.admin("POST", `/fis/companies/${companyId}/documents`, { docType: "invoice", count: 2, events: false });
+    const requestIds: string[] = [];
+    for (const id of ids) requestIds.push((await stack.admin("GET", `/fis/documents/${id}`)).document.requestHeader.requestId);
+    try {
+      for (const [form, requestId, refusedFirst] of [
+        ["full", requestIds[0], 0],
+        ["cut", requestIds[1], 1],
+      ] as const) {
+        await stack.admin("PUT", "/config", { invoiceUrlForm: form });
+        const asked = await stack.graphql(IMAGE, { companyId, of: "INVOICE", id: requestId });
+        expect(asked.errors, form).toBeUndefined();
+        expect(asked.data.financialImage).toMatchObject({ servedBy: "INVOICE", contentType: "application/pdf" });
+        await stack.resetCounters();
+        const got = await get(asked.data.financialImage.download.url);
+        expect(got.status, form).toBe(200);
+        expect(got.data.equals((await emulatorBytes("invoice", requestId)).data), form).toBe(true);
+        const counters = await stack.counters();
+        expect(sumCalls(counters, XML, "200"), form).toBe(1);
+        expect(sumCalls(counters, FILE, "403"), form).toBe(refusedFirst);
+        expect(sumCalls(counters, FILE, "200"), form).toBe(1);
+      }
+    } finally {
+      await stack.admin("PUT", "/config", { invoiceUrlForm: "any" });
+    }
+  }, 60_000);
+
+  it("an image over the download cap (IMAGE_DOWNLOAD_MAX_BYTES) ends with a clear error: 502 PAYLOAD_TOO_LARGE by Content-Length, the connection cut once counted past it without one", async () => {
+    const doc = await newExpenseDocument();
+    const { entryReceiptId } = doc.entries[0];
+    await stack.admin("PUT", `/images/companies/${companyId}/receipt/${entryReceiptId}`, { contentType: "image/png", sizeBytes: 2 * CAP });
+    const asked = await stack.graphql(IMAGE, { companyId, of: "EXPENSE_ENTRY", id: entryReceiptId });
+    expect(asked.errors).toBeUndefined();
+    expect(asked.data.financialImage.size).toBe(2 * CAP);
+    const url: string = asked.data.financialImage.download.url;
+
+    // Content-Length says 2 MiB: refused before a byte of the image is sent.
+    const refused = await get(url);
+    expect(refused.status).toBe(502);
+    const error = JSON.parse(refused.data.toString()).errors[0];
+    expect(error.extensions.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(error.message).toBe(`The image is ${2 * CAP} bytes, over the gateway's download cap of ${CAP} bytes (IMAGE_DOWNLOAD_MAX_BYTES)`);
+
+    // No Content-Length (chunked): counted while streaming, the download is cut past the cap, never completed.
+    await stack.admin("PUT", "/config", { imageFilesUnsized: 1 });
+    await stack.resetCounters();
+    const res = await request(url, { headers: { authorization: `Bearer ${stack.token}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-length"]).toBeUndefined();
+    let received = 0;
+    await expect(
+      (async () => {
+        for await (const chunk of res.body) received += (chunk as Buffer).length;
+      })(),
+    ).rejects.toThrow();
+    expect(received).toBeLessThanOrEqual(CAP);
+    expect(sumCalls(await stack.counters(), FILE, "200")).toBe(1);
+    expect((await stack.admin("GET", "/config")).imageFilesUnsized).toBe(0);
   }, 60_000);
 
   it("a foreign, tampered or expired gateway URL is refused with 403 before any upstream call; no credentials is 401", async () => {

@@ -95,7 +95,8 @@ function send(res: ServerResponse, reply: Reply, correlationId: string): void {
   else if (typeof reply.body === "string" && reply.contentType) payload = Buffer.from(reply.body);
   else payload = Buffer.from(JSON.stringify(reply.body));
   headers["content-type"] = reply.contentType ?? "application/json";
-  headers["content-length"] = payload.length;
+  // A route may ask for a chunked answer (the images API's unsized-file fault); every other answer has its length.
+  if (reply.headers?.["transfer-encoding"] !== "chunked") headers["content-length"] = payload.length;
   res.writeHead(reply.status, headers);
   res.end(payload);
 }

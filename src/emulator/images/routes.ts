@@ -8,7 +8,7 @@ import { json, type Reply, type RequestContext } from "../core/http.js";
 import type { Router } from "../core/router.js";
 import { isUuid } from "../core/validation.js";
 import { png, rasterOf, type RenderedImage } from "./render.js";
-import { IMAGE_FORMS, IMAGE_KINDS, imageTypeOf, MAX_IMAGE_BYTES, type ImageKind, type ImageStore } from "./store.js";
+import { IMAGE_FORMS, IMAGE_KINDS, imageTypeOf, MAX_IMAGE_BYTES, type ImageKind, type ImagesSettings, type ImageStore } from "./store.js";
 
 export const IMAGE_API = "/api/image/v1.0";
 /** Image v1's scope ("Add or Retrieve Report and Line Item Images"). */
@@ -98,10 +98,25 @@ export function addImageRoutes(router: Router, ctx: ImagesContext): void {
       // Served even when the form was switched off since: the URL was issued while it served.
       const image = ctx.images.find(claims.companyId, claims.kind, claims.id, IMAGE_FORMS);
       if (!image) return xmlError(ctx, 404, "The image no longer exists.", req.correlationId);
+      // Spec Q4: which form of an invoice URL this imaging host takes (invoiceUrlForm; default either).
+      const form = ctx.images.settings.invoiceUrlForm;
+      const full = req.query.get("id") === image.id && req.query.get("e") === image.entityId;
+      if (claims.kind === "invoice" && ((form === "full" && !full) || (form === "cut" && [...req.query.keys()].length > 0))) {
+        return xmlError(ctx, 403, "Access denied.", req.correlationId);
+      }
       const ext = image.contentType === "application/pdf" ? "pdf" : image.contentType === "image/png" ? "png" : "jpg";
-      return { status: 200, body: image.data, contentType: image.contentType, headers: { "content-disposition": `inline; filename="${image.id}.${ext}"`, "cache-control": "private, max-age=0" } };
+      return imageFileReply(ctx.images.settings, image, { "content-disposition": `inline; filename="${image.id}.${ext}"`, "cache-control": "private, max-age=0" });
     },
   });
+}
+
+/** An image's bytes; chunked, without Content-Length, while the imageFilesUnsized fault lasts. */
+export function imageFileReply(settings: ImagesSettings, image: RenderedImage, headers: Record<string, string>): Reply {
+  if (settings.imageFilesUnsized > 0) {
+    settings.imageFilesUnsized -= 1;
+    return { status: 200, body: image.data, contentType: image.contentType, headers: { ...headers, "transfer-encoding": "chunked" } };
+  }
+  return { status: 200, body: image.data, contentType: image.contentType, headers };
 }
 
 const IMAGES_ADMIN = `${ADMIN}/images/companies/{companyId}/{kind}/{id}`;

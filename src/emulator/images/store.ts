@@ -10,9 +10,9 @@ export type ImageKind = (typeof IMAGE_KINDS)[number];
 /**
  * The id forms the emulator answers (spec Q2 says the same image on all of them; a test can switch one off to see a
  * partner fall through to the next): `report` (I1), `reportEntryReceipt` (I5), `receipt` (I4), `expenseentry` (I2),
- * `invoice` (I3).
+ * `invoice` (I3), and Spend Documents v4 by image id (`spendDocuments`, S1-S4).
  */
-export const IMAGE_FORMS = ["report", "reportEntryReceipt", "receipt", "expenseentry", "invoice"] as const;
+export const IMAGE_FORMS = ["report", "reportEntryReceipt", "receipt", "expenseentry", "invoice", "spendDocuments"] as const;
 export type ImageFormName = (typeof IMAGE_FORMS)[number];
 
 export interface ImagesSettings {
@@ -22,9 +22,20 @@ export interface ImagesSettings {
   imageFormsServed: ImageFormName[];
   /** Fault: the next N image URLs are issued already expired (their GET answers 403). Default 0. */
   imageUrlsIssuedExpired: number;
+  /**
+   * Which form of an invoice image URL the imaging host accepts: `any` (default), `full` (with the documented query
+   * `id`, `e`, `t`, `s`; cut at the `?` it answers 403) or `cut` (the FIS guide's "portion up to the '?'"; with a query
+   * it answers 403). Spec Q4.
+   */
+  invoiceUrlForm: InvoiceUrlForm;
+  /** Fault: the next N image file answers (imaging host and Spend Documents binaries) carry no Content-Length (chunked). Default 0. */
+  imageFilesUnsized: number;
 }
 
-export const DEFAULT_IMAGES_SETTINGS: Readonly<ImagesSettings> = Object.freeze({ imageUrlTtlMs: 15 * 60_000, imageFormsServed: [...IMAGE_FORMS], imageUrlsIssuedExpired: 0 });
+export const INVOICE_URL_FORMS = ["any", "full", "cut"] as const;
+export type InvoiceUrlForm = (typeof INVOICE_URL_FORMS)[number];
+
+export const DEFAULT_IMAGES_SETTINGS: Readonly<ImagesSettings> = Object.freeze({ imageUrlTtlMs: 15 * 60_000, imageFormsServed: [...IMAGE_FORMS], imageUrlsIssuedExpired: 0, invoiceUrlForm: "any" as InvoiceUrlForm, imageFilesUnsized: 0 });
 
 /** The upload cap of Image v1 ("Max 10 MB"), also the cap of admin-attached images. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -62,6 +73,8 @@ interface Entry {
 export class ImageStore {
   /** Admin-attached images by `company|kind|id` (lower case). */
   private readonly attached = new Map<string, RenderedImage>();
+  /** Spend Documents receipt ids handed out, to the company and image id they stand for. */
+  private readonly receipts = new Map<string, { companyId: string; imageId: string }>();
   private readonly secret = randomBytes(32);
 
   constructor(
@@ -79,6 +92,30 @@ export class ImageStore {
 
   clear(): void {
     this.attached.clear();
+    this.receipts.clear();
+  }
+
+  /**
+   * Spend Documents v4 by image id (S2/S4): a receipt-store image, i.e. an admin-attached receipt or an entry's receipt
+   * by its `entryReceiptId` ([INFERRED], spec Q2: whether S2 resolves it is not stated); undefined (404) otherwise or
+   * when `spendDocuments` is not served. Reports and invoices are not receipts (spec §4).
+   */
+  spendDocument(companyId: string, imageId: string): (ServedImage & { receiptId: string }) | undefined {
+    if (!this.settings.imageFormsServed.includes("spendDocuments")) return undefined;
+    const own = this.attached.get(key(companyId, "receipt", imageId));
+    const entry = own ? undefined : this.entries(companyId).find((e) => same(e.entryReceiptId, imageId));
+    const image = own ?? (entry && this.receiptOf(companyId, entry));
+    if (!image) return undefined;
+    const receiptId = uuidOf(`${companyId.toLowerCase()}:receipt:${imageId.toLowerCase()}`);
+    this.receipts.set(receiptId, { companyId: companyId.toLowerCase(), imageId });
+    return { ...image, id: imageId, entityId: entityOf(companyId), receiptId };
+  }
+
+  /** The company and image id of a Spend Documents receipt id handed out before (S1/S3), if still served. */
+  spendDocumentByReceiptId(companyId: string, receiptId: string): (ServedImage & { receiptId: string }) | undefined {
+    const known = this.receipts.get(receiptId.toLowerCase());
+    if (!known || known.companyId !== companyId.toLowerCase()) return undefined;
+    return this.spendDocument(companyId, known.imageId);
   }
 
   /** What `GET /api/image/v1.0/{kind}/{id}` serves for the company, or undefined (404), honouring imageFormsServed. */
@@ -185,6 +222,12 @@ function entriesOf(document: Obj): Entry[] {
     const legacy = entry.legacyEntryId;
     return [{ entryId: text(entry.entryId), entryReceiptId: text(entry.entryReceiptId), legacyEntryId: legacy === undefined || legacy === null ? undefined : String(legacy) }];
   });
+}
+
+/** A stable UUID (version 4 shape) of a key: Spend Documents receipt ids. */
+export function uuidOf(value: string): string {
+  const h = createHash("sha256").update(value).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 const key = (companyId: string, kind: ImageKind, id: string) => `${companyId.toLowerCase()}|${kind}|${id.toLowerCase()}`;
