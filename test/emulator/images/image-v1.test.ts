@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type RunningEmulator } from "../../../src/emulator/index.js";
+import { IMAGE_FORMS } from "../../../src/emulator/images/index.js";
 import { call, fakeClock, testKeyPem } from "../helpers.js";
 
 const A = "5e0a1c1e-7d1b-4c3a-9f00-00000000c0de";
@@ -96,7 +97,7 @@ describe("Image v1 emulation", () => {
       expect((await call(emu.url, "GET", `/api/image/v1.0/report/${report.entries[0].entryReceiptId}`, { token: emu.issueToken(A) })).status).toBe(404);
       expect((await call(emu.url, "GET", `/api/image/v1.0/expenseentry/${report.entries[0].entryId}`, { token: emu.issueToken(A) })).status).toBe(200);
     } finally {
-      await admin("PUT", "/config", { imageFormsServed: ["report", "reportEntryReceipt", "receipt", "expenseentry", "invoice"] });
+      await admin("PUT", "/config", { imageFormsServed: [...IMAGE_FORMS] });
     }
   });
 
