@@ -1,7 +1,7 @@
 // Own cost of one read, distinct callers: a gateway (cache on or off) answering the big page (or `first: N`) with a token
 // of its own per request, its CPU per request, and with --cpu-prof its profile summarized (self and inclusive time per
 // function, from the first executed query on: start-up is left out). Not part of `npm run bench`; run it alone:
-//   node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--page-bytes 4000000] [--seconds 10] [--connections 8] [--cpu-prof]
+//   PROFILE_TOP=40 node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--page-bytes 4000000] [--seconds 10] [--connections 8] [--node-args "--max-semi-space-size=32"] [--cpu-prof]
 // (--first 100 --page-bytes 8846: the reads bench's ~100-record upstream pages)
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "undici";
@@ -20,6 +20,8 @@ const seconds = Number(arg("seconds", "10"));
 const connections = Number(arg("connections", "8"));
 const pageBytes = Number(arg("page-bytes", "4000000"));
 const profile = process.argv.includes("--cpu-prof");
+/** Extra node flags of the gateway, space-separated (e.g. "--max-semi-space-size=32"). */
+const nodeArgs = arg("node-args", "").split(" ").filter(Boolean);
 const profileDir = `${ROOT}.tmp/bench-profile-${process.pid}`;
 
 const emulator = await startEmulator({ pageBytes: 4_000_000 });
@@ -32,7 +34,7 @@ try {
   const gateway = await spawnChild({
     name: "gateway",
     entry: "src/index.ts",
-    nodeArgs: profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [...nodeArgs, ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
     env: { CONCUR_BASE_URL: emu.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", MAX_PAGE_SIZE: "5000", MAX_COST: "100000", ...(cacheOff ? { CACHE_TTL_SECONDS: "0" } : {}) },
     parseReady: gatewayUrl,
     timeoutMs: 180_000,
@@ -98,5 +100,5 @@ function summarize(profile: { nodes: ProfileNode[]; samples: number[]; timeDelta
   });
   const top = (m: Map<string, number>, n: number) =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([l, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}% ${(us / 1000 / requests).toFixed(2).padStart(7)} ms/req  ${l}`);
-  return [`profile: ${(total / 1000).toFixed(0)} ms sampled over ${requests} requests`, "self:", ...top(self, 25), "inclusive:", ...top(inclusive, 40)].join("\n");
+  return [`profile: ${(total / 1000).toFixed(0)} ms sampled over ${requests} requests`, "self:", ...top(self, 25), "inclusive:", ...top(inclusive, Number(process.env.PROFILE_TOP ?? 40))].join("\n");
 }

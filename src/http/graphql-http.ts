@@ -6,6 +6,7 @@ import { looksLikeMutation, type WriteArrivals } from "../services/write-arrival
 import type { CompiledQuery } from "graphql-jit";
 import type { GatewayContext } from "../context.js";
 import type { QueryCompiler } from "./executor.js";
+import { answerBytes } from "./answer-bytes.js";
 import type { Answer, ResultSharing } from "./result-sharing.js";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -126,13 +127,13 @@ async function executeCompiled(
   formatError: FormatError,
 ): Promise<Answer | undefined> {
   const result = await compiled.query(undefined, contextValue, (variables ?? {}) as Record<string, unknown>);
-  if (!result.errors?.length) return { body: compiled.stringify(result), operationName: name, hadErrors: false };
+  if (!result.errors?.length) return { body: answerBytes(compiled.stringify(result)), operationName: name, hadErrors: false };
   // Variables that do not coerce: nothing ran; let Apollo answer it with its status codes.
   if (!("data" in result) || result.data === undefined) return undefined;
   const errors = result.errors.map((error) => formatError(error.toJSON(), error));
   // Nothing answered because the store is down: Apollo answers it again, with its 503 and Retry-After (store-outage.ts).
   if (wholeRequestNeededStore(errors, result.data)) return undefined;
-  return { body: JSON.stringify({ errors, data: result.data }), operationName: name, hadErrors: true };
+  return { body: answerBytes(JSON.stringify({ errors, data: result.data })), operationName: name, hadErrors: true };
 }
 
 class BodyError extends Error {

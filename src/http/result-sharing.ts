@@ -127,10 +127,8 @@ export function createResultSharing(options: ResultSharingOptions): ResultSharin
         // Kept only when every page under it came from the cache (see ReadLog.loaded): an answer built on pages just
         // loaded is usually one nobody asks for again (a token per request); the next identical request is kept.
         const keep = reusable !== undefined && !result.hadErrors && log !== undefined && !log.unrepeatable && !log.loaded && log.reads.length > 0;
-        // An answer nobody else will write (every request its own token: the usual case at partner scale) goes to its
-        // socket as the string: node writes a one-byte string without the Buffer copy (measured on an 800 KB answer:
-        // ~2.4 against ~4-5.5 ms of CPU per response, and 800 KB less garbage). One that is kept or was joined is
-        // encoded once, and every socket it is written to shares these bytes.
+        // The fast path's answers arrive as bytes (answer-bytes.ts); one that is kept or was joined is encoded once,
+        // and every socket it is written to shares these bytes.
         const shared = typeof result.body === "string" && (keep || entry.joiners > 0) ? { ...result, body: Buffer.from(result.body) } : result;
         if (keep) reusable!.set(key, { answer: shared, reads: log!.reads, checks });
         return shared;
