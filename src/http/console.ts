@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Router } from "express";
 import express from "express";
+import { hashedAssets } from "./static-bundle.js";
 
 /** Where the operator console is served (docs/console.md). */
 export const CONSOLE_PATH = "/console";
@@ -59,11 +60,7 @@ export function consoleRouter(settings: ConsoleSettings, bundleDir = consoleBund
   });
   router.use(
     "/assets",
-    express.static(join(bundleDir, "assets"), {
-      index: false,
-      fallthrough: false,
-      setHeaders: (res) => res.setHeader("cache-control", "public, max-age=31536000, immutable"),
-    }),
+    hashedAssets(join(bundleDir, "assets")),
   );
   // The page: /console, /console/ (the app routes by #hash, so nothing deeper is needed).
   router.get("/", (req, res) => {

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { Request, Response, Router } from "express";
 import express from "express";
 import { consoleBundleDir } from "./console.js";
+import { hashedAssets } from "./static-bundle.js";
 
 /** Where the page's scripts, styles and Monaco's workers are served (the bundle's Vite `base`). */
 export const GRAPHIQL_ASSET_PATH = "/graphiql-assets";
@@ -52,11 +53,7 @@ export function graphiqlAssets(bundleDir = graphiqlBundleDir()): Router {
   const router = express.Router();
   router.use(
     "/assets",
-    express.static(join(bundleDir, "assets"), {
-      index: false,
-      fallthrough: false,
-      setHeaders: (res) => res.setHeader("cache-control", "public, max-age=31536000, immutable"),
-    }),
+    hashedAssets(join(bundleDir, "assets")),
   );
   return router;
 }
