@@ -44,7 +44,9 @@ async function startDemo(cwd: string, env: Record<string, string>): Promise<Demo
   let err = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  // "close", not "exit": "exit" can come before the last stdout chunk is read (seen under load: the final
+  // "concur-graph stopped." record missing); "close" comes once the process ended and its pipes are drained.
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
   registerCleanup(`the demo process ${child.pid}`, async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exit;
