@@ -35,7 +35,8 @@ async function startChild(env: Record<string, string>): Promise<Child> {
   let out = "";
   child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  // "close", not "exit": the output is read after it, and "exit" can come before the last chunk is read.
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
   // A test that fails before its child exits must not leave the process (and its ports) behind.
   registerCleanup(`the gateway process ${child.pid}`, async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -163,7 +163,7 @@ describe("managed mode: a start that finds no store", () => {
       };
       child.stdout!.on("data", collect);
       child.stderr!.on("data", collect);
-      child.once("exit", (code) => resolve({ code, output }));
+      child.once("close", (code) => resolve({ code, output })); // close: after the pipes are drained (exit can come first)
     });
 
   it("REQUIRE_EXISTING_STORE=true and no SQLite file: refuses to start (exit 2), says what to do, creates nothing", async () => {
