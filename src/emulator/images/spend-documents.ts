@@ -44,7 +44,16 @@ function authenticate(ctx: CoreContext, req: RequestContext): TokenGrant | Reply
   return grant;
 }
 
-const isReply = (v: TokenGrant | Reply): v is Reply => "status" in v;
+const isReply = <T extends object>(v: T | Reply): v is Reply => "status" in v;
+
+/** S1/S3: the token's receipt named by `{receiptId}` (another company's is a 404 like an unknown one). */
+function receiptById(ctx: SpendDocumentsContext, req: RequestContext): { grant: TokenGrant; image: ServedImage & { receiptId: string } } | Reply {
+  const grant = authenticate(ctx, req);
+  if (isReply(grant)) return grant;
+  if (!isUuid(req.params.receiptId)) return sdError(ctx, 400, "receiptId must be a UUID");
+  const image = ctx.images.spendDocumentByReceiptId(grant.companyId, req.params.receiptId);
+  return image ? { grant, image } : sdError(ctx, 404, "Receipt not found");
+}
 const TYPES = ["display", "compliance"] as const;
 const EXT: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg" };
 
@@ -113,12 +122,10 @@ export function addSpendDocumentsRoutes(router: Router, ctx: SpendDocumentsConte
     template: SPEND_DOCUMENTS_ROUTES.receipt,
     kind: "concur",
     handler: async (req) => {
-      const grant = authenticate(ctx, req);
-      if (isReply(grant)) return grant;
-      if (!isUuid(req.params.receiptId)) return sdError(ctx, 400, "receiptId must be a UUID");
-      const image = ctx.images.spendDocumentByReceiptId(grant.companyId, req.params.receiptId);
-      if (!image) return sdError(ctx, 404, "Receipt not found");
-      return json(200, receiptJson(ctx, req, grant.companyId.toLowerCase(), uuidOf(`${grant.companyId.toLowerCase()}:user`), image));
+      const found = receiptById(ctx, req);
+      if (isReply(found)) return found;
+      const companyId = found.grant.companyId.toLowerCase();
+      return json(200, receiptJson(ctx, req, companyId, uuidOf(`${companyId}:user`), found.image));
     },
   });
 
@@ -128,12 +135,8 @@ export function addSpendDocumentsRoutes(router: Router, ctx: SpendDocumentsConte
     template: SPEND_DOCUMENTS_ROUTES.representations,
     kind: "concur",
     handler: async (req) => {
-      const grant = authenticate(ctx, req);
-      if (isReply(grant)) return grant;
-      if (!isUuid(req.params.receiptId)) return sdError(ctx, 400, "receiptId must be a UUID");
-      const image = ctx.images.spendDocumentByReceiptId(grant.companyId, req.params.receiptId);
-      if (!image) return sdError(ctx, 404, "Receipt not found");
-      return representation(ctx, image, req.query.get("type"));
+      const found = receiptById(ctx, req);
+      return isReply(found) ? found : representation(ctx, found.image, req.query.get("type"));
     },
   });
 }
