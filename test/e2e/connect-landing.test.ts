@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { type Browser, type BrowserContext } from "playwright-core";
+import { CHROMIUM, launchChromium } from "../helpers/browser.js";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET } from "../../src/emulator/index.js";
@@ -15,7 +16,6 @@ import { createLogger } from "../../src/logger.js";
 import { REPO_ROOT, runCli } from "../helpers/cli.js";
 import { ACCOUNTS, CONNECTION_FIELDS, createApiKey, startStack, tokenCalls, type ConnectionFields, type Stack } from "../helpers/stack.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 const OTHER_APP = { clientId: "a0000000-0000-4000-8000-00000000a0f2", clientSecret: "another-partner-secret" };
 const SCREENSHOT = join(REPO_ROOT, ".tmp", "connect-success.png");
@@ -78,10 +78,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page: an App C
       logger: createLogger("debug", { destination: sink }),
     });
     admin = await createApiKey(stack, "admin", "*", "connect test admin");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

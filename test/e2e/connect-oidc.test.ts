@@ -6,14 +6,14 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import Provider from "oidc-provider";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { type Browser, type BrowserContext } from "playwright-core";
+import { CHROMIUM, launchChromium } from "../helpers/browser.js";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO } from "../../src/emulator/index.js";
 import { freePort } from "../helpers/ports.js";
 import { ACCOUNTS, CONNECTION_FIELDS, createApiKey, startStack, type ConnectionFields, type Stack } from "../helpers/stack.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 const CLIENT = { id: "acme-connect-page", secret: "acme-connect-page-secret-0123456789abcdef" };
 const CONNECTION_WITH_WHO = `query CompanyConnection($companyId: ID!) { companyConnection(companyId: $companyId) { ${CONNECTION_FIELDS} connectedBy } }`;
@@ -79,10 +79,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("Connect landing page with Open
     });
     expect(stack.gateway.origin).toBe(`http://127.0.0.1:${gatewayPort}`);
     admin = await createApiKey(stack, "admin", "*", "oidc test admin");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

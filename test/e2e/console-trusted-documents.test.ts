@@ -7,7 +7,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
+import { CHROMIUM, launchChromium } from "../helpers/browser.js";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleBundleDir, consoleManifestFile } from "../../src/http/console.js";
@@ -17,7 +18,6 @@ import { startStack, type Stack } from "../helpers/stack.js";
 import { subscribe } from "../helpers/subscriber.js";
 import { waitFor } from "../helpers/wait.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 const WAIT = 30_000;
 const OPERATOR_ONLY = "query OperatorShipped { __typename }";
@@ -46,10 +46,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console with TRUSTED_
     const manifest = join(dir, "operator.json");
     writeFileSync(manifest, JSON.stringify({ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id: "operator-1", name: "OperatorShipped", type: "query", body: OPERATOR_ONLY }] }));
     stack = await startStack({ managed: {}, env: { TRUSTED_DOCUMENTS: "enforce", TRUSTED_DOCUMENTS_FILE: manifest } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -5,7 +5,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM, launchChromium } from "../helpers/browser.js";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleBundleDir } from "../../src/http/console.js";
@@ -14,7 +15,6 @@ import { FIS_DEMO_COUNTS } from "../../src/emulator/fis/seed.js";
 import { createApiKey, startStack, type Stack } from "../helpers/stack.js";
 import { waitFor } from "../helpers/wait.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && !process.env.CI) {
   console.warn(`\n*** SKIPPING the console browser test: ${CHROMIUM} is missing. Install it (apt-get install -y chromium) to run it; CI always runs it. ***\n`);
@@ -34,10 +34,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
     mkdirSync(SHOTS, { recursive: true });
     stack = await startStack({ managed: {} });
     consoleUrl = new URL("/console/", stack.gateway.origin).toString();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
