@@ -8,7 +8,7 @@ import { heapAfterGcMiB, startEmulator, startGateway, startProxy } from "./lib/p
 import { measure, p50, p99, type Measured } from "./reads.js";
 import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 import { admin, walkUpstreamPages } from "./lib/upstream.js";
-import { tokensFor, type CallerForm } from "./lib/distinct.js";
+import { CALLER_FORMS, tokensFor, type CallerForm } from "./lib/distinct.js";
 
 const RECORDS = 5_000;
 /** Large enough for 5,000 demo accounts (~0.5 MB) in one page. */
@@ -38,7 +38,7 @@ interface Row extends Measured {
   heapAfterMiB?: number;
 }
 
-export async function runBigPage(options: { quick: boolean }): Promise<string> {
+export async function runBigPage(options: { quick: boolean; forms?: readonly CallerForm[] }): Promise<string> {
   const connections = options.quick ? 8 : CONNECTIONS;
   const durationMs = options.quick ? 1_500 : 8_000;
   const warmupMs = options.quick ? 500 : 2_000;
@@ -63,7 +63,7 @@ export async function runBigPage(options: { quick: boolean }): Promise<string> {
       { target: "gateway, page cache on", env: big },
     ];
     // Interleaved in one run: each form's proxy row, then its gateways (a fresh one per row: its peak RSS is that load's).
-    for (const form of ["shared", "distinct"] as const) {
+    for (const form of options.forms ?? CALLER_FORMS) {
       const proxyTokenOf = tokensFor(form, emu.token);
       const proxyRow = await measure(proxy, emu, () =>
         runLoad({

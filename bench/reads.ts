@@ -6,10 +6,12 @@ import { runLoad, type LoadResult } from "./lib/load.js";
 import { startEmulator, startGateway, startProxy, type Child, type EmulatorReady } from "./lib/procs.js";
 import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 import { admin, sumCounters, walkUpstreamPages, type UpstreamPage } from "./lib/upstream.js";
-import { tokensFor, type CallerForm } from "./lib/distinct.js";
+import { CALLER_FORMS, tokensFor, type CallerForm } from "./lib/distinct.js";
 
 export interface ReadsOptions {
   quick: boolean;
+  /** Caller forms measured (default both). */
+  forms?: readonly CallerForm[];
 }
 
 /** Positions the workloads rotate over (first page + 4 `after` cursors: offsets 0, 100, 200, 300, 400). */
@@ -165,7 +167,7 @@ export async function runReads(options: ReadsOptions): Promise<string> {
         for (const latencyMs of scenario.latencies) {
           await setLatency(latencyMs);
           // Each form right after its own proxy row (interleaved, one run): ratios compare neighbours in time.
-          for (const form of ["shared", "distinct"] as const) {
+          for (const form of options.forms ?? CALLER_FORMS) {
             const proxyRow = await measure(proxy, emu, () => loadProxy(form));
             rows.push({ scenario: scenario.name, latencyMs, form, target: PROXY, ...proxyRow });
             for (const [v, variant] of variants.entries()) {

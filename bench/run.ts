@@ -1,10 +1,13 @@
 // `npm run bench [-- --only <part>] [--quick]`: prints tables and, per part, a summary of the issue-15 targets.
 // No pass/fail exit code. Every server runs in its own child process on 127.0.0.1; this process only generates load and measures.
 import os from "node:os";
+import { CALLER_FORMS, type CallerForm } from "./lib/distinct.js";
 import { killAll } from "./lib/procs.js";
 
 interface Options {
   quick: boolean;
+  /** Caller forms of the reads and bigpage rows (default both). */
+  forms: readonly CallerForm[];
 }
 
 const PARTS = {
@@ -24,9 +27,10 @@ type Part = keyof typeof PARTS;
 const OPT_IN: Part[] = ["scale"];
 const NAMES = Object.keys(PARTS) as Part[];
 
-function parseArgs(argv: string[]): { only?: Part[]; quick: boolean } {
+function parseArgs(argv: string[]): { only?: Part[]; quick: boolean; forms: readonly CallerForm[] } {
   let only: Part[] | undefined;
   let quick = false;
+  let forms: readonly CallerForm[] = CALLER_FORMS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") quick = true;
@@ -36,23 +40,29 @@ function parseArgs(argv: string[]): { only?: Part[]; quick: boolean } {
       const parts = (value ?? "").split(",");
       for (const part of parts) if (!NAMES.includes(part as Part)) usage(`--only expects one or more (comma-separated) of ${NAMES.join(", ")}, got ${JSON.stringify(value)}`);
       only = [...(only ?? []), ...(parts as Part[])];
+    } else if (arg === "--forms" || arg.startsWith("--forms=")) {
+      // --forms distinct: only the distinct-caller rows of reads and bigpage (each still beside its own proxy row).
+      const value = arg.includes("=") ? arg.slice("--forms=".length) : argv[++i];
+      const named = (value ?? "").split(",");
+      for (const form of named) if (!CALLER_FORMS.includes(form as CallerForm)) usage(`--forms expects one or more (comma-separated) of ${CALLER_FORMS.join(", ")}, got ${JSON.stringify(value)}`);
+      forms = CALLER_FORMS.filter((form) => named.includes(form));
     } else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown argument ${JSON.stringify(arg)}`);
   }
-  return { only, quick };
+  return { only, quick, forms };
 }
 
 function usage(error?: string): never {
   if (error) console.error(error);
-  console.error(`usage: npm run bench -- [--only ${NAMES.join("|")}[,…]] [--quick]`);
+  console.error(`usage: npm run bench -- [--only ${NAMES.join("|")}[,…]] [--forms ${CALLER_FORMS.join("|")}[,…]] [--quick]`);
   console.error("  full run ~15 min; --quick ~2 min (a smoke run: its numbers are not comparable)");
   process.exit(error ? 2 : 0);
 }
 
 async function main(): Promise<void> {
-  const { only, quick } = parseArgs(process.argv.slice(2));
+  const { only, quick, forms } = parseArgs(process.argv.slice(2));
   const cpus = os.cpus();
-  console.log(`concur-graph bench${quick ? " (--quick smoke run: numbers are not comparable to a full run)" : ""}`);
+  console.log(`concur-graph bench${quick ? " (--quick smoke run: numbers are not comparable to a full run)" : ""}${forms.length < CALLER_FORMS.length ? ` (reads and bigpage: ${forms.join(", ")} callers only)` : ""}`);
   console.log(`node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? "?"}, ${fmtGiB(os.totalmem())} GiB RAM, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`started ${new Date().toISOString()}`);
   const started = Date.now();
@@ -60,7 +70,7 @@ async function main(): Promise<void> {
     if (only ? !only.includes(part) : OPT_IN.includes(part)) continue;
     const t0 = Date.now();
     console.log(`\n## ${part}\n`);
-    console.log(await PARTS[part]({ quick }));
+    console.log(await PARTS[part]({ quick, forms }));
     console.log(`(${part}: ${((Date.now() - t0) / 1000).toFixed(1)} s, load average ${os.loadavg()[0].toFixed(2)})`);
   }
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
