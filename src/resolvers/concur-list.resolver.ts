@@ -211,7 +211,7 @@ const syncProgress = async ({ args, context }: SubscribeResolverData<unknown, Re
   // Tenant check: the caller's token must be able to read this company's lists.
   if (listId) await context.services.listReader.getList(caller, companyId, listId);
   else await context.services.listReader.lists(caller, companyId, { levelCount: { op: "gt", value: 100 } });
-  return context.services.pubsub.subscribe("LIST_SYNC_PROGRESS", companyId, (p) => (!listId || p.listId === listId) && (!syncId || p.syncId === syncId));
+  return context.services.listSync.progress(companyId, { listId, syncId });
 };
 
 @Resolver(() => ConcurListSyncResult)

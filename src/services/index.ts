@@ -216,7 +216,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
   const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis: limiterRedis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
   const invoice = createInvoiceServices({ client, logger, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, redis: limiterRedis });
-  const listSync = createListSync({ reader, listReader, listWriter, pubsub, logger });
+  const listSync = createListSync({ reader, listReader, listWriter, pubsub, store, logger });
   const images = createImageService({ client, authScheme: config.files.xmlAuthScheme, logger, maxBytes: config.files.imageMaxBytes });
 
   const dedupeError = redisError("dedupe");

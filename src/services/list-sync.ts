@@ -4,6 +4,8 @@
 // (creates of all levels in order, parents first, 250 per call; reactivations, updates and deletes of subtree roots,
 // deepest first, 250 per call), one sync per list at a time -> progress events -> summary.
 import { randomUUID } from "node:crypto";
+import { Repeater } from "@graphql-yoga/subscription";
+import type Keyv from "keyv";
 import {
   checkSegment,
   listProblemsToError,
@@ -18,7 +20,7 @@ import {
   type WireConcurListItem,
 } from "../datasources/index.js";
 import { badInput, CodedError, ErrorCode } from "../errors.js";
-import type { GatewayPubSub, ListSyncProgressPayload } from "../subscriptions/pubsub.js";
+import { pushOrStop, type GatewayPubSub, type ListSyncProgressPayload } from "../subscriptions/pubsub.js";
 import type { Logger } from "../logger.js";
 
 /** One item of the ERP's tree. */
@@ -93,16 +95,40 @@ export interface ListSyncDeps {
   listReader: ListReader;
   listWriter: ListItemWriter;
   pubsub: GatewayPubSub;
+  /** Shared store (Redis with replicas) keeping each sync's latest progress for a late subscriber. */
+  store?: Keyv;
   logger?: Logger;
+}
+
+/** Which progress events a subscriber wants: one company's, optionally one list's or one sync's. */
+export interface SyncProgressFilter {
+  listId?: string | null;
+  syncId?: string | null;
 }
 
 export interface ListSync {
   sync(caller: Caller, input: ListSyncInput): Promise<ListSyncResult>;
+  /**
+   * Progress events of a company's syncs. Named by its syncId, a sync's latest progress (kept
+   * {@link PROGRESS_KEPT_MS}) comes first: a subscriber whose subscription reached the gateway after the sync moved on,
+   * or ended, still learns where it is. The caller's access to the company is checked by the resolver.
+   */
+  progress(companyId: string, filter: SyncProgressFilter): AsyncIterable<ListSyncProgressPayload>;
   /** The Concur list a target names (resolving ERP list ids through the mappings). */
   resolveListId(caller: Caller, companyId: string, target: ListSyncInput["target"]): Promise<string>;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * How long a sync's latest progress is kept for subscribers that arrive late. The subscription and the mutation
+ * travel separately (graphql-ws and HTTP), and the subscription's tenant check calls Concur, so a subscription sent
+ * first can still start after a short sync has ended.
+ */
+export const PROGRESS_KEPT_MS = 60 * 60 * 1000;
+
+const progressKey = (companyId: string, syncId: string) => `list-sync-progress:${companyId.toLowerCase()}:${syncId.toLowerCase()}`;
+const sameSync = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Built once (createServices): holds the one-sync-per-list locks of this process. */
 export function createListSync(deps: ListSyncDeps): ListSync {
@@ -147,8 +173,12 @@ export function createListSync(deps: ListSyncDeps): ListSync {
   async function run(caller: Caller, input: ListSyncInput, syncId: string, listId: string, wanted: Map<string, Wanted>): Promise<ListSyncResult> {
     const { companyId } = input;
     const dryRun = input.dryRun === true;
-    const progress = (phase: ListSyncProgressPayload["phase"], done: number, total: number) =>
-      deps.pubsub.publish("LIST_SYNC_PROGRESS", { companyId, listId, syncId, phase, done, total });
+    const progress = (phase: ListSyncProgressPayload["phase"], done: number, total: number) => {
+      const payload: ListSyncProgressPayload = { companyId, listId, syncId, phase, done, total };
+      // Kept before it is published, so a subscriber that misses the event reads it (or a later one).
+      deps.store?.set(progressKey(companyId, syncId), payload, PROGRESS_KEPT_MS).catch((err: unknown) => deps.logger?.warn({ err }, "list sync progress not kept"));
+      deps.pubsub.publish("LIST_SYNC_PROGRESS", payload);
+    };
 
     let read = 0;
     let pagesRead = 0;
@@ -326,7 +356,26 @@ export function createListSync(deps: ListSyncDeps): ListSync {
     return [...found.values()];
   }
 
-  return { sync, resolveListId };
+  function progress(companyId: string, filter: SyncProgressFilter): AsyncIterable<ListSyncProgressPayload> {
+    const { listId, syncId } = filter;
+    const wanted = (p: ListSyncProgressPayload) => (!listId || p.listId === listId) && (!syncId || sameSync(p.syncId, syncId));
+    if (!syncId || !deps.store) return deps.pubsub.subscribe("LIST_SYNC_PROGRESS", companyId, wanted);
+    const store = deps.store;
+    return new Repeater<ListSyncProgressPayload>(async (push, stop) => {
+      // Listen first, read the kept progress, then hand over: nothing published in between is lost, and the kept
+      // state comes before anything newer.
+      let held: ListSyncProgressPayload[] | undefined = [];
+      const unlisten = deps.pubsub.listen("LIST_SYNC_PROGRESS", companyId, wanted, (p) => (held ? held.push(p) : pushOrStop(push, stop, p)));
+      void stop.then(unlisten);
+      const kept = await store.get<ListSyncProgressPayload>(progressKey(companyId, syncId)).catch(() => undefined);
+      const keptAgain = (p: ListSyncProgressPayload) => kept !== undefined && p.phase === kept.phase && p.done === kept.done && p.total === kept.total;
+      if (kept && kept.companyId.toLowerCase() === companyId.toLowerCase() && wanted(kept)) pushOrStop(push, stop, kept);
+      for (const p of held) if (!keptAgain(p)) pushOrStop(push, stop, p);
+      held = undefined;
+    });
+  }
+
+  return { sync, resolveListId, progress };
 }
 
 interface Wanted {

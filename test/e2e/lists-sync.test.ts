@@ -164,6 +164,24 @@ describe("Concur lists over HTTP", () => {
     await progress.close();
   }, 60_000); // nine paced bulk calls (~9 s idle) plus the dry runs, on a loaded machine
 
+  it("a subscriber that names a sync after it ended hears its final progress first (any letter case of the syncId)", async () => {
+    // The console subscribes over graphql-ws and sends the mutation over HTTP: on a loaded machine the subscription
+    // (whose tenant check calls Concur) can start after a short sync has ended. The sync above is long over.
+    const syncId = "7d1c0a5e-0000-4000-8000-000000000001";
+    const late = [syncId, syncId.toUpperCase()].map((s) =>
+      subscribe<{ concurListSyncProgress: { syncId: string; phase: string; done: number; total: number } }>(stack.gateway.wsUrl ?? stack.gateway.url.replace(/^http/, "ws"), stack.token,
+        `subscription P($c: ID!, $s: ID) { concurListSyncProgress(companyId: $c, syncId: $s) { syncId phase done total } }`, { c: stack.companyId, s }),
+    );
+    for (const subscriber of late) {
+      const first = await waitFor(() => {
+        if (subscriber.errors) throw new Error(`late subscription failed: ${JSON.stringify(subscriber.errors)}`);
+        return subscriber.events[0]?.concurListSyncProgress;
+      }, 20_000, "the kept progress");
+      expect(first).toEqual({ syncId, phase: "DONE", done: 2010, total: 2010 });
+      await subscriber.close();
+    }
+  });
+
   it("after 20 value changes, a deleted subtree and 30 new items, sends exactly those changes (1 B1 + 1 B2); a third sync sends nothing", async () => {
     const changed = erpTree.map((i) => ({ ...i }));
     const levels3 = changed.filter((i) => i.path.length === 3 && i.path[0] === "R02");
