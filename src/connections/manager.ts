@@ -86,6 +86,11 @@ interface AccessToken {
 }
 
 const LOCK_TTL_MS = 30_000;
+/**
+ * How long a token Concur refused with 403 right after its renewal is taken as lacking scope or licence (a later 403
+ * on it is answered FORBIDDEN without a token call); after that a 403 on it renews once again.
+ */
+const NOT_EXPIRED_MS = 60_000;
 const CHANGES_CHANNEL = "concur-graph:connections:changed";
 const RELEASE_LUA = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
@@ -100,6 +105,9 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
   const handedOut = new WeakMap<Caller, string>();
   // The last access token Concur refused per company: never taken from Redis again.
   const refusedTokens = new Map<string, string>();
+  // Per company, the access token Concur answered 403 again right after a renewal (not expired: scope or licence), and
+  // until when a 403 on it is taken as that rather than as an expiry.
+  const notExpired = new Map<string, { token: string; until: number }>();
   // Geolocation and state of every connection, so the pipeline picks a base URL without a database read.
   const known = new Map<string, { geolocation: string; state: ConnectionState; connectedAt: number }>();
   for (const summary of await store.list()) known.set(summary.companyId, { geolocation: summary.geolocation, state: summary.state, connectedAt: summary.connectedAt });
@@ -524,9 +532,22 @@ export async function createConnectionManager(options: ConnectionManagerOptions)
           handedOut.set(caller, token);
           return `Bearer ${token}`;
         },
-        async renewAfterUnauthorized(caller, rawCompanyId) {
+        async renewAfterUnauthorized(caller, rawCompanyId, refusal = { status: 401, renewed: false }) {
           if (!rawCompanyId) return false;
           const companyId = canonicalCompanyId(rawCompanyId);
+          // A 403 (v3 Invoice: "failed validation or expired, or the company has not granted the app") on a token
+          // just renewed for a 403 is no expiry: scope or licence. For a while that token is not renewed on a 403
+          // again, so a company lacking the scope costs one token call per NOT_EXPIRED_MS, not one per call.
+          if (refusal.status === 403) {
+            const refused = handedOut.get(caller);
+            if (refusal.renewed) {
+              if (refused !== undefined) notExpired.set(companyId, { token: refused, until: now() + NOT_EXPIRED_MS });
+              return false;
+            }
+            const verdict = notExpired.get(companyId);
+            if (verdict !== undefined && verdict.token === refused && verdict.until > now()) return false;
+          }
+          if (refusal.renewed) return false;
           // Concur refused the access token before its expiry (revoked, rotated, or the emulator's clock moved on).
           // A 401 that comes back after another call already refreshed (here or on another replica) must not
           // refresh again: retry with the current token, which accessToken() gets single-flight if it is gone.

@@ -10,6 +10,7 @@ import { resolveHref } from "./links.js";
 import type { PacingSlot } from "./pacing.js";
 import { passthroughTokens, type TokenSource } from "./tokens.js";
 import { pathNamesCompany, type TokenCompanyCheck } from "./token-company.js";
+import { tokenRefusal } from "./token-refusal.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -307,8 +308,9 @@ export function createConcurClient(options: ConcurClientOptions): ConcurClient {
             await call.pacing?.acquire();
             continue;
           }
-          // A stored company token can be renewed once (managed mode); a caller's own token cannot.
-          if (res.status === 401 && !renewedToken && call.authorization === undefined && tokens.renewAfterUnauthorized && (await tokens.renewAfterUnauthorized(call.caller, call.companyId))) {
+          // A stored company token can be renewed once per call (managed mode); a caller's own token cannot.
+          const refusal = call.authorization === undefined && tokens.renewAfterUnauthorized ? tokenRefusal(res.status, url) : undefined;
+          if (refusal !== undefined && (await tokens.renewAfterUnauthorized!(call.caller, call.companyId, { status: refusal, renewed: renewedToken })) && !renewedToken) {
             renewedToken = true;
             await call.pacing?.acquire();
             continue;

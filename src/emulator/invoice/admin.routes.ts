@@ -61,6 +61,15 @@ export function addInvoiceAdminRoutes(router: Router, ctx: InvoiceContext): void
     for (const g of body.groups as string[]) company.groups.add(g);
     return json(200, { groups: [...company.groups] });
   });
+  // Whether the company granted the app Invoice access: `{granted: false}` makes every v3 call of the company answer 403
+  // with a valid token ("the company has not granted the app", [HTTP]), a renewed token included.
+  addAdmin(router, "PUT", `${INVOICE_ADMIN}/grant`, async (req) => {
+    const company = companyOf(req.params.companyId);
+    const body = await adminBody(req);
+    if (typeof body.granted !== "boolean") throw badRequest("granted must be a boolean");
+    company.granted = body.granted;
+    return json(200, { granted: company.granted });
+  });
   addAdmin(router, "GET", `${INVOICE_ADMIN}/purchase-orders/{number}`, async (req) => {
     const company = companyOf(req.params.companyId);
     const po = company.purchaseOrders.get(req.params.number.toUpperCase());

@@ -27,7 +27,8 @@ const SCHEME = /^(Bearer|OAuth)\s+(\S+)\s*$/i;
 
 /**
  * The v3 checks: 401 without `Authorization: Bearer <token>` or `OAuth <token>` (the legacy scheme v3 pages still
- * show), or at another data center than the company's; 403 without `scope`; then the handler. Every failure, the
+ * show), or at another data center than the company's; 403 for a token that fails validation or expired, without
+ * `scope`, or when the company has not granted the app (admin route); then the handler. Every failure, the
  * shared edge's included, in a legacy body. The company is the token's.
  */
 export function invoiceRoute(ctx: InvoiceContext, scope: string, handler: InvoiceHandler, options: { write?: boolean } = {}): Handler {
@@ -50,6 +51,8 @@ export function invoiceRoute(ctx: InvoiceContext, scope: string, handler: Invoic
       if (!grant.scopes.includes(scope)) throw new LegacyError(403, `The application has not been granted ${scope} for this company`);
       ctx.companies.ensure(grant.companyId);
       const company = ctx.invoice.company(grant.companyId);
+      // [HTTP]: "or the company has not granted the app" (a renewed token is refused the same way).
+      if (!company.granted) throw new LegacyError(403, "The company has not granted this application access to Concur Invoice");
       if (options.write) rateLimit(ctx, company);
       return await handler(req, company, grant);
     } catch (err) {

@@ -33,6 +33,8 @@ export class CompanyInvoice {
   readonly receipts = new Map<string, StoredReceipt>();
   /** Send times of recent write calls (rate limit). */
   writes: number[] = [];
+  /** False: the company has not granted the app Invoice access; every v3 call with a valid token answers 403 (admin route). */
+  granted = true;
 
   static key(vendorCode: string, addressCode: string): string {
     return `${vendorCode.toUpperCase()}\u0000${addressCode.toUpperCase()}`;
