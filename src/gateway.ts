@@ -94,6 +94,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       pacerWaited: (seconds) => metrics.pacerWaited(writer, seconds),
       batchLeaving: (batch) => {
         for (const seconds of batch.queuedSeconds) metrics.writeQueued(writer, seconds);
+        metrics.writeBatch(writer, batch.target, batch.records, batch.bytes);
       },
     }),
   });

@@ -13,7 +13,7 @@ export type RedisComponent = "cache" | "pubsub" | "limiter" | "dedupe" | "locks"
 /** The gateway's Prometheus metrics: one registry per gateway (no global state), low-cardinality labels only. */
 export interface GatewayMetrics {
   readonly registry: Registry;
-  /** The pipeline hook: upstream calls, write batches (PATCH with `data`), token refreshes (refresh_token grants). */
+  /** The pipeline hook: upstream calls, token refreshes (refresh_token grants). */
   upstreamCall(report: UpstreamCallReport): void;
   /** One GraphQL operation over HTTP (Apollo or the fast path). `name` is the operation's name, bounded. */
   operation(name: string | undefined, type: string, outcome: OperationOutcome, seconds: number): void;
@@ -25,8 +25,13 @@ export interface GatewayMetrics {
   webhookEvent(type: string, outcome: "processed" | "failed"): void;
   subscriptionStarted(): void;
   subscriptionEnded(): void;
-  /** A write waited `seconds` queued until its (first) batch left; `writer` is `accounting` or `lists`. */
+  /** A write waited `seconds` queued until its (first) batch left; `writer` is `accounting`, `lists` or `invoice`. */
   writeQueued(writer: string, seconds: number): void;
+  /**
+   * A write batch left for Concur (one body, its re-sends not counted again): its records and request bytes (bytes
+   * only when the writer measures them), by `writer` and `target` (the object type or call kind: a fixed set, no ids).
+   */
+  writeBatch(writer: string, target: string, records: number, bytes: number): void;
   /** A write batch waited `seconds` for its pacing slot (one call per second per endpoint). */
   pacerWaited(writer: string, seconds: number): void;
   /** A Redis command or connection failure, by the part of the gateway that met it (the caller degraded, see README Redis outages). */
@@ -66,15 +71,15 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   const operationSeconds = new Histogram({ name: `${prefix}graphql_operation_duration_seconds`, help: "GraphQL operation duration over HTTP (request read to response serialized).", labelNames: ["type", "outcome"], buckets: SECONDS, registers });
   const upstreamCalls = new Counter({ name: `${prefix}upstream_requests_total`, help: "Concur HTTP exchanges by API, method, route template (ids replaced by {id}) and status (or the transport error code).", labelNames: ["api", "method", "route", "status"], registers });
   const upstreamSeconds = new Histogram({ name: `${prefix}upstream_request_duration_seconds`, help: "Concur HTTP exchange duration (headers and body) by API and method.", labelNames: ["api", "method"], buckets: SECONDS, registers });
-  const batchRecords = new Histogram({ name: `${prefix}write_batch_records`, help: "Records per write batch sent to Concur (one PATCH).", buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });
-  const batchBytes = new Histogram({ name: `${prefix}write_batch_bytes`, help: "Request body bytes per write batch sent to Concur (one PATCH; Concur's limit is 4 MiB).", buckets: [1024, 10_240, 102_400, 524_288, 1_048_576, 2_097_152, 4_194_304], registers });
+  const batchRecords = new Histogram({ name: `${prefix}write_batch_records`, help: "Records per write batch sent to Concur (one body: an Accounting Integration upload, a List Item bulk call, an Invoice vendor/bank/group call, a purchase order or receipt), by writer (accounting, lists, invoice) and target (object type or call kind).", labelNames: ["writer", "target"], buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });
+  const batchBytes = new Histogram({ name: `${prefix}write_batch_bytes`, help: "Request body bytes per Accounting Integration write batch (Concur's limit is 4 MiB), by writer and target.", labelNames: ["writer", "target"], buckets: [1024, 10_240, 102_400, 524_288, 1_048_576, 2_097_152, 4_194_304], registers });
   const webhookRequests = new Counter({ name: `${prefix}webhook_requests_total`, help: "ESS webhook POSTs by answer status (202 accepted, 200 duplicate, 401 bad signature, 503 refused for a retry, …).", labelNames: ["status"], registers });
   const webhookEvents = new Counter({ name: `${prefix}webhook_events_total`, help: "Accepted ESS events by event type and processing outcome.", labelNames: ["type", "outcome"], registers });
   const subscriptions = new Gauge({ name: `${prefix}active_subscriptions`, help: "GraphQL subscriptions currently running over WebSocket on this replica.", registers });
   const cacheLookups = new Counter({ name: `${prefix}page_cache_lookups_total`, help: "Page-cache lookups: local / shared hits, joined (an identical read in flight) and misses (read from Concur).", labelNames: ["result"], registers });
   const redisErrors = new Counter({ name: `${prefix}redis_errors_total`, help: "Redis command and connection failures by component (cache, pubsub, limiter, dedupe, locks); each degraded instead of failing the request.", labelNames: ["component"], registers });
-  const queueWait = new Histogram({ name: `${prefix}write_queue_wait_seconds`, help: "Time a write waited queued (batching window, pacing, earlier bodies) until its batch left, by writer (accounting, lists).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
-  const pacerWait = new Histogram({ name: `${prefix}pacer_wait_seconds`, help: "Time a write batch waited for its pacing slot (one call per second per endpoint; every re-send too), by writer (accounting, lists).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
+  const queueWait = new Histogram({ name: `${prefix}write_queue_wait_seconds`, help: "Time a write waited queued (batching window, pacing, earlier bodies) until its batch left, by writer (accounting, lists, invoice).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
+  const pacerWait = new Histogram({ name: `${prefix}pacer_wait_seconds`, help: "Time a write batch waited for its pacing slot (one call per second per endpoint; every re-send too), by writer (accounting, lists, invoice).", labelNames: ["writer"], buckets: WAIT_SECONDS, registers });
   const signingKeys = new Counter({ name: `${prefix}webhook_signing_key_verifications_total`, help: "ESS events verified, by the short id of the signing key that verified them (sha-256 of its SPKI, 16 hex digits).", labelNames: ["key"], registers });
   const keyIds = boundedLabel(20);
   const refreshes = new Counter({ name: `${prefix}token_refreshes_total`, help: "Company token refreshes at Concur's token endpoint (managed mode) by outcome.", labelNames: ["outcome"], registers });
@@ -87,11 +92,6 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
       const status = report.status !== undefined ? String(report.status) : (report.errorCode ?? "error");
       upstreamCalls.inc({ api, method: report.method, route: boundedRoute, status });
       upstreamSeconds.observe({ api, method: report.method }, report.seconds);
-      const records = (report.body as { data?: unknown } | undefined)?.data;
-      if (report.method === "PATCH" && Array.isArray(records)) {
-        batchRecords.observe(records.length);
-        batchBytes.observe(report.requestBytes);
-      }
       if (report.form?.grant_type === "refresh_token") refreshes.inc({ outcome: report.status !== undefined && report.status >= 200 && report.status < 300 ? "ok" : "failed" });
     },
     operation(name, type, outcome, seconds) {
@@ -108,6 +108,10 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
       webhookEvents.inc({ type: /^[\w.-]{1,100}$/.test(type) ? eventTypes(type) : "other", outcome });
     },
     writeQueued: (writer, seconds) => queueWait.observe({ writer }, seconds),
+    writeBatch(writer, target, records, bytes) {
+      batchRecords.observe({ writer, target }, records);
+      if (bytes > 0) batchBytes.observe({ writer, target }, bytes);
+    },
     pacerWaited: (writer, seconds) => pacerWait.observe({ writer }, seconds),
     subscriptionStarted: () => subscriptions.inc(),
     subscriptionEnded: () => subscriptions.dec(),

@@ -215,7 +215,7 @@ export async function createServices(config: ResolvedGatewayConfig, logger: Logg
   const listReader = createListReader({ client, maxPageSize: config.maxPageSize });
   // One bulk call at a time per company (so per list), at most one per second (list spec Q1 default).
   const listWriter = createListItemWriter({ client, logger, batchWindowMs: config.batchWindowMs, redis: limiterRedis, pendingArrivals: () => writeArrivals.pending, observer: hooks.writeBatches?.("lists") });
-  const invoice = createInvoiceServices({ client, logger, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, redis: limiterRedis });
+  const invoice = createInvoiceServices({ client, logger, batchWindowMs: config.batchWindowMs, pendingArrivals: () => writeArrivals.pending, redis: limiterRedis, observer: hooks.writeBatches?.("invoice") });
   const listSync = createListSync({ reader, listReader, listWriter, pubsub, store, logger });
   const images = createImageService({ client, authScheme: config.files.xmlAuthScheme, logger, maxBytes: config.files.imageMaxBytes });
 

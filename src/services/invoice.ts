@@ -12,6 +12,7 @@ import {
   type InvoiceVendorWriter,
   type Pacer,
   type PurchaseOrderClient,
+  type WriteBatchObserver,
 } from "../datasources/index.js";
 import type { Logger } from "../logger.js";
 
@@ -34,17 +35,19 @@ export interface InvoiceServiceOptions {
   redis?: Redis;
   /** Default INVOICE_WRITE_INTERVAL_MS. */
   writeIntervalMs?: number;
+  /** The write-batch observer of the vendor writes and the purchase-order and receipt writes (metrics, traces). */
+  observer?: WriteBatchObserver;
 }
 
 export function createInvoiceServices(options: InvoiceServiceOptions): InvoiceServices {
   const intervalMs = options.writeIntervalMs ?? INVOICE_WRITE_INTERVAL_MS;
   const pacer = createPacer({ intervalMs, redis: options.redis, keyPrefix: "concur-graph:pace:invoice" });
   const vendorReader = createInvoiceVendorReader({ client: options.client });
-  const vendorWriter = createInvoiceVendorWriter({ client: options.client, pacer, logger: options.logger, batchWindowMs: options.batchWindowMs, maxWindowMs: intervalMs, pendingArrivals: options.pendingArrivals });
+  const vendorWriter = createInvoiceVendorWriter({ client: options.client, pacer, logger: options.logger, batchWindowMs: options.batchWindowMs, maxWindowMs: intervalMs, pendingArrivals: options.pendingArrivals, observer: options.observer });
   return {
     vendorReader,
     vendorWriter,
-    purchaseOrders: createPurchaseOrderClient({ client: options.client, pacer }),
+    purchaseOrders: createPurchaseOrderClient({ client: options.client, pacer, observer: options.observer }),
     pacer,
     async drain() {
       vendorWriter.close();

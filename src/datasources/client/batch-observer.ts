@@ -18,9 +18,16 @@ export interface WriteBatchObserver {
 
 /** One body a write batcher sends. */
 export interface WriteBatch {
-  /** Which batcher: `accounting` (Accounting Integration bulk writes) or `lists` (List Item bulk calls). */
-  writer: "accounting" | "lists";
-  /** What it writes: the object type (`accounts`, `vendors`, …) or the list bulk kind (`list_items.create`, `list_items.patch`). */
+  /**
+   * Which batcher: `accounting` (Accounting Integration bulk writes), `lists` (List Item bulk calls) or `invoice`
+   * (Invoice vendor, bank and group calls; purchase orders and receipts, one per call).
+   */
+  writer: "accounting" | "lists" | "invoice";
+  /**
+   * What it writes: the object type (`accounts`, `vendors`, …), the list bulk kind (`list_items.create`,
+   * `list_items.patch`) or the Invoice call (`vendors.create|update|delete`, `vendor_banks.put`,
+   * `vendor_groups.add|remove`, `purchase_orders.create|update`, `po_receipts.create|replace|delete`).
+   */
   target: string;
   /** Records (or bulk parts) in this body. */
   records: number;

@@ -2,6 +2,7 @@
 // in the company's Invoice pacing slot. Business failures arrive as 200 + Status FAILURE (PO spec §1): they become
 // coded errors naming Concur's code, the input field and the line; a receipt matched to an invoice is a CONFLICT.
 import { CodedError, ErrorCode, type SafeExtensions } from "../../errors.js";
+import { observedSend, type WriteBatchObserver } from "../client/batch-observer.js";
 import type { Caller } from "../client/caller.js";
 import { heldSlot, type Pacer } from "../client/pacing.js";
 import { IDEMPOTENT_WRITE_POLICY, SEND_ONCE_POLICY, type ConcurClient, type RetryPolicy } from "../client/pipeline.js";
@@ -44,15 +45,26 @@ export interface PurchaseOrderClient {
 export const RECEIPT_MATCHED_CODE = "1010";
 const MATCHED = /matched|payment request|associated with .*invoice/i;
 
-export function createPurchaseOrderClient(options: { client: ConcurClient; pacer: Pacer }): PurchaseOrderClient {
-  const { client, pacer } = options;
+export interface PurchaseOrderClientOptions {
+  client: ConcurClient;
+  /** The company's Invoice write pacer (shared with the vendor writes). */
+  pacer: Pacer;
+  /** Each write as a write batch of one record (writer `invoice`): time waiting for its slot, pacing, the call (metrics, traces). */
+  observer?: WriteBatchObserver;
+}
+
+export function createPurchaseOrderClient(options: PurchaseOrderClientOptions): PurchaseOrderClient {
+  const { client, pacer, observer } = options;
   const scope = INVOICE_SCOPES.purchaseOrders;
 
-  async function write(caller: Caller, companyId: string, method: "POST" | "PUT" | "DELETE", path: string, body: unknown, retry: RetryPolicy, what: string, root: "order" | "receipt"): Promise<PoWriteOutcome> {
-    const slot = await heldSlot(pacer, companyId);
+  async function write(caller: Caller, companyId: string, method: "POST" | "PUT" | "DELETE", path: string, body: unknown, retry: RetryPolicy, what: string, root: "order" | "receipt", target: string): Promise<PoWriteOutcome> {
+    const origin = observer?.queued?.();
+    const queuedAt = performance.now();
+    const slot = await heldSlot(pacer, companyId, observer?.pacerWaited);
     let res;
     try {
-      res = await client.request<WireResult>({ method, path, body, caller, companyId, pacing: slot, retry, throwOnError: false, scopeHint: scope, parse: "lossless" });
+      const leaving = { writer: "invoice" as const, target, records: 1, bytes: 0, queuedSeconds: [(performance.now() - queuedAt) / 1000], origins: [origin] };
+      res = await observedSend(observer, leaving, () => client.request<WireResult>({ method, path, body, caller, companyId, pacing: slot, retry, throwOnError: false, scopeHint: scope, parse: "lossless" }));
     } finally {
       await slot.dispose();
     }
@@ -80,7 +92,7 @@ export function createPurchaseOrderClient(options: { client: ConcurClient; pacer
 
     save(caller, companyId, order, mode) {
       // A full PO applied twice is the same PO: retried like an idempotent write.
-      return write(caller, companyId, mode === "create" ? "POST" : "PUT", invoicePaths.purchaseOrders(), toWirePurchaseOrder(order), IDEMPOTENT_WRITE_POLICY, `purchase order ${order.number}`, "order");
+      return write(caller, companyId, mode === "create" ? "POST" : "PUT", invoicePaths.purchaseOrders(), toWirePurchaseOrder(order), IDEMPOTENT_WRITE_POLICY, `purchase order ${order.number}`, "order", `purchase_orders.${mode}`);
     },
 
     async receipts(caller, companyId, filter) {
@@ -96,12 +108,12 @@ export function createPurchaseOrderClient(options: { client: ConcurClient; pacer
 
     saveReceipt(caller, companyId, receipt, mode) {
       // POST is sent once (a repeat answers "already exists" for what did succeed); PUT replaces with the same values.
-      return write(caller, companyId, mode === "create" ? "POST" : "PUT", invoicePaths.receipts(), toWireReceipt(receipt), mode === "create" ? SEND_ONCE_POLICY : IDEMPOTENT_WRITE_POLICY, `receipt ${receipt.goodsReceiptNumber}`, "receipt");
+      return write(caller, companyId, mode === "create" ? "POST" : "PUT", invoicePaths.receipts(), toWireReceipt(receipt), mode === "create" ? SEND_ONCE_POLICY : IDEMPOTENT_WRITE_POLICY, `receipt ${receipt.goodsReceiptNumber}`, "receipt", `po_receipts.${mode}`);
     },
 
     deleteReceipt(caller, companyId, key) {
       const path = withQuery(invoicePaths.receipts(), { purchaseOrderNumber: key.purchaseOrderNumber, lineItemExternalID: key.lineItemExternalId, goodsReceiptNumber: key.goodsReceiptNumber });
-      return write(caller, companyId, "DELETE", path, undefined, SEND_ONCE_POLICY, `receipt ${key.goodsReceiptNumber}`, "receipt");
+      return write(caller, companyId, "DELETE", path, undefined, SEND_ONCE_POLICY, `receipt ${key.goodsReceiptNumber}`, "receipt", "po_receipts.delete");
     },
   };
 }

@@ -2,6 +2,7 @@
 // PUT /vendor/banks calls (up to the per-call record limit); deletes and group changes have no bulk form and go one per
 // call. Every call waits for the company's invoice pacing slot (one write in flight, INVOICE_WRITE_INTERVAL_MS apart).
 // Each caller gets its own record's outcome from the per-record StatusList, not the HTTP status (vendor spec Q2).
+import { observedSend, type WriteBatch, type WriteBatchObserver } from "../client/batch-observer.js";
 import { openBatchWindow } from "../client/batch-window.js";
 import type { Caller } from "../client/caller.js";
 import { heldSlot, type Pacer, type PacingSlot } from "../client/pacing.js";
@@ -45,8 +46,10 @@ export interface InvoiceVendorWriterOptions {
   /** Records per POST/PUT. Default MAX_VENDORS_PER_CALL. */
   maxRecordsPerCall?: number;
   pendingArrivals?: () => number;
-  /** How long each pacing-slot acquire waited, seconds (metrics). */
+  /** How long each pacing-slot acquire waited, seconds (metrics). Default the observer's `pacerWaited`. */
   onPacerWait?: (seconds: number) => void;
+  /** Queue time, pacing waits and each call as a write batch (writer `invoice`): metrics and traces. */
+  observer?: WriteBatchObserver;
   /** After a call that changed something. Errors are logged. */
   onWritten?: (companyId: string) => void | Promise<void>;
 }
@@ -66,7 +69,22 @@ interface Entry {
   key: string;
   resolve: (outcome: VendorWriteOutcome) => void;
   reject: (error: unknown) => void;
+  /** performance.now() when queued, and whether a call carried it already (a split sends it again). */
+  queuedAt: number;
+  sent?: boolean;
+  /** What the observer's `queued` returned in the caller's context (its trace context). */
+  origin?: unknown;
 }
+
+/** The write-batch target of a call of `kind` (the `target` label of the write-batch metrics and span names). */
+const TARGETS: Record<Kind, string> = {
+  create: "vendors.create",
+  update: "vendors.update",
+  delete: "vendors.delete",
+  bank: "vendor_banks.put",
+  addGroups: "vendor_groups.add",
+  removeGroup: "vendor_groups.remove",
+};
 
 interface CompanyQueue extends PumpedQueue<Entry> {
   caller: Caller;
@@ -86,7 +104,8 @@ const keyOf = (write: VendorWrite): string => {
 };
 
 export function createInvoiceVendorWriter(options: InvoiceVendorWriterOptions): InvoiceVendorWriter {
-  const { client, logger, pacer } = options;
+  const { client, logger, pacer, observer } = options;
+  const onPacerWait = options.onPacerWait ?? observer?.pacerWaited;
   const windowMs = options.batchWindowMs ?? 25;
   const maxWindowMs = options.maxWindowMs ?? 1000;
   const configuredMax = Math.max(1, Math.min(options.maxRecordsPerCall ?? MAX_VENDORS_PER_CALL, MAX_VENDORS_PER_CALL));
@@ -111,7 +130,7 @@ export function createInvoiceVendorWriter(options: InvoiceVendorWriterOptions): 
     await window.closed;
     queue.arrived = queue.wake = undefined;
     while (queue.entries.length > 0) {
-      const slot = await heldSlot(pacer, queue.companyId, options.onPacerWait);
+      const slot = await heldSlot(pacer, queue.companyId, onPacerWait);
       try {
         // Taken once the slot is held: writes that arrived while waiting join this call.
         const batch = takeBatch(queue.entries, learntMax.get(queue.companyId) ?? configuredMax);
@@ -123,8 +142,18 @@ export function createInvoiceVendorWriter(options: InvoiceVendorWriterOptions): 
   }
 
   async function send(queue: CompanyQueue, batch: Entry[], slot: PacingSlot): Promise<void> {
+    const now = performance.now();
+    const leaving: WriteBatch = {
+      writer: "invoice",
+      target: TARGETS[batch[0].write.kind],
+      records: batch.length,
+      bytes: 0,
+      queuedSeconds: batch.filter((e) => !e.sent).map((e) => (now - e.queuedAt) / 1000),
+      origins: batch.map((e) => e.origin),
+    };
+    for (const entry of batch) entry.sent = true;
     try {
-      const outcomes = await call(queue, batch, slot);
+      const outcomes = await observedSend(observer, leaving, () => call(queue, batch, slot));
       if (outcomes === "split") return; // halves went back to the head of the queue
       batch.forEach((entry, i) => entry.resolve(outcomes[i]));
       if (outcomes.some((o) => o.ok)) await written(queue.companyId);
@@ -193,7 +222,7 @@ export function createInvoiceVendorWriter(options: InvoiceVendorWriterOptions): 
       if (closed) return Promise.reject(new CodedError(ErrorCode.SHUTTING_DOWN, "the gateway is shutting down; retry on another instance"));
       return new Promise<VendorWriteOutcome>((resolve, reject) => {
         const key = `${companyId}/${caller.key}`;
-        queues.push(key, () => ({ key, caller, companyId, entries: [] }), { write, key: keyOf(write), resolve, reject });
+        queues.push(key, () => ({ key, caller, companyId, entries: [] }), { write, key: keyOf(write), resolve, reject, queuedAt: performance.now(), origin: observer?.queued?.() });
       });
     },
     drain: queues.drain,
