@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { request } from "undici";
-import { createEmulator, DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, type EmulatorOptions, type RunningEmulator } from "./emulator/index.js";
+import { createEmulator, DEMO, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, FILES_DEMO, type EmulatorOptions, type RunningEmulator } from "./emulator/index.js";
 import { ConfigError, type GatewayConfig, type ManagedModeConfig, type ResolvedGatewayConfig } from "./config.js";
 import { parseDatabaseUrl } from "./connections/store/database.js";
 import { createGateway, type Gateway } from "./gateway.js";
@@ -24,6 +24,11 @@ export interface DemoCompany {
   token: string;
   /** The second demo company (in the emulator's second data center), connected too in managed mode. */
   secondCompanyId: string;
+  /**
+   * The Standard-edition demo company (Payment Batches, docs/posting-by-file.md; no Accounting ERP), connected too in
+   * managed mode.
+   */
+  standardCompanyId: string;
   /** Managed mode: the public id of the demo API key (`token` is its secret). */
   keyId?: string;
 }
@@ -120,13 +125,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   try {
     const { connectDemo = true, replaceEarlierDemoKeys = false, ...store } = options.managed ?? {};
     const config = resolveForEmulator(options.config, emulator, store);
-    const demo: DemoCompany = { companyId: DEMO.companyId, erpId: DEMO.erpId, token: "", secondCompanyId: DEMO.secondCompanyId };
+    const demo: DemoCompany = { companyId: DEMO.companyId, erpId: DEMO.erpId, token: "", secondCompanyId: DEMO.secondCompanyId, standardCompanyId: FILES_DEMO.standardCompanyId };
+    const demoCompanies = [DEMO.companyId, DEMO.secondCompanyId, FILES_DEMO.standardCompanyId];
     let gateway: Gateway;
     if (config.managed) {
       // The demo key must exist before GraphiQL is pre-filled with it: the gateway is built, the key created, then started.
       gateway = await createGateway({ config, logger: options.logger, tracing: options.tracing });
       const apiKeys = gateway.services.apiKeys!;
-      const created = await apiKeys.create({ name: DEMO_KEY_NAME, role: "admin", companies: [DEMO.companyId, DEMO.secondCompanyId] });
+      const created = await apiKeys.create({ name: DEMO_KEY_NAME, role: "admin", companies: demoCompanies });
       demo.token = created.key;
       demo.keyId = created.record.keyId;
       gateway.setGraphiQL(options.graphiql?.(demo) ?? {});
@@ -139,7 +145,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         }
       }
       if (connectDemo) {
-        for (const companyId of [DEMO.companyId, DEMO.secondCompanyId]) await connectThroughLanding(gateway, config, emulator, companyId, demo.token);
+        for (const companyId of demoCompanies) await connectThroughLanding(gateway, config, emulator, companyId, demo.token);
       }
     } else {
       demo.token = emulator.issueToken(DEMO.companyId);

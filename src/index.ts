@@ -45,15 +45,16 @@ async function main(): Promise<void> {
       managed: store && { ...store, replaceEarlierDemoKeys: true },
       graphiql: ({ companyId, erpId, token }) => ({ headers: { Authorization: `Bearer ${token}` }, query: exampleQuery(companyId, erpId) }),
     });
-    const { companyId, erpId, token, keyId, secondCompanyId } = embedded.demo;
+    const { companyId, erpId, token, keyId, secondCompanyId, standardCompanyId } = embedded.demo;
     gateway = embedded.gateway;
     stop = embedded.stop;
     const managed = embedded.config.managed;
     const secondDataCenter = embedded.emulator.dataCenters[1]?.name ?? "?";
-    announcement.fields = { emulator: embedded.emulator.url, demoCompanyId: companyId, demoErpId: erpId, ...(managed ? { secondCompanyId, demoApiKeyId: keyId, databaseUrl: describeDatabase(parseDatabaseUrl(managed.databaseUrl)) } : {}) };
+    announcement.fields = { emulator: embedded.emulator.url, demoCompanyId: companyId, demoErpId: erpId, ...(managed ? { secondCompanyId, standardCompanyId, demoApiKeyId: keyId, databaseUrl: describeDatabase(parseDatabaseUrl(managed.databaseUrl)) } : {}) };
     announcement.lines = [
       `Embedded Concur emulator: ${embedded.emulator.url} (demo data; set CONCUR_BASE_URL to use the real Concur)`,
       `Demo company id: ${companyId}${managed ? ` (connected through Quick Connect; second company ${secondCompanyId} in data center ${secondDataCenter})` : ""}`,
+      ...(managed ? [`Standard company: ${standardCompanyId} (Standard edition, connected too: payment batches, docs/posting-by-file.md)`] : []),
       `Demo ERP id:     ${erpId}`,
     ];
     if (managed) {

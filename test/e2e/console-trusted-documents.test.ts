@@ -96,12 +96,13 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console with TRUSTED_
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByRole("navigation", { name: "Pages" }).waitFor({ state: "visible", timeout: WAIT });
 
-      // Connections: both companies, their editions; a disconnect seen live (ConsoleConnectionChanged over graphql-ws).
+      // Connections: the three demo companies, their editions; a disconnect seen live (ConsoleConnectionChanged over
+      // graphql-ws, one subscription per card).
       const card = (companyId: string) => page.locator(`[data-testid="connection"][data-company="${companyId}"]`);
-      for (const companyId of [stack.companyId, stack.secondCompanyId]) {
+      for (const companyId of [stack.companyId, stack.secondCompanyId, stack.standardCompanyId]) {
         await expect.poll(() => card(companyId).getAttribute("data-state"), { timeout: WAIT }).toBe("CONNECTED");
       }
-      await expect.poll(() => sent.filter((s) => s.via === "ws" && s.operationName === "ConsoleConnectionChanged").length, { timeout: WAIT }).toBe(2);
+      await expect.poll(() => sent.filter((s) => s.via === "ws" && s.operationName === "ConsoleConnectionChanged").length, { timeout: WAIT }).toBe(3);
       const second = card(stack.secondCompanyId);
       await second.getByRole("button", { name: "Disconnect" }).click();
       await second.getByRole("button", { name: "Confirm disconnect" }).click();
@@ -127,6 +128,8 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console with TRUSTED_
       const progressFrames: string[] = [];
       page.on("websocket", (ws) => ws.on("framereceived", ({ payload }) => String(payload).includes("concurListSyncProgress") && progressFrames.push(String(payload))));
       await page.getByRole("link", { name: "Syncs" }).click();
+      // Syncs and Requests open on the first company the gateway lists, in the demo the Standard-edition one (no ERP).
+      await page.getByRole("combobox", { name: "Company" }).selectOption(stack.companyId, { timeout: WAIT });
       await page.locator(`[data-testid="list-select"] option[value="${DEMO_LISTS.emptyCostCenters}"]`).waitFor({ state: "attached", timeout: WAIT });
       await page.getByTestId("list-select").selectOption(DEMO_LISTS.emptyCostCenters);
       await page.getByRole("button", { name: "Start sync" }).click();
@@ -138,7 +141,11 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console with TRUSTED_
       // and its rejected records open (ConsoleRequestErrors).
       await page.getByRole("link", { name: "Requests" }).click();
       await page.getByRole("heading", { name: "Write requests" }).waitFor({ state: "visible", timeout: WAIT });
-      await expect.poll(() => sent.some((s) => s.via === "ws" && s.operationName === "ConsoleRequestStatus"), { timeout: WAIT }).toBe(true);
+      const statusSubscriptions = () => sent.filter((s) => s.via === "ws" && s.operationName === "ConsoleRequestStatus").length;
+      await expect.poll(statusSubscriptions, { timeout: WAIT }).toBe(1);
+      await page.getByRole("combobox", { name: "Company" }).selectOption(stack.companyId, { timeout: WAIT });
+      // The Professional demo company's own subscription (the first was the Standard one's).
+      await expect.poll(statusSubscriptions, { timeout: WAIT }).toBe(2);
       const upload = await waitFor(async () => {
         const res = await request(`${stack.emulator.url}/accountingintegration/v4/companies/${stack.companyId}/erps/${stack.erpId}/accounts`, {
           method: "PATCH",

@@ -66,9 +66,18 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
   const cards = (page: Page) => page.locator('[data-testid="connection"]');
   const card = (page: Page, companyId: string) => page.locator(`[data-testid="connection"][data-company="${companyId}"]`);
 
-  /** Opens a page by its #hash and waits until its data is on screen. */
+  /**
+   * Picks the company of a page with a Company select (Syncs, Requests). They open on the first company the gateway
+   * lists, in the demo the Standard-edition one (…57d0: no ERP, so no lists and no write requests).
+   */
+  async function chooseCompany(page: Page, companyId: string): Promise<void> {
+    await page.getByRole("combobox", { name: "Company" }).selectOption(companyId, { timeout: WAIT });
+  }
+
+  /** Opens a page by its #hash (Syncs and Requests on the Professional demo company) and waits until its data is on screen. */
   async function openPage(page: Page, id: "connections" | "keys" | "health" | "syncs" | "requests" | "documents"): Promise<void> {
     await page.evaluate((hash) => (window.location.hash = hash), `#/${id}`);
+    if (id === "syncs" || id === "requests") await chooseCompany(page, stack.companyId);
     const ready = {
       connections: () => cards(page).first(),
       keys: () => page.locator('[data-testid="key-row"]').first(),
@@ -168,11 +177,12 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
   it("the demo admin key: connections live, a key created and shown once, health, a list sync to 100 %", async () => {
     const { context, page, pageErrors, offMachine } = await signIn(stack.token);
     try {
-      // 1. Connections: both demo companies CONNECTED, with their data centers.
-      await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBe(2);
-      for (const companyId of [stack.companyId, stack.secondCompanyId]) {
+      // 1. Connections: the three demo companies (two Professional, one Standard) CONNECTED, with their data centers.
+      await expect.poll(() => cards(page).count(), { timeout: WAIT }).toBe(3);
+      for (const companyId of [stack.companyId, stack.secondCompanyId, stack.standardCompanyId]) {
         await expect.poll(() => card(page, companyId).getAttribute("data-state"), { timeout: WAIT }).toBe("CONNECTED");
       }
+      await expect.poll(() => card(page, stack.standardCompanyId).innerText(), { timeout: WAIT }).toContain("STANDARD · PAYMENT_BATCH");
       await expect.poll(() => page.locator("body").innerText(), { timeout: WAIT }).toContain("Copy landing URL");
       expect(await page.locator(".landing").innerText()).toContain(`${stack.gateway.origin}/concur/connect`);
       await page.screenshot({ path: `${SHOTS}/connections.png` });
@@ -229,6 +239,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
       const progressFrames: string[] = [];
       page.on("websocket", (ws) => ws.on("framereceived", ({ payload }) => String(payload).includes("concurListSyncProgress") && progressFrames.push(String(payload))));
       await page.getByRole("link", { name: "Syncs" }).click();
+      await chooseCompany(page, stack.companyId);
       await page.locator(`[data-testid="list-select"] option[value="${DEMO_LISTS.emptyCostCenters}"]`).waitFor({ state: "attached", timeout: WAIT });
       await page.getByTestId("list-select").selectOption(DEMO_LISTS.emptyCostCenters);
       await page.getByRole("button", { name: "Start sync" }).click();
@@ -251,6 +262,14 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
     try {
       await page.getByRole("link", { name: "Requests" }).click();
       await page.getByRole("heading", { name: "Write requests" }).waitFor({ state: "visible", timeout: WAIT });
+      // The Professional demo company's list read (its subscription made with it) before the mutation below.
+      const listed = page.waitForResponse((res) => {
+        if (res.request().method() !== "POST") return false;
+        const body = res.request().postDataJSON() as { operationName?: string; variables?: { companyId?: string } } | null;
+        return body?.operationName === "ConsoleRecentRequests" && body.variables?.companyId === stack.companyId;
+      }, { timeout: WAIT });
+      await chooseCompany(page, stack.companyId);
+      await listed;
       // A gateway mutation (SUCCESS) while the page is open: it appears without a reload.
       const upsert = await stack.graphql(
         `mutation($c: ID!, $e: ID!, $a: [AccountInput!]!) { upsertAccounts(companyId: $c, erpId: $e, accounts: $a) { request { requestId } } }`,

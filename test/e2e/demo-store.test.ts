@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { DEMO_KEY_NAME, demoStore } from "../../src/embedded.js";
-import { DEMO } from "../../src/emulator/index.js";
+import { DEMO, FILES_DEMO } from "../../src/emulator/index.js";
 import { startStack } from "../helpers/stack.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cg-demo-store-"));
@@ -32,7 +32,7 @@ describe("the demo's lasting store", () => {
       // Not connected again by this start: the connections are the first start's, decrypted with the kept key.
       const connections = await second.graphql<{ companyConnections: Array<{ companyId: string; state: string }> }>(`{ companyConnections { companyId state } }`);
       expect(connections.errors).toBeUndefined();
-      expect(connections.data!.companyConnections.map((c) => c.companyId).sort()).toEqual([DEMO.companyId, DEMO.secondCompanyId].sort());
+      expect(connections.data!.companyConnections.map((c) => c.companyId).sort()).toEqual([DEMO.companyId, DEMO.secondCompanyId, FILES_DEMO.standardCompanyId].sort());
       const demoKeys = (await second.gateway.services.apiKeys!.list()).filter((k) => k.name === DEMO_KEY_NAME);
       expect(demoKeys).toHaveLength(2);
       expect(demoKeys.filter((k) => k.revokedAt === undefined).map((k) => k.keyId)).toEqual([second.token.split("_")[1]]);

@@ -18,10 +18,12 @@ export interface Stack {
   gateway: Gateway;
   companyId: string;
   erpId: string;
-  /** Read + write token of the demo company (managed mode: the demo admin API key of both demo companies). */
+  /** Read + write token of the demo company (managed mode: the demo admin API key of the three demo companies). */
   token: string;
   /** The second demo company (the emulator's second data center); connected too in managed mode. */
   secondCompanyId: string;
+  /** The Standard-edition demo company (Payment Batches, no Accounting ERP); connected too in managed mode. */
+  standardCompanyId: string;
   /** The configuration the gateway runs with (managed mode: its store URL and encryption keys). */
   config: ResolvedGatewayConfig;
   /** POST a GraphQL operation (text, or a document such as test/generated/graphql.ts exports) to the gateway over HTTP. */
@@ -124,6 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     erpId: demo.erpId,
     token,
     secondCompanyId: demo.secondCompanyId,
+    standardCompanyId: demo.standardCompanyId,
     config,
     async graphql(query, variables, tokenOverride) {
       const auth = tokenOverride === null ? undefined : `Bearer ${tokenOverride ?? token}`;
