@@ -6,7 +6,7 @@ import { looksLikeMutation, type WriteArrivals } from "../services/write-arrival
 import type { CompiledQuery } from "graphql-jit";
 import type { GatewayContext } from "../context.js";
 import type { QueryCompiler } from "./executor.js";
-import { answerBytes } from "./answer-bytes.js";
+import { answerByteLength, serializeAnswer } from "./answer-bytes.js";
 import type { Answer, ResultSharing } from "./result-sharing.js";
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -50,10 +50,18 @@ export function graphqlPostHandler<TContext extends BaseContext>(
     const fast = await answerValidatedQuery(body, req, context, compiler, formatError, sharing);
     if (fast !== undefined) {
       const accept = req.headers.accept ?? "";
-      res.writeHead(200, {
-        "content-type": accept.includes("application/graphql-response+json") ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8",
-      });
-      res.end(fast.body);
+      const contentType = accept.includes("application/graphql-response+json") ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8";
+      if (typeof fast.body === "string" || Buffer.isBuffer(fast.body)) {
+        res.writeHead(200, { "content-type": contentType });
+        res.end(fast.body);
+      } else {
+        // A large answer in chunks (answer-bytes.ts): its length up front, the chunks in one writev.
+        res.writeHead(200, { "content-type": contentType, "content-length": answerByteLength(fast.body) });
+        res.cork();
+        for (const chunk of fast.body) res.write(chunk);
+        res.end();
+        res.uncork();
+      }
       observe?.(fast.operationName, fast.hadErrors, (performance.now() - started) / 1000);
       return;
     }
@@ -127,13 +135,15 @@ async function executeCompiled(
   formatError: FormatError,
 ): Promise<Answer | undefined> {
   const result = await compiled.query(undefined, contextValue, (variables ?? {}) as Record<string, unknown>);
-  if (!result.errors?.length) return { body: answerBytes(compiled.stringify(result)), operationName: name, hadErrors: false };
+  // The text of JSON.stringify (compiled.stringify is JSON.stringify: executor.ts compiles without graphql-jit's
+  // serializer), in chunks when large.
+  if (!result.errors?.length) return { body: serializeAnswer(result), operationName: name, hadErrors: false };
   // Variables that do not coerce: nothing ran; let Apollo answer it with its status codes.
   if (!("data" in result) || result.data === undefined) return undefined;
   const errors = result.errors.map((error) => formatError(error.toJSON(), error));
   // Nothing answered because the store is down: Apollo answers it again, with its 503 and Retry-After (store-outage.ts).
   if (wholeRequestNeededStore(errors, result.data)) return undefined;
-  return { body: answerBytes(JSON.stringify({ errors, data: result.data })), operationName: name, hadErrors: true };
+  return { body: serializeAnswer({ errors, data: result.data }), operationName: name, hadErrors: true };
 }
 
 class BodyError extends Error {

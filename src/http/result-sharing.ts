@@ -4,10 +4,12 @@ import { LRUCache } from "lru-cache";
 import { isStillCurrent, type CacheRead, type CompanyCheck, type PageCache } from "../datasources/index.js";
 import type { GatewayContext } from "../context.js";
 import type { Role } from "../callers/index.js";
+import { answerByteLength, type AnswerBody } from "./answer-bytes.js";
 
 /** A serialized GraphQL answer of the fast path. */
 export interface Answer {
-  body: string | Buffer;
+  /** A string, or bytes (one buffer, or a large answer's chunks in order: see answer-bytes.ts). */
+  body: string | AnswerBody;
   operationName: string | undefined;
   hadErrors: boolean;
 }
@@ -59,7 +61,7 @@ export function createResultSharing(options: ResultSharingOptions): ResultSharin
     options.maxBytes > 0
       ? new LRUCache<string, Reusable>({
           maxSize: options.maxBytes,
-          sizeCalculation: (entry, key) => Math.max(1, entry.answer.body.length + key.length + entry.reads.length * 64),
+          sizeCalculation: (entry, key) => Math.max(1, answerByteLength(entry.answer.body) + key.length + entry.reads.length * 64),
           ttl: options.ttlMs > 0 ? options.ttlMs : undefined,
         })
       : undefined;

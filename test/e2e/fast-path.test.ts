@@ -1,7 +1,8 @@
 // The compiled fast path (src/server/graphql-http.ts) must answer exactly what Apollo's pipeline answers:
 // the first request of a query text goes through Apollo, repeats of it through the fast path.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DocumentNode } from "graphql";
+import { print, type DocumentNode } from "graphql";
+import { request } from "undici";
 import { AccountsPageDocument } from "../generated/graphql.js";
 import { startStack, type Stack } from "../helpers/stack.js";
 
@@ -42,6 +43,25 @@ describe("compiled fast path", () => {
     expect(a.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(withoutCorrelation(b)).toEqual(withoutCorrelation(a));
     expect(JSON.stringify(b)).not.toMatch(/stack|at .*\.ts/);
+  });
+
+  it("writes a large answer (in chunks, answer-bytes.ts) byte for byte as Apollo wrote it, with its Content-Length", async () => {
+    const body = JSON.stringify({ query: print(ACCOUNTS), variables: { companyId: stack.companyId, erpId: stack.erpId, first: 1000 } });
+    const post = async () => {
+      const res = await request(stack.gateway.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${stack.token}` }, body });
+      const bytes = Buffer.from(await res.body.arrayBuffer());
+      return { status: res.statusCode, length: res.headers["content-length"], chunked: res.headers["transfer-encoding"], bytes };
+    };
+    const viaApollo = await post();
+    const viaFastPath = await post();
+    expect(viaApollo.status).toBe(200);
+    expect(JSON.parse(viaApollo.bytes.toString("utf8")).data.erpIntegration.accounts.edges).toHaveLength(1000);
+    // Over 32 K characters: the fast path writes it in chunks.
+    expect(viaFastPath.bytes.length).toBeGreaterThan(100_000);
+    expect(viaFastPath.status).toBe(200);
+    expect(viaFastPath.chunked).toBeUndefined();
+    expect(viaFastPath.length).toBe(String(viaFastPath.bytes.length));
+    expect(viaFastPath.bytes.equals(viaApollo.bytes)).toBe(true);
   });
 
   it("leaves variables that do not coerce to Apollo (request error, not a field error)", async () => {
