@@ -58,7 +58,9 @@ try {
   if (profile) {
     const file = readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).sort()[0];
     console.log(summarize(JSON.parse(readFileSync(`${profileDir}/${file}`, "utf8")), result.sent));
-    rmSync(profileDir, { recursive: true, force: true });
+    // PROFILE_KEEP=1 keeps the .cpuprofile (open it in Chrome DevTools) and prints where it is.
+    if (process.env.PROFILE_KEEP) console.log(`profile kept: ${profileDir}/${file}`);
+    else rmSync(profileDir, { recursive: true, force: true });
   }
 } finally {
   await emulator.stop();
