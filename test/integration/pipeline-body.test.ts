@@ -20,6 +20,12 @@ describe("client pipeline: response bodies read chunk by chunk", () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       const pieces = BODIES[req.url!]?.() ?? [];
+      if (req.url === "/stall") {
+        // Headers and part of the body, then nothing: the whole-exchange deadline covers the body too.
+        res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+        res.write('{"data":[');
+        return;
+      }
       if (req.url === "/cut") {
         res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
         res.write(pieces[0]);
@@ -62,6 +68,16 @@ describe("client pipeline: response bodies read chunk by chunk", () => {
     expect((await client.request({ method: "GET", path: "/one", caller })).body).toEqual({ data: [1] });
     BODIES["/empty"] = () => [];
     expect((await client.request({ method: "GET", path: "/empty", caller })).body).toBeUndefined();
+  });
+
+  it("times out a body that stops coming (UPSTREAM_TIMEOUT), the deadline counting from the request", async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const quick = createConcurClient({ baseUrl: url, timeoutMs: 300, dispatcher, logger: pino({ level: "silent" }) });
+    const started = performance.now();
+    await expect(quick.request({ method: "GET", path: "/stall", caller, retry: { retries: 0, minTimeoutMs: 0, max429Waits: 0 } })).rejects.toMatchObject({
+      extensions: { code: ErrorCode.UPSTREAM_TIMEOUT },
+    });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   it("answers a body cut before its end as a coded upstream error", async () => {
