@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, type ResolvedGatewayConfig } from "./config.js
 import { describeDatabase, parseDatabaseUrl } from "./connections/store/database.js";
 import { createGateway, type Gateway } from "./gateway.js";
 import { exampleQuery } from "./http/example-query.js";
-import { createLogger, prettyLogs, type Logger } from "./logger.js";
+import { createLogger, endLogs, prettyLogs, type Logger } from "./logger.js";
 import { startTracing } from "./observability/tracing.js";
 
 /** What the start announces: fields of the JSON "ready" record, lines of the human banner. */
@@ -105,7 +105,8 @@ function announce(logger: Logger, pretty: boolean, url: string, announcement: An
     await stopAll();
     lifecycle.info("concur-graph stopped.");
     // pino writes asynchronously: the last lines must reach stdout before the process ends.
-    logger.flush(() => process.exit(0));
+    await endLogs(logger);
+    process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -30,6 +30,29 @@ export function createLogger(level: string, options: { pretty?: boolean; destina
   return pino({ level, base, ...traced, transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service" } } });
 }
 
+/**
+ * Resolves once every line logged so far is written (the log stream ended), or after `boundMs`. Why not pino's
+ * `flush(cb)`: on stdout's default stream (sonic-boom, minLength 0) it calls back at once, even while a write is still
+ * in flight, so a process that exits in that callback can lose its last lines when stdout's reader is slow (seen under
+ * load: the final "concur-graph stopped." missing). Nothing may be logged after it resolves.
+ */
+export function endLogs(logger: Logger, boundMs = 3_000): Promise<void> {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { end?: () => void; once?: (event: string, listener: () => void) => unknown; destroyed?: boolean }
+    | undefined;
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, boundMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    if (typeof stream?.end !== "function" || typeof stream.once !== "function" || stream.destroyed) return logger.flush(() => done());
+    stream.once("close", done);
+    stream.once("error", done);
+    stream.end();
+  });
+}
+
 /** pino's own strategy (the line's fields win over the mixin's), without copying anything when there is no trace. */
 function mixinMergeStrategy(mergeObject: object, mixinObject: object): object {
   return mixinObject === NO_TRACE ? mergeObject : Object.assign(mixinObject, mergeObject);
