@@ -1,4 +1,4 @@
-// `npm run bench [-- --only <part>] [--quick]`: prints tables and, per part, a summary of the issue-15 targets.
+// `npm run bench [-- --only <part>] [--quick]`: prints tables and, per part, a summary of its targets.
 // No pass/fail exit code. Every server runs in its own child process on 127.0.0.1; this process only generates load and measures.
 import os from "node:os";
 import { CALLER_FORMS, type CallerForm } from "./lib/distinct.js";
@@ -21,6 +21,7 @@ const PARTS = {
   sync: async (o: Options) => (await import("./sync.js")).runSync(o),
   invoicesync: async (o: Options) => (await import("./invoice-sync.js")).runInvoiceSync(o),
   scale: async (o: Options) => (await import("./scale.js")).runScale(o),
+  tokens: async (o: Options) => (await import("./tokens.js")).runTokens(o),
 } satisfies Record<string, (o: Options) => Promise<string>>;
 type Part = keyof typeof PARTS;
 /** Parts run only when named with --only (each takes minutes of its own). */

@@ -332,7 +332,7 @@ export async function runScale(options: { quick: boolean }): Promise<string> {
         : { target: "spread reads", measured: "not run" },
       { target: "daily sweep: calls and duration (no bar)", measured: `${sweepEnd?.calls ?? "-"} token calls, ${fmt(sweepSeconds, 2)} s` },
     ];
-    out.push("", summary(checks).replace("issue-15 target", "issue-25 target"));
+    out.push("", summary(checks));
     void percentile;
   } finally {
     for (const child of children.reverse()) await child.stop().catch(() => {});

@@ -22,7 +22,7 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), sep, ...rows.map(line)].join("\n");
 }
 
-/** One issue-15 target next to what this run measured. `met` undefined = no pass/fail (a reference value). */
+/** One target next to what this run measured. `met` undefined = no pass/fail (a reference value). */
 export interface TargetCheck {
   target: string;
   measured: string;
@@ -34,7 +34,7 @@ export interface TargetCheck {
 /** The compact per-part summary: target, measured, met?/ratio. */
 export function summary(checks: TargetCheck[]): string {
   return table(
-    ["issue-15 target", "measured (this run)", "met? / ratio"],
+    ["target", "measured (this run)", "met? / ratio"],
     checks.map((c) => [c.target, c.measured, [c.met === undefined ? "-" : c.met ? "yes" : "NO", c.ratio].filter(Boolean).join(", ")]),
   );
 }
