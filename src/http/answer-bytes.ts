@@ -40,6 +40,14 @@ export function serializeAnswer(value: unknown): AnswerBody {
   const chunks: Buffer[] = [];
   let current = "";
   const emit = (text: string) => {
+    if (text.length >= ANSWER_CHUNK_CHARS) {
+      // A slice as large as a chunk is a chunk of its own: appended to `current` it would be copied once more when
+      // the rope is flattened for its bytes.
+      if (current.length > 0) chunks.push(answerBytes(current));
+      current = "";
+      chunks.push(answerBytes(text));
+      return;
+    }
     current += text;
     if (current.length >= ANSWER_CHUNK_CHARS) {
       chunks.push(answerBytes(current));
@@ -83,8 +91,9 @@ function writeValue(value: unknown, emit: (text: string) => void): void {
     emit("[");
     for (let at = 0; at < value.length; at += SLICE) {
       const slice = JSON.stringify(value.slice(at, at + SLICE));
-      // "[a,b]" -> "a,b", joined to the previous slice by a comma.
-      emit(at === 0 ? slice.slice(1, -1) : `,${slice.slice(1, -1)}`);
+      // "[a,b]" -> "a,b" (a view into the slice's text, not a copy), joined to the previous slice by a comma.
+      if (at > 0) emit(",");
+      emit(slice.slice(1, -1));
     }
     emit("]");
     return;
