@@ -21,6 +21,8 @@ if (!hasChromium && !process.env.CI) {
 }
 const SHOTS = ".tmp/console";
 const WAIT = 30_000;
+/** src/console/src/company.tsx's DEFAULT_CHECKS: companies checked for a writable list when nothing was chosen. */
+const DEFAULT_CHECKS = 5;
 
 describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless browser", () => {
   let stack: Stack;
@@ -67,8 +69,9 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
   const card = (page: Page, companyId: string) => page.locator(`[data-testid="connection"][data-company="${companyId}"]`);
 
   /**
-   * Picks the company of a page with a Company select (Syncs, Requests). They open on the first company the gateway
-   * lists, in the demo the Standard-edition one (…57d0: no ERP, so no lists and no write requests).
+   * Picks the company of a page with a Company select (Syncs, Requests: one choice for the tab). With nothing chosen they
+   * open on the first connected company with a writable list, in the demo the Professional one with the demo lists
+   * (not the Standard one, …57d0, that sorts first: no ERP, so no lists and no write requests).
    */
   async function chooseCompany(page: Page, companyId: string): Promise<void> {
     await page.getByRole("combobox", { name: "Company" }).selectOption(companyId, { timeout: WAIT });
@@ -260,16 +263,17 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
   it("Requests: recent write requests per company, live; a PARTIAL one opens its rejected records, paged", async () => {
     const { context, page, pageErrors } = await signIn(stack.token);
     try {
-      await page.getByRole("link", { name: "Requests" }).click();
-      await page.getByRole("heading", { name: "Write requests" }).waitFor({ state: "visible", timeout: WAIT });
-      // The Professional demo company's list read (its subscription made with it) before the mutation below.
+      // The Professional demo company's list read (its subscription made with it) before the mutation below: the page
+      // opens on it by default (nothing chosen in this tab).
       const listed = page.waitForResponse((res) => {
         if (res.request().method() !== "POST") return false;
         const body = res.request().postDataJSON() as { operationName?: string; variables?: { companyId?: string } } | null;
         return body?.operationName === "ConsoleRecentRequests" && body.variables?.companyId === stack.companyId;
       }, { timeout: WAIT });
-      await chooseCompany(page, stack.companyId);
+      await page.getByRole("link", { name: "Requests" }).click();
+      await page.getByRole("heading", { name: "Write requests" }).waitFor({ state: "visible", timeout: WAIT });
       await listed;
+      expect(await page.getByTestId("company-select").inputValue()).toBe(stack.companyId);
       // A gateway mutation (SUCCESS) while the page is open: it appears without a reload.
       const upsert = await stack.graphql(
         `mutation($c: ID!, $e: ID!, $a: [AccountInput!]!) { upsertAccounts(companyId: $c, erpId: $e, accounts: $a) { request { requestId } } }`,
@@ -317,6 +321,75 @@ describe.skipIf(!hasChromium && !process.env.CI)("operator console in a headless
       const seen = [firstPage, await rejected.innerText()].join("\n");
       for (let i = 0; i < 12; i++) expect(seen).toContain(`BAD-${i}"`);
       expect(seen).not.toContain("GOOD-");
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it("one company choice for Syncs and Requests: a default with lists, words for a company without lists or ERP, kept across pages and a reload", async () => {
+    const { context, page, pageErrors } = await signIn(stack.token);
+    // Every concurLists read the page makes, by company: the default's check is bounded and made once per tab load.
+    const listReads: string[] = [];
+    page.on("request", (req) => {
+      if (req.method() !== "POST" || !req.url().endsWith("/graphql")) return;
+      const body = req.postDataJSON() as { operationName?: string; variables?: { companyId?: string } } | null;
+      if (body?.operationName === "ConsoleLists") listReads.push(body.variables!.companyId!);
+    });
+    const select = page.getByTestId("company-select");
+    const empty = page.getByTestId("company-empty");
+    const storedChoice = () => page.evaluate(() => sessionStorage.getItem("concur-graph.console.companyId"));
+    try {
+      // Nothing chosen: Syncs opens on the first connected company with a writable list (the Standard company sorts
+      // first and has none), said to be the default.
+      await page.getByRole("link", { name: "Syncs" }).click();
+      await page.locator(`[data-testid="list-select"] option[value="${DEMO_LISTS.emptyCostCenters}"]`).waitFor({ state: "attached", timeout: WAIT });
+      expect(await select.inputValue()).toBe(stack.companyId);
+      expect(await select.getAttribute("data-origin")).toBe("default");
+      expect(await page.getByTestId("company-origin").innerText()).toContain("Default: the first connected company with a writable Concur list");
+      expect(await storedChoice()).toBeNull();
+      expect(listReads.length).toBeLessThanOrEqual(DEFAULT_CHECKS + 1);
+      expect(listReads).toContain(stack.standardCompanyId);
+
+      // The Standard company chosen on Syncs: no list dropdown, words naming it and suggesting the one with lists.
+      await select.selectOption(stack.standardCompanyId);
+      await expect.poll(() => empty.innerText(), { timeout: WAIT }).toContain(`Company ${stack.standardCompanyId} has no writable Concur list (it has no Concur lists at all)`);
+      expect(await empty.innerText()).toContain(`Try ${stack.companyId}`);
+      expect(await page.getByTestId("list-select").count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Start sync" }).isDisabled()).toBe(true);
+      expect(await select.getAttribute("data-origin")).toBe("chosen");
+      expect(await storedChoice()).toBe(stack.standardCompanyId);
+      await page.screenshot({ path: `${SHOTS}/syncs-no-lists.png` });
+
+      // Requests shows the same company after navigating, and says it has no ERP.
+      await page.getByRole("link", { name: "Requests" }).click();
+      await page.getByRole("heading", { name: "Write requests" }).waitFor({ state: "visible", timeout: WAIT });
+      await expect.poll(() => select.inputValue(), { timeout: WAIT }).toBe(stack.standardCompanyId);
+      await expect.poll(() => empty.innerText(), { timeout: WAIT }).toContain(`Company ${stack.standardCompanyId} has no ERP integration registered (registerErp), so it sends no write requests.`);
+      expect(await empty.innerText()).toContain(`Try ${stack.companyId}`);
+      expect(await page.locator('[data-testid="request-row"]').count()).toBe(0);
+
+      // And after a reload of the tab (the key and the choice are in its sessionStorage).
+      await page.reload({ waitUntil: "load" });
+      await page.getByRole("heading", { name: "Write requests" }).waitFor({ state: "visible", timeout: WAIT });
+      await expect.poll(() => select.inputValue(), { timeout: WAIT }).toBe(stack.standardCompanyId);
+      expect(await select.getAttribute("data-origin")).toBe("chosen");
+      await expect.poll(() => empty.innerText(), { timeout: WAIT }).toContain("has no ERP integration registered");
+
+      // The suggestion switches the tab's choice; Syncs follows, reading only its own lists (no second check).
+      await empty.getByRole("button", { name: "Switch company" }).click();
+      await expect.poll(() => select.inputValue(), { timeout: WAIT }).toBe(stack.companyId);
+      expect(await storedChoice()).toBe(stack.companyId);
+      const readsBefore = listReads.length;
+      await page.getByRole("link", { name: "Syncs" }).click();
+      await page.locator(`[data-testid="list-select"] option[value="${DEMO_LISTS.emptyCostCenters}"]`).waitFor({ state: "attached", timeout: WAIT });
+      expect(await select.inputValue()).toBe(stack.companyId);
+      expect(listReads.slice(readsBefore)).toEqual([stack.companyId]);
+
+      // Signing out forgets the choice with the key.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("API key").waitFor({ state: "visible", timeout: WAIT });
+      expect(await storedChoice()).toBeNull();
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

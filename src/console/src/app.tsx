@@ -6,6 +6,7 @@ import { DocumentsPage } from "./documents.js";
 import { KeysPage } from "./keys.js";
 import { RequestsPage } from "./requests.js";
 import { SyncsPage } from "./syncs.js";
+import { CompanyChoiceProvider, storedCompany } from "./company.js";
 import { graphql } from "./gql/index.js";
 
 const VIEWER = graphql(`query ConsoleViewer { viewer { kind keyId role companies } }`);
@@ -74,6 +75,7 @@ export function App() {
   const signOut = () => {
     session?.api.close();
     storedKey.clear();
+    storedCompany.clear();
     setSession(undefined);
   };
 
@@ -104,12 +106,14 @@ export function App() {
         </div>
       </header>
       <main>
-        {shown === "connections" && <ConnectionsPage api={session.api} viewer={session.viewer} settings={settings!} />}
-        {shown === "keys" && <KeysPage api={session.api} viewer={session.viewer} />}
-        {shown === "health" && <HealthPage api={session.api} settings={settings!} />}
-        {shown === "syncs" && <SyncsPage api={session.api} />}
-        {shown === "requests" && <RequestsPage api={session.api} />}
-        {shown === "documents" && <DocumentsPage api={session.api} />}
+        <CompanyChoiceProvider api={session.api}>
+          {shown === "connections" && <ConnectionsPage api={session.api} viewer={session.viewer} settings={settings!} />}
+          {shown === "keys" && <KeysPage api={session.api} viewer={session.viewer} />}
+          {shown === "health" && <HealthPage api={session.api} settings={settings!} />}
+          {shown === "syncs" && <SyncsPage api={session.api} />}
+          {shown === "requests" && <RequestsPage api={session.api} />}
+          {shown === "documents" && <DocumentsPage api={session.api} />}
+        </CompanyChoiceProvider>
       </main>
     </div>
   );

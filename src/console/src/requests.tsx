@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from "react";
 import { describeError, type Api } from "./api.js";
 import { Problem, when } from "./ui.js";
+import { CompanyPicker, SwitchCompany, useCompanyChoice } from "./company.js";
 import { graphql } from "./gql/index.js";
 import type { ConsoleRecentRequestsQuery, ConsoleRequestErrorsQuery } from "./gql/graphql.js";
 
-const COMPANIES = graphql(`query ConsoleRequestCompanies { companyConnections { companyId } }`);
+/** The company's ERP integrations: read only when it has no recent request, to say why. */
+const ERPS = graphql(`query ConsoleRequestErps($companyId: ID!) { erpIntegrations(companyId: $companyId) { erpId erpName } }`);
 const RECENT = graphql(`query ConsoleRecentRequests($companyId: ID!) {
   recentRequests(companyId: $companyId, first: 100) { firstSeenAt updatedAt request { requestId erpId status } }
 }`);
@@ -25,27 +27,21 @@ type ErrorsPage = ConsoleRequestErrorsQuery;
 const FAILED = new Set(["PARTIAL", "ERROR"]);
 
 export function RequestsPage({ api }: { api: Api }) {
-  const [companies, setCompanies] = useState<string[]>([]);
-  const [companyId, setCompanyId] = useState("");
-  const [recent, setRecent] = useState<Recent[]>();
+  const choice = useCompanyChoice();
+  const { companyId } = choice;
+  /** The company's recent requests, with the company they are of (a late answer for the previous one is not shown). */
+  const [read, setRead] = useState<{ companyId: string; rows: Recent[] }>();
+  const recent = read?.companyId === companyId ? read.rows : undefined;
+  /** The company's ERP names, read when it has no recent request; undefined while unknown. */
+  const [erps, setErps] = useState<{ companyId: string; names: string[] | null }>();
   const [open, setOpen] = useState<Recent["request"]>();
   const [problem, setProblem] = useState<string>();
-
-  useEffect(() => {
-    api.request(COMPANIES).then(
-      ({ companyConnections }) => {
-        const ids = companyConnections.map((c) => c.companyId);
-        setCompanies(ids);
-        setCompanyId((current) => current || ids[0] || "");
-      },
-      (error) => setProblem(describeError(error)),
-    );
-  }, [api]);
 
   const load = useCallback(async () => {
     if (!companyId) return;
     try {
-      setRecent((await api.request(RECENT, { companyId })).recentRequests);
+      const rows = (await api.request(RECENT, { companyId })).recentRequests;
+      setRead({ companyId, rows });
       setProblem(undefined);
     } catch (error) {
       setProblem(describeError(error));
@@ -54,12 +50,27 @@ export function RequestsPage({ api }: { api: Api }) {
 
   useEffect(() => {
     if (!companyId) return;
-    setRecent(undefined);
+    setRead(undefined);
     setOpen(undefined);
     void load();
     // Live: every status of the company's requests; the list is read again (new requests appear too).
     return api.subscribe(STATUS, { companyId }, () => void load(), setProblem);
   }, [api, companyId, load]);
+
+  // No recent request: say whether the company has an ERP at all (one read per company shown empty).
+  const empty = recent !== undefined && recent.length === 0;
+  useEffect(() => {
+    if (!empty || erps?.companyId === companyId) return;
+    let live = true;
+    api.request(ERPS, { companyId }).then(
+      ({ erpIntegrations }) => live && setErps({ companyId, names: erpIntegrations.map((e) => e.erpName) }),
+      () => live && setErps({ companyId, names: null }), // unknown: the message then says only that none was seen
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, companyId, empty, erps]);
+  const erpNames = erps?.companyId === companyId ? erps.names : undefined;
 
   return (
     <section aria-labelledby="requests-title">
@@ -71,19 +82,27 @@ export function RequestsPage({ api }: { api: Api }) {
       </div>
       <p>Accounting Integration uploads this gateway saw lately (its own mutations, and statuses from polls and ESS events): at most 200 per company for 24 hours, in memory.</p>
       <form className="create" onSubmit={(e) => e.preventDefault()} aria-label="Company">
-        <label>
-          Company
-          <select value={companyId} onChange={(e) => setCompanyId(e.target.value)}>
-            {companies.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CompanyPicker choice={choice} />
       </form>
-      <Problem text={problem} />
-      {recent && recent.length === 0 && <p>No write request seen for this company lately.</p>}
+      <Problem text={problem ?? choice.problem} />
+      {empty && erpNames !== undefined && (
+        <p className="empty" role="status" data-testid="company-empty">
+          {erpNames === null ? (
+            <>
+              No write request seen for company <code>{companyId}</code> lately.
+            </>
+          ) : erpNames.length === 0 ? (
+            <>
+              Company <code>{companyId}</code> has no ERP integration registered (registerErp), so it sends no write requests.
+            </>
+          ) : (
+            <>
+              No write request seen for company <code>{companyId}</code> lately (its ERP: {erpNames.join(", ")}); they appear here as they are sent or reported by ESS.
+            </>
+          )}
+          <SwitchCompany choice={choice} />
+        </p>
+      )}
       {recent && recent.length > 0 && (
         <div className="table-wrap">
           <table>

@@ -1,11 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { describeError, type Api } from "./api.js";
 import { Problem } from "./ui.js";
+import { CompanyPicker, isWritable, LISTS, SwitchCompany, useCompanyChoice } from "./company.js";
 import { graphql } from "./gql/index.js";
 import type { ConsoleListsQuery, ConsoleSyncMutation, ConsoleSyncProgressSubscription } from "./gql/graphql.js";
 
-const CONNECTIONS = graphql(`query ConsoleSyncCompanies { companyConnections { companyId state } }`);
-const LISTS = graphql(`query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }`);
 const PROGRESS = graphql(`subscription ConsoleSyncProgress($companyId: ID!, $syncId: ID!) {
   concurListSyncProgress(companyId: $companyId, syncId: $syncId) { syncId phase done total }
 }`);
@@ -55,9 +54,16 @@ function newSyncId(): string {
 }
 
 export function SyncsPage({ api }: { api: Api }) {
-  const [companies, setCompanies] = useState<string[]>([]);
-  const [companyId, setCompanyId] = useState("");
-  const [lists, setLists] = useState<ConcurList[]>([]);
+  const choice = useCompanyChoice();
+  const { companyId } = choice;
+  const company = choice.companies?.find((c) => c.companyId === companyId);
+  /**
+   * The company's writable lists, and how many it has in all (read-only or managed by another app included, for the
+   * words when none is writable); undefined while reading, when it is not connected, or for a previous company.
+   */
+  const [read, setRead] = useState<{ companyId: string; writable: ConcurList[]; all: number }>();
+  const lists = read?.companyId === companyId ? read.writable : undefined;
+  const allLists = read?.all ?? 0;
   const [listId, setListId] = useState("");
   const [tree, setTree] = useState(demoTree);
   const [dryRun, setDryRun] = useState(false);
@@ -67,30 +73,28 @@ export function SyncsPage({ api }: { api: Api }) {
   const [problem, setProblem] = useState<string>();
   const stopProgress = useRef<() => void>();
 
-  useEffect(() => {
-    api.request(CONNECTIONS).then(
-      ({ companyConnections }) => {
-        const ids = companyConnections.filter((c) => c.state === "CONNECTED").map((c) => c.companyId);
-        setCompanies(ids);
-        setCompanyId((current) => current || ids[0] || "");
-      },
-      (error) => setProblem(describeError(error)),
-    );
-    return () => stopProgress.current?.();
-  }, [api]);
+  useEffect(() => () => stopProgress.current?.(), []);
 
+  const connected = company?.state === "CONNECTED";
   useEffect(() => {
-    if (!companyId) return;
-    setLists([]);
+    setRead(undefined);
+    setListId("");
+    setProblem(undefined);
+    if (!companyId || !connected) return;
+    let live = true;
     api.request(LISTS, { companyId }).then(
       ({ concurLists }) => {
-        const writable = concurLists.filter((l) => !l.isReadOnly && !l.isManaged);
-        setLists(writable);
+        if (!live) return;
+        const writable = concurLists.filter(isWritable);
+        setRead({ companyId, writable, all: concurLists.length });
         setListId(writable[0]?.id ?? "");
       },
-      (error) => setProblem(describeError(error)),
+      (error) => live && setProblem(describeError(error)),
     );
-  }, [api, companyId]);
+    return () => {
+      live = false;
+    };
+  }, [api, companyId, connected]);
 
   const run = async (event: FormEvent) => {
     event.preventDefault();
@@ -129,26 +133,33 @@ export function SyncsPage({ api }: { api: Api }) {
       </div>
       <p>Makes a Concur list equal to an ERP tree (syncConcurList): only the differences are sent. A dry run plans without writing.</p>
       <form className="create" onSubmit={(e) => void run(e)} aria-label="Start a list sync">
-        <label>
-          Company
-          <select value={companyId} onChange={(e) => setCompanyId(e.target.value)}>
-            {companies.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Concur list
-          <select value={listId} onChange={(e) => setListId(e.target.value)} data-testid="list-select">
-            {lists.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name} ({l.levelCount} levels)
-              </option>
-            ))}
-          </select>
-        </label>
+        <CompanyPicker choice={choice} />
+        {company && !connected && (
+          <p className="empty" role="status" data-testid="company-empty">
+            Company <code>{companyId}</code> is not connected ({company.state.toLowerCase().replace("_", " ")}): nothing can be synced to it.
+            <SwitchCompany choice={choice} />
+          </p>
+        )}
+        {lists && lists.length === 0 && (
+          <p className="empty" role="status" data-testid="company-empty">
+            Company <code>{companyId}</code> has no writable Concur list{" "}
+            {allLists === 0 ? "(it has no Concur lists at all)" : `(its ${allLists} lists are read-only or managed by another app)`}, so there is nothing to sync
+            to.
+            <SwitchCompany choice={choice} />
+          </p>
+        )}
+        {lists && lists.length > 0 && (
+          <label>
+            Concur list
+            <select value={listId} onChange={(e) => setListId(e.target.value)} data-testid="list-select">
+              {lists.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name} ({l.levelCount} levels)
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="wide">
           ERP tree (one item a line: CODE/CODE = Value)
           <textarea value={tree} onChange={(e) => setTree(e.target.value)} rows={8} spellCheck={false} />
@@ -156,11 +167,11 @@ export function SyncsPage({ api }: { api: Api }) {
         <label className="inline">
           <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run (plan only)
         </label>
-        <button type="submit" disabled={running || !companyId || !listId}>
+        <button type="submit" disabled={running || !lists || !listId || !connected}>
           {running ? "Syncing…" : "Start sync"}
         </button>
       </form>
-      <Problem text={problem} />
+      <Problem text={problem ?? choice.problem} />
       {progress && (
         <div className="progress" data-testid="sync-progress" data-phase={progress.phase} data-percent={percent}>
           <label htmlFor="sync-bar">

@@ -16,6 +16,8 @@ import * as types from './graphql';
  */
 type Documents = {
     "query ConsoleViewer { viewer { kind keyId role companies } }": typeof types.ConsoleViewerDocument,
+    "query ConsoleCompanies { companyConnections { companyId state } }": typeof types.ConsoleCompaniesDocument,
+    "query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }": typeof types.ConsoleListsDocument,
     "query ConsoleConnections {\n  companyConnections {\n    companyId state geolocation accessTokenExpiresAt refreshTokenExpiresAt lastRefreshAt connectedAt connectedBy\n    lastError { code message at }\n  }\n}": typeof types.ConsoleConnectionsDocument,
     "query ConsoleEdition($companyId: ID!) { companyEdition(companyId: $companyId) { edition postingChannel } }": typeof types.ConsoleEditionDocument,
     "subscription ConsoleConnectionChanged($companyId: ID!) { companyConnectionChanged(companyId: $companyId) { companyId state reason } }": typeof types.ConsoleConnectionChangedDocument,
@@ -26,17 +28,17 @@ type Documents = {
     "query ConsoleApiKeys { apiKeys { keyId name role companies createdAt revokedAt } }": typeof types.ConsoleApiKeysDocument,
     "mutation ConsoleCreateKey($name: String!, $role: CallerRole!, $companies: [ID!]!) {\n  createApiKey(name: $name, role: $role, companies: $companies) { key apiKey { keyId } }\n}": typeof types.ConsoleCreateKeyDocument,
     "mutation ConsoleRevokeKey($keyId: ID!) { revokeApiKey(keyId: $keyId) { keyId revokedAt } }": typeof types.ConsoleRevokeKeyDocument,
-    "query ConsoleRequestCompanies { companyConnections { companyId } }": typeof types.ConsoleRequestCompaniesDocument,
+    "query ConsoleRequestErps($companyId: ID!) { erpIntegrations(companyId: $companyId) { erpId erpName } }": typeof types.ConsoleRequestErpsDocument,
     "query ConsoleRecentRequests($companyId: ID!) {\n  recentRequests(companyId: $companyId, first: 100) { firstSeenAt updatedAt request { requestId erpId status } }\n}": typeof types.ConsoleRecentRequestsDocument,
     "subscription ConsoleRequestStatus($companyId: ID!) { requestStatusChanged(companyId: $companyId) { requestId erpId status } }": typeof types.ConsoleRequestStatusDocument,
     "query ConsoleRequestErrors($companyId: ID!, $erpId: ID!, $requestId: ID!, $after: String) {\n  request(companyId: $companyId, erpId: $erpId, requestId: $requestId) {\n    status\n    errors(first: 10, after: $after) {\n      edges { node { objectType errorCode errorMessage values validationErrors { source errorCode errorMessage } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n}": typeof types.ConsoleRequestErrorsDocument,
-    "query ConsoleSyncCompanies { companyConnections { companyId state } }": typeof types.ConsoleSyncCompaniesDocument,
-    "query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }": typeof types.ConsoleListsDocument,
     "subscription ConsoleSyncProgress($companyId: ID!, $syncId: ID!) {\n  concurListSyncProgress(companyId: $companyId, syncId: $syncId) { syncId phase done total }\n}": typeof types.ConsoleSyncProgressDocument,
     "mutation ConsoleSync($companyId: ID!, $target: ConcurListSyncTarget!, $items: [ErpListItemInput!]!, $dryRun: Boolean!, $syncId: ID!) {\n  syncConcurList(companyId: $companyId, target: $target, items: $items, dryRun: $dryRun, syncId: $syncId) {\n    syncId dryRun created reactivated updated deleted unchanged failed conflicts bulkCalls\n    errors { operation code message }\n  }\n}": typeof types.ConsoleSyncDocument,
 };
 const documents: Documents = {
     "query ConsoleViewer { viewer { kind keyId role companies } }": types.ConsoleViewerDocument,
+    "query ConsoleCompanies { companyConnections { companyId state } }": types.ConsoleCompaniesDocument,
+    "query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }": types.ConsoleListsDocument,
     "query ConsoleConnections {\n  companyConnections {\n    companyId state geolocation accessTokenExpiresAt refreshTokenExpiresAt lastRefreshAt connectedAt connectedBy\n    lastError { code message at }\n  }\n}": types.ConsoleConnectionsDocument,
     "query ConsoleEdition($companyId: ID!) { companyEdition(companyId: $companyId) { edition postingChannel } }": types.ConsoleEditionDocument,
     "subscription ConsoleConnectionChanged($companyId: ID!) { companyConnectionChanged(companyId: $companyId) { companyId state reason } }": types.ConsoleConnectionChangedDocument,
@@ -47,12 +49,10 @@ const documents: Documents = {
     "query ConsoleApiKeys { apiKeys { keyId name role companies createdAt revokedAt } }": types.ConsoleApiKeysDocument,
     "mutation ConsoleCreateKey($name: String!, $role: CallerRole!, $companies: [ID!]!) {\n  createApiKey(name: $name, role: $role, companies: $companies) { key apiKey { keyId } }\n}": types.ConsoleCreateKeyDocument,
     "mutation ConsoleRevokeKey($keyId: ID!) { revokeApiKey(keyId: $keyId) { keyId revokedAt } }": types.ConsoleRevokeKeyDocument,
-    "query ConsoleRequestCompanies { companyConnections { companyId } }": types.ConsoleRequestCompaniesDocument,
+    "query ConsoleRequestErps($companyId: ID!) { erpIntegrations(companyId: $companyId) { erpId erpName } }": types.ConsoleRequestErpsDocument,
     "query ConsoleRecentRequests($companyId: ID!) {\n  recentRequests(companyId: $companyId, first: 100) { firstSeenAt updatedAt request { requestId erpId status } }\n}": types.ConsoleRecentRequestsDocument,
     "subscription ConsoleRequestStatus($companyId: ID!) { requestStatusChanged(companyId: $companyId) { requestId erpId status } }": types.ConsoleRequestStatusDocument,
     "query ConsoleRequestErrors($companyId: ID!, $erpId: ID!, $requestId: ID!, $after: String) {\n  request(companyId: $companyId, erpId: $erpId, requestId: $requestId) {\n    status\n    errors(first: 10, after: $after) {\n      edges { node { objectType errorCode errorMessage values validationErrors { source errorCode errorMessage } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n}": types.ConsoleRequestErrorsDocument,
-    "query ConsoleSyncCompanies { companyConnections { companyId state } }": types.ConsoleSyncCompaniesDocument,
-    "query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }": types.ConsoleListsDocument,
     "subscription ConsoleSyncProgress($companyId: ID!, $syncId: ID!) {\n  concurListSyncProgress(companyId: $companyId, syncId: $syncId) { syncId phase done total }\n}": types.ConsoleSyncProgressDocument,
     "mutation ConsoleSync($companyId: ID!, $target: ConcurListSyncTarget!, $items: [ErpListItemInput!]!, $dryRun: Boolean!, $syncId: ID!) {\n  syncConcurList(companyId: $companyId, target: $target, items: $items, dryRun: $dryRun, syncId: $syncId) {\n    syncId dryRun created reactivated updated deleted unchanged failed conflicts bulkCalls\n    errors { operation code message }\n  }\n}": types.ConsoleSyncDocument,
 };
@@ -61,6 +61,14 @@ const documents: Documents = {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ConsoleViewer { viewer { kind keyId role companies } }"): typeof import('./graphql').ConsoleViewerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ConsoleCompanies { companyConnections { companyId state } }"): typeof import('./graphql').ConsoleCompaniesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }"): typeof import('./graphql').ConsoleListsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -104,7 +112,7 @@ export function graphql(source: "mutation ConsoleRevokeKey($keyId: ID!) { revoke
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query ConsoleRequestCompanies { companyConnections { companyId } }"): typeof import('./graphql').ConsoleRequestCompaniesDocument;
+export function graphql(source: "query ConsoleRequestErps($companyId: ID!) { erpIntegrations(companyId: $companyId) { erpId erpName } }"): typeof import('./graphql').ConsoleRequestErpsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -117,14 +125,6 @@ export function graphql(source: "subscription ConsoleRequestStatus($companyId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ConsoleRequestErrors($companyId: ID!, $erpId: ID!, $requestId: ID!, $after: String) {\n  request(companyId: $companyId, erpId: $erpId, requestId: $requestId) {\n    status\n    errors(first: 10, after: $after) {\n      edges { node { objectType errorCode errorMessage values validationErrors { source errorCode errorMessage } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n}"): typeof import('./graphql').ConsoleRequestErrorsDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ConsoleSyncCompanies { companyConnections { companyId state } }"): typeof import('./graphql').ConsoleSyncCompaniesDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "query ConsoleLists($companyId: ID!) { concurLists(companyId: $companyId) { id name levelCount isReadOnly isManaged } }"): typeof import('./graphql').ConsoleListsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

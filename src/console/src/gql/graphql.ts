@@ -124,6 +124,18 @@ export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ConsoleViewerQuery = { viewer: { kind: string, keyId: string, role: CallerRole, companies: Array<string> } };
 
+export type ConsoleCompaniesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleCompaniesQuery = { companyConnections: Array<{ companyId: string, state: ConnectionState }> };
+
+export type ConsoleListsQueryVariables = Exact<{
+  companyId: string;
+}>;
+
+
+export type ConsoleListsQuery = { concurLists: Array<{ id: string, name: string, levelCount: number, isReadOnly: boolean, isManaged: boolean }> };
+
 export type ConsoleConnectionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -190,10 +202,12 @@ export type ConsoleRevokeKeyMutationVariables = Exact<{
 
 export type ConsoleRevokeKeyMutation = { revokeApiKey: { keyId: string, revokedAt: string | null } };
 
-export type ConsoleRequestCompaniesQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleRequestErpsQueryVariables = Exact<{
+  companyId: string;
+}>;
 
 
-export type ConsoleRequestCompaniesQuery = { companyConnections: Array<{ companyId: string }> };
+export type ConsoleRequestErpsQuery = { erpIntegrations: Array<{ erpId: string, erpName: string }> };
 
 export type ConsoleRecentRequestsQueryVariables = Exact<{
   companyId: string;
@@ -218,18 +232,6 @@ export type ConsoleRequestErrorsQueryVariables = Exact<{
 
 
 export type ConsoleRequestErrorsQuery = { request: { status: ProcessingStatus | null, errors: { edges: Array<{ node: { objectType: ObjectType | null, errorCode: string | null, errorMessage: string | null, values: string | null, validationErrors: Array<{ source: string | null, errorCode: string | null, errorMessage: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
-
-export type ConsoleSyncCompaniesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type ConsoleSyncCompaniesQuery = { companyConnections: Array<{ companyId: string, state: ConnectionState }> };
-
-export type ConsoleListsQueryVariables = Exact<{
-  companyId: string;
-}>;
-
-
-export type ConsoleListsQuery = { concurLists: Array<{ id: string, name: string, levelCount: number, isReadOnly: boolean, isManaged: boolean }> };
 
 export type ConsoleSyncProgressSubscriptionVariables = Exact<{
   companyId: string;
@@ -279,6 +281,25 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:b14ee981191614ef8829fcb8c9ce74c85ac5325553e8a52d4e84d83d642509c9"}) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
+export const ConsoleCompaniesDocument = new TypedDocumentString(`
+    query ConsoleCompanies {
+  companyConnections {
+    companyId
+    state
+  }
+}
+    `, {"hash":"sha256:981c7087e2a03fc4b1d5eeea1e65aa7aba47e8ea06c3d22fa0fee66f36fdc888"}) as unknown as TypedDocumentString<ConsoleCompaniesQuery, ConsoleCompaniesQueryVariables>;
+export const ConsoleListsDocument = new TypedDocumentString(`
+    query ConsoleLists($companyId: ID!) {
+  concurLists(companyId: $companyId) {
+    id
+    name
+    levelCount
+    isReadOnly
+    isManaged
+  }
+}
+    `, {"hash":"sha256:46a9de14c2d9599fcae546cbd9ce817ebc5350ceddeeaadde086d9b5723ef1ea"}) as unknown as TypedDocumentString<ConsoleListsQuery, ConsoleListsQueryVariables>;
 export const ConsoleConnectionsDocument = new TypedDocumentString(`
     query ConsoleConnections {
   companyConnections {
@@ -396,13 +417,14 @@ export const ConsoleRevokeKeyDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:1e76f3034b560ae4973010efbc5eed78f273adad7c774b3de1edcbe415903826"}) as unknown as TypedDocumentString<ConsoleRevokeKeyMutation, ConsoleRevokeKeyMutationVariables>;
-export const ConsoleRequestCompaniesDocument = new TypedDocumentString(`
-    query ConsoleRequestCompanies {
-  companyConnections {
-    companyId
+export const ConsoleRequestErpsDocument = new TypedDocumentString(`
+    query ConsoleRequestErps($companyId: ID!) {
+  erpIntegrations(companyId: $companyId) {
+    erpId
+    erpName
   }
 }
-    `, {"hash":"sha256:bf8cce325ff04f3518862fba2b45b0b96939cbc4dfc1deb56974311c732cd8ae"}) as unknown as TypedDocumentString<ConsoleRequestCompaniesQuery, ConsoleRequestCompaniesQueryVariables>;
+    `, {"hash":"sha256:07708ba5e6481ba41f652870f4251676c1153431489a37841e3bf8a7f0744980"}) as unknown as TypedDocumentString<ConsoleRequestErpsQuery, ConsoleRequestErpsQueryVariables>;
 export const ConsoleRecentRequestsDocument = new TypedDocumentString(`
     query ConsoleRecentRequests($companyId: ID!) {
   recentRequests(companyId: $companyId, first: 100) {
@@ -451,25 +473,6 @@ export const ConsoleRequestErrorsDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:d608c0ef32f3bfe427567edcf1faf88b1b83bef8b4f951cc79b7f4860c6352f7"}) as unknown as TypedDocumentString<ConsoleRequestErrorsQuery, ConsoleRequestErrorsQueryVariables>;
-export const ConsoleSyncCompaniesDocument = new TypedDocumentString(`
-    query ConsoleSyncCompanies {
-  companyConnections {
-    companyId
-    state
-  }
-}
-    `, {"hash":"sha256:29991a7f955b93fcb2d7cd52f228b050e8e491052fd784b95bd1bd80da63b6de"}) as unknown as TypedDocumentString<ConsoleSyncCompaniesQuery, ConsoleSyncCompaniesQueryVariables>;
-export const ConsoleListsDocument = new TypedDocumentString(`
-    query ConsoleLists($companyId: ID!) {
-  concurLists(companyId: $companyId) {
-    id
-    name
-    levelCount
-    isReadOnly
-    isManaged
-  }
-}
-    `, {"hash":"sha256:46a9de14c2d9599fcae546cbd9ce817ebc5350ceddeeaadde086d9b5723ef1ea"}) as unknown as TypedDocumentString<ConsoleListsQuery, ConsoleListsQueryVariables>;
 export const ConsoleSyncProgressDocument = new TypedDocumentString(`
     subscription ConsoleSyncProgress($companyId: ID!, $syncId: ID!) {
   concurListSyncProgress(companyId: $companyId, syncId: $syncId) {
