@@ -5,6 +5,7 @@ import { homeOf, servesApiCalls } from "../core/geolocation.js";
 import { header } from "../core/guards.js";
 import type { Reply, RequestContext } from "../core/http.js";
 import type { Handler } from "../core/router.js";
+import { afterApplyFaultFor } from "./after-apply.js";
 import type { InvoiceContext } from "./context.js";
 import type { CompanyInvoice } from "./store.js";
 
@@ -28,10 +29,11 @@ const SCHEME = /^(Bearer|OAuth)\s+(\S+)\s*$/i;
 /**
  * The v3 checks: 401 without `Authorization: Bearer <token>` or `OAuth <token>` (the legacy scheme v3 pages still
  * show), or at another data center than the company's; 403 for a token that fails validation or expired, without
- * `scope`, or when the company has not granted the app (admin route); then the handler. Every failure, the
- * shared edge's included, in a legacy body. The company is the token's.
+ * `scope`, or when the company has not granted the app (admin route); then the handler, and for the create/update
+ * writes (`afterApplyFault`) the after-apply fault. Every failure, the shared edge's included, in a legacy body. The
+ * company is the token's.
  */
-export function invoiceRoute(ctx: InvoiceContext, scope: string, handler: InvoiceHandler, options: { write?: boolean } = {}): Handler {
+export function invoiceRoute(ctx: InvoiceContext, scope: string, handler: InvoiceHandler, options: { write?: boolean; afterApplyFault?: boolean } = {}): Handler {
   return async (req) => {
     try {
       const raw = header(req, "authorization");
@@ -54,7 +56,13 @@ export function invoiceRoute(ctx: InvoiceContext, scope: string, handler: Invoic
       // [HTTP]: "or the company has not granted the app" (a renewed token is refused the same way).
       if (!company.granted) throw new LegacyError(403, "The company has not granted this application access to Concur Invoice");
       if (options.write) rateLimit(ctx, company);
-      return await handler(req, company, grant);
+      const reply = await handler(req, company, grant);
+      // The create/update writes can lose or hold their answer once applied (invoiceWritesAfterApply).
+      const fault = options.afterApplyFault ? afterApplyFaultFor(ctx, reply) : undefined;
+      if (fault === "500") throw new LegacyError(500, "Internal server error (injected fault, after the request was applied)");
+      // Sent even when the client has gone meanwhile (a killed gateway): the write stays applied either way.
+      if (fault !== undefined) await new Promise<void>((resolve) => ctx.timers.set(resolve, fault) ?? resolve());
+      return reply;
     } catch (err) {
       if (err instanceof LegacyError) return legacyReply(ctx, err);
       if (err instanceof HttpError) return legacyReply(ctx, new LegacyError(err.status, err.message, err.status === 400 ? "message" : "error", err.headers));

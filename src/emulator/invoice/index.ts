@@ -3,6 +3,7 @@ import type { CoreContext } from "../core/context.js";
 import type { Router } from "../core/router.js";
 import type { ValidationError } from "../core/types.js";
 import { addInvoiceAdminRoutes } from "./admin.routes.js";
+import { AFTER_APPLY_KEY, afterApplyOf, afterApplyProblems } from "./after-apply.js";
 import type { InvoiceContext, InvoiceSettings } from "./context.js";
 import { INVOICE_LIMITS } from "./limits.js";
 import { addPurchaseOrderRoutes } from "./purchase-orders.routes.js";
@@ -28,6 +29,7 @@ function installInvoice(core: CoreContext, router: Router): ApiInstance {
     invoiceVendorsPerCall: INVOICE_LIMITS.invoiceVendorsPerCall,
     invoiceWritesPerSecond: INVOICE_LIMITS.invoiceWritesPerSecond,
     invoiceLegacyLinks: true,
+    invoiceWritesAfterApply: undefined,
   });
   const invoiceSettings = startSettings();
   const ctx: InvoiceContext = { ...core, invoice: new InvoiceStore(), invoiceSettings };
@@ -43,22 +45,25 @@ function installInvoice(core: CoreContext, router: Router): ApiInstance {
   };
 }
 
-/** invoiceVendorsPerCall, invoiceWritesPerSecond and invoiceLegacyLinks in GET/PUT /_emulator/config. */
+/** invoiceVendorsPerCall, invoiceWritesPerSecond, invoiceLegacyLinks and invoiceWritesAfterApply in GET/PUT /_emulator/config. */
 function settingsSection(settings: InvoiceSettings): ConfigSection {
   return {
-    view: () => ({ ...settings }),
-    validate: ({ invoiceVendorsPerCall, invoiceWritesPerSecond, invoiceLegacyLinks }) => {
+    view: () => ({ ...settings, [AFTER_APPLY_KEY]: settings.invoiceWritesAfterApply ? { ...settings.invoiceWritesAfterApply } : null }),
+    validate: ({ invoiceVendorsPerCall, invoiceWritesPerSecond, invoiceLegacyLinks, [AFTER_APPLY_KEY]: afterApply }) => {
       const errors: ValidationError[] = [];
       for (const [name, value] of Object.entries({ invoiceVendorsPerCall, invoiceWritesPerSecond })) {
         if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < 0)) errors.push({ source: name, errorCode: `${name}.invalid`, errorMessage: "must be an integer ≥ 0 (0 = unlimited)" });
       }
       if (invoiceLegacyLinks !== undefined && typeof invoiceLegacyLinks !== "boolean") errors.push({ source: "invoiceLegacyLinks", errorCode: "invoiceLegacyLinks.invalid", errorMessage: "must be a boolean" });
+      errors.push(...afterApplyProblems(afterApply));
       return errors;
     },
-    apply: ({ invoiceVendorsPerCall, invoiceWritesPerSecond, invoiceLegacyLinks }) => {
+    apply: (body) => {
+      const { invoiceVendorsPerCall, invoiceWritesPerSecond, invoiceLegacyLinks } = body;
       if (typeof invoiceVendorsPerCall === "number") settings.invoiceVendorsPerCall = invoiceVendorsPerCall;
       if (typeof invoiceWritesPerSecond === "number") settings.invoiceWritesPerSecond = invoiceWritesPerSecond;
       if (typeof invoiceLegacyLinks === "boolean") settings.invoiceLegacyLinks = invoiceLegacyLinks;
+      if (AFTER_APPLY_KEY in body) settings.invoiceWritesAfterApply = afterApplyOf(body[AFTER_APPLY_KEY]);
     },
   };
 }

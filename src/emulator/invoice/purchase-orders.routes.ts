@@ -204,7 +204,7 @@ const failed = (error: unknown, number?: string) => {
 
 export function addPurchaseOrderRoutes(router: Router, ctx: InvoiceContext): void {
   const add = (method: string, template: string, handler: Parameters<typeof invoiceRoute>[2]) =>
-    router.add({ method, template: `${PURCHASE_ORDER_API}${template}`, kind: "concur", handler: invoiceRoute(ctx, INVOICE_SCOPES.purchaseOrders, handler, { write: method !== "GET" }) });
+    router.add({ method, template: `${PURCHASE_ORDER_API}${template}`, kind: "concur", handler: invoiceRoute(ctx, INVOICE_SCOPES.purchaseOrders, handler, { write: method !== "GET", afterApplyFault: method === "POST" || method === "PUT" }) });
 
   const writePo = async (req: RequestContext, company: CompanyInvoice, mode: "POST" | "PUT"): Promise<Reply> => {
     const body = await jsonOrNull(req);

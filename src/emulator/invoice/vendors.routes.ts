@@ -57,7 +57,7 @@ function canonicalRecord(value: unknown, names: Map<string, string>): Record<str
 
 export function addVendorRoutes(router: Router, ctx: InvoiceContext): void {
   const add = (method: string, template: string, handler: Parameters<typeof invoiceRoute>[2], write = method !== "GET") =>
-    router.add({ method, template: `${VENDOR_API}${template}`, kind: "concur", handler: invoiceRoute(ctx, INVOICE_SCOPES.vendors, handler, { write }) });
+    router.add({ method, template: `${VENDOR_API}${template}`, kind: "concur", handler: invoiceRoute(ctx, INVOICE_SCOPES.vendors, handler, { write, afterApplyFault: template === "/vendors" && (method === "POST" || method === "PUT") }) });
 
   const view = (company: CompanyInvoice, vendor: StoredVendor, base: string) => ({
     ...vendor,
