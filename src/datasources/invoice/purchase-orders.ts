@@ -65,6 +65,8 @@ export function createPurchaseOrderClient(options: PurchaseOrderClientOptions): 
     try {
       const leaving = { writer: "invoice" as const, target, records: 1, bytes: 0, queuedSeconds: [(performance.now() - queuedAt) / 1000], origins: [origin] };
       res = await observedSend(observer, leaving, () => client.request<WireResult>({ method, path, body, caller, companyId, pacing: slot, retry, throwOnError: false, scopeHint: scope, parse: "lossless" }));
+    } catch (error) {
+      throw maybeApplied(error, method, what, root);
     } finally {
       await slot.dispose();
     }
@@ -116,6 +118,22 @@ export function createPurchaseOrderClient(options: PurchaseOrderClientOptions): 
       return write(caller, companyId, "DELETE", path, undefined, SEND_ONCE_POLICY, `receipt ${key.goodsReceiptNumber}`, "receipt", "po_receipts.delete");
     },
   };
+}
+
+/**
+ * A write that failed in a way Concur may have applied (a 5xx, no answer in time, a lost connection; for the retried
+ * writes, on the last attempt) says so, and what to do: read before sending again. Never "failed, try again": a
+ * receipt POST sent again is refused as existing, and Concur cannot tell whose it was.
+ */
+function maybeApplied(error: unknown, method: string, what: string, root: "order" | "receipt"): unknown {
+  if (!(error instanceof CodedError) || (error.code !== ErrorCode.UPSTREAM_UNAVAILABLE && error.code !== ErrorCode.UPSTREAM_TIMEOUT)) return error;
+  const next =
+    root === "order"
+      ? "read it (invoicePurchaseOrder) before relying on it; saving the same full PO again is harmless"
+      : method === "POST"
+        ? "read the PO's receipts (invoicePurchaseOrder { receipts }) before sending it again: a second create is refused as existing"
+        : "read the PO's receipts (invoicePurchaseOrder { receipts }) before relying on it";
+  return new CodedError(error.code, `${error.message}. The ${what} ${method === "DELETE" ? "delete" : "write"} may have been applied: ${next}`, { ...error.extensions, maybeApplied: true });
 }
 
 /** A FAILURE result as what it is: a matched receipt is a CONFLICT; everything else names the code, field and line. */
