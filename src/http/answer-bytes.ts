@@ -15,8 +15,8 @@ export function answerBytes(text: string): Buffer {
   return isAscii(latin1) ? latin1 : Buffer.from(text, "utf8");
 }
 
-/** A serialized answer: one buffer, or (a large answer) its bytes in order, each under {@link ANSWER_CHUNK_CHARS}-ish. */
-export type AnswerBody = Buffer | readonly Buffer[];
+/** A serialized answer: its text (small), its bytes (a shared answer, result-sharing.ts), or (large) its bytes in order, each chunk under {@link ANSWER_CHUNK_CHARS}-ish. */
+export type AnswerBody = string | Buffer | readonly Buffer[];
 
 /**
  * Characters per chunk of a large answer. Below glibc's mmap threshold (128 KiB) and V8's largest regular heap object,
@@ -27,8 +27,8 @@ export const ANSWER_CHUNK_CHARS = 32 * 1024;
 const SLICE = 256;
 
 /**
- * The bytes of `JSON.stringify(value)` (the very same text), in chunks of about {@link ANSWER_CHUNK_CHARS} characters
- * when it is large, else one buffer.
+ * `JSON.stringify(value)` (the very same text): as bytes in chunks of about {@link ANSWER_CHUNK_CHARS} characters
+ * when it is large, else as that string.
  *
  * Why: one 800 KB answer (5,000 edges) as one string and one buffer is two large allocations per request: the flat
  * string (V8 puts it in its large-object space, a mapping of its own) and its bytes (malloc above the mmap threshold),
@@ -55,14 +55,16 @@ export function serializeAnswer(value: unknown): AnswerBody {
     }
   };
   writeValue(value, emit);
-  if (chunks.length === 0) return answerBytes(current);
+  // A small answer stays a string: node writes it straight into the socket's buffer, cheaper than a Buffer of its own
+  // (bytes, copy, ASCII check) for the few KB of a typical answer.
+  if (chunks.length === 0) return current;
   if (current.length > 0) chunks.push(answerBytes(current));
   return chunks;
 }
 
 /** Bytes of a serialized answer. */
 export function answerByteLength(body: string | AnswerBody): number {
-  if (typeof body === "string") return body.length;
+  if (typeof body === "string") return Buffer.byteLength(body, "utf8");
   if (Buffer.isBuffer(body)) return body.length;
   let total = 0;
   for (const chunk of body as readonly Buffer[]) total += chunk.length;

@@ -164,12 +164,11 @@ function boundedLabel(max: number): (value: string) => string {
  * upper-case letter or other characters (ids, tokens, names) becomes `{id}`. No query string.
  */
 export function routeTemplate(url: string): { api: string; route: string } {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    path = url.split("?")[0] ?? "";
-  }
+  // The path of an absolute URL without parsing all of it (called once per upstream call).
+  const scheme = url.indexOf("://");
+  const start = scheme >= 0 ? url.indexOf("/", scheme + 3) : 0;
+  const end = url.search(/[?#]/);
+  const path = start < 0 ? "/" : url.slice(start, end >= start ? end : undefined);
   const segments = path.split("/").filter((s) => s !== "").map((s) => (/^[a-z][a-z_-]{0,39}[0-9]?$/.test(s) || /^v\d{1,2}(\.\d{1,2})?$/.test(s) ? s : "{id}"));
   return { api: segments[0] ?? "-", route: `/${segments.join("/")}` };
 }

@@ -24,9 +24,20 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 const VERSION = 2;
 
+/** Recent scopes' tags: a hash per page read and per cursor decoded is most of a small page's cursor cost. */
+const recentTags = new Map<string, string>();
+const RECENT_TAGS_MAX = 1024;
+
 /** 12 base64url chars (72 bits) of sha256(scope): tells lists apart without spelling out company and ERP ids. */
 function scopeTag(scope: string): string {
-  return createHash("sha256").update(scope).digest("base64url").slice(0, 12);
+  let tag = recentTags.get(scope);
+  if (tag === undefined) {
+    tag = createHash("sha256").update(scope).digest("base64url").slice(0, 12);
+    // Bounded however many scopes pass by: emptied when full (a miss costs one hash).
+    if (recentTags.size >= RECENT_TAGS_MAX) recentTags.clear();
+    recentTags.set(scope, tag);
+  }
+  return tag;
 }
 
 /** `listPath` (optional): the list's own path; hrefs under it are stored relative to it. */
