@@ -1,7 +1,7 @@
 // Own cost of one read, distinct callers: a gateway (cache on or off) answering the big page (or `first: N`) with a token
 // of its own per request, its CPU per request, and with --cpu-prof its profile summarized (self and inclusive time per
 // function, from the first executed query on: start-up is left out). Not part of `npm run bench`; run it alone:
-//   PROFILE_TOP=40 node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--page-bytes 4000000] [--seconds 10] [--connections 8] [--node-args "--max-semi-space-size=32"] [--cpu-prof]
+//   PROFILE_TOP=40 node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--page-bytes 4000000] [--seconds 10] [--connections 8] [--node-args "--max-semi-space-size=32"] [--cpu-prof] [--floor | --dist]
 // (--first 100 --page-bytes 8846: the reads bench's ~100-record upstream pages)
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "undici";
@@ -23,6 +23,15 @@ const profile = process.argv.includes("--cpu-prof");
 /** Extra node flags of the gateway, space-separated (e.g. "--max-semi-space-size=32"). */
 const nodeArgs = arg("node-args", "").split(" ").filter(Boolean);
 const profileDir = `${ROOT}.tmp/bench-profile-${process.pid}`;
+/** --floor: profile bench/children/floor.ts (the same answer without GraphQL) instead of the gateway. */
+const floor = process.argv.includes("--floor");
+/** --dist: the gateway built into .tmp/bench-dist (`npm run bench -- --only idle` builds it), without the tsx loader. */
+const dist = process.argv.includes("--dist");
+const floorUrl = (line: string) => {
+  if (!line.startsWith("BENCH_READY ")) return undefined;
+  const { url } = JSON.parse(line.slice("BENCH_READY ".length)) as { url: string };
+  return { url, origin: new URL(url).origin };
+};
 
 const emulator = await startEmulator({ pageBytes: 4_000_000 });
 const emu = emulator.ready;
@@ -31,12 +40,16 @@ try {
   const [page] = await walkUpstreamPages(emu.url, emu.token, accountsPath, 1);
   if (page.records < 5000) await admin(emu.url, "POST", `/companies/${emu.companyId}/erps/${emu.erpId}/seed`, { accounts: 5000 - page.records });
   await admin(emu.url, "PUT", "/config", { pageBytes });
+  const server = floor
+    ? { name: "floor", entry: "bench/children/floor.ts", env: { BENCH_UPSTREAM: emu.url } }
+    : dist
+      ? { name: "gateway", entry: ".tmp/bench-dist/index.js", tsx: false }
+      : { name: "gateway", entry: "src/index.ts" };
   const gateway = await spawnChild({
-    name: "gateway",
-    entry: "src/index.ts",
+    ...server,
     nodeArgs: [...nodeArgs, ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
-    env: { CONCUR_BASE_URL: emu.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", MAX_PAGE_SIZE: "5000", MAX_COST: "100000", ...(cacheOff ? { CACHE_TTL_SECONDS: "0" } : {}) },
-    parseReady: gatewayUrl,
+    env: { CONCUR_BASE_URL: emu.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", MAX_PAGE_SIZE: "5000", MAX_COST: "100000", ...(cacheOff ? { CACHE_TTL_SECONDS: "0" } : {}), ...server.env },
+    parseReady: (line) => gatewayUrl(line) ?? floorUrl(line),
     timeoutMs: 180_000,
   });
   const query = `query Big($companyId: ID!, $erpId: ID!) { erpIntegration(companyId: $companyId, erpId: $erpId) { accounts(first: ${first}) { edges { cursor node { id name number type } } pageInfo { hasNextPage endCursor } } } }`;
@@ -79,7 +92,7 @@ function summarize(profile: { nodes: ProfileNode[]; samples: number[]; timeDelta
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const label = (n: ProfileNode) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/.*node_modules\//, "").replace(ROOT, "")}`;
   const underQuery = (id: number) => {
-    for (let c: number | undefined = id; c !== undefined; c = parent.get(c)) if (byId.get(c)!.callFrame.functionName === "executeCompiled") return true;
+    for (let c: number | undefined = id; c !== undefined; c = parent.get(c)) if (byId.get(c)!.callFrame.functionName === (floor ? "answer" : "executeCompiled")) return true;
     return false;
   };
   const self = new Map<string, number>();

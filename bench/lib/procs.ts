@@ -1,7 +1,7 @@
 // Child processes for the bench: each server (emulator, proxy, gateway) runs in its own Node process,
 // started as `node --import tsx <entry>` so the pid we watch is the process that serves (no tsx wrapper).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -101,6 +101,8 @@ export function spawnChild<T>(options: SpawnOptions<T>): Promise<Child<T>> {
           proc.off("exit", onEarlyExit);
           // Keep draining stdout so a chatty child never blocks on a full pipe.
           proc.stdout!.off("data", onData).resume();
+          // BENCH_CHILD_STDOUT=<dir>: keep what each child prints after it is ready (e.g. node's --trace-gc lines).
+          if (process.env.BENCH_CHILD_STDOUT) proc.stdout!.pipe(createWriteStream(`${process.env.BENCH_CHILD_STDOUT}/${options.name}-${pid}.log`));
           resolve({
             pid,
             ready,
@@ -153,6 +155,22 @@ export function startEmulator(env: { pageBytes: number; privateKeyPem?: string; 
 /** `upstream`: one base URL, or several (data centers): a request then names its upstream by index in `x-bench-upstream`. */
 export function startProxy(upstream: string | string[]): Promise<Child<{ url: string }>> {
   return spawnChild<{ url: string }>({ name: "proxy", entry: "bench/children/proxy.ts", env: { BENCH_UPSTREAM: [upstream].flat().join(",") }, parseReady: readyJson });
+}
+
+/**
+ * The floor of a distinct caller's read (`bench/children/floor.ts`): a hand-written server answering the bench's
+ * accounts query from one upstream page with no GraphQL, caches or limits. Its url is its POST endpoint.
+ */
+export function startFloor(upstream: string): Promise<Child<{ url: string; origin: string }>> {
+  return spawnChild<{ url: string; origin: string }>({
+    name: "floor",
+    entry: "bench/children/floor.ts",
+    env: { BENCH_UPSTREAM: upstream },
+    parseReady: (line) => {
+      const ready = readyJson(line) as { url: string } | undefined;
+      return ready && { url: ready.url, origin: new URL(ready.url).origin };
+    },
+  });
 }
 
 /** The real gateway entry (`src/index.ts`, as `npm start` runs it) pointed at the bench emulator. */
