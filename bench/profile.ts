@@ -53,7 +53,8 @@ try {
     timeoutMs: 180_000,
   });
   const query = `query Big($companyId: ID!, $erpId: ID!) { erpIntegration(companyId: $companyId, erpId: $erpId) { accounts(first: ${first}) { edges { cursor node { id name number type } } pageInfo { hasNextPage endCursor } } } }`;
-  const body = JSON.stringify({ query, variables: { companyId: emu.companyId, erpId: emu.erpId } });
+  // `first` also as a variable: the floor reads it from there (the gateway from the query text).
+  const body = JSON.stringify({ query, variables: { companyId: emu.companyId, erpId: emu.erpId, ...(floor ? { first } : {}) } });
   const headers = { "content-type": "application/json", authorization: `Bearer ${emu.token}` };
   await (await request(gateway.ready.url, { method: "POST", headers, body })).body.text();
   const tokenOf = tokensFor("distinct", emu.token);
