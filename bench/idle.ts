@@ -3,16 +3,14 @@
 // (what start:prod does out of the box: the embedded emulator with demo data, managed mode, in the same process) and
 // pointed at the bench emulator (the gateway alone). RSS right after start and after a warm-up, each the median of
 // several readings.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { request } from "undici";
 import { openApiKeyStore } from "../src/callers/api-keys.js";
-import { gatewayUrl, medianRssMiB, ROOT, spawnChild, startEmulator, type Child } from "./lib/procs.js";
+import { buildDist, DIST, gatewayUrl, medianRssMiB, spawnChild, startEmulator, type Child } from "./lib/procs.js";
 import { fmt, summary, table } from "./lib/stats.js";
 
-const DIST = path.join(ROOT, ".tmp", "bench-dist");
 /** A read key of every company in the demo's store, as `npm run cli -- keys create` would make it. */
 async function benchKey(databaseUrl: string): Promise<string> {
   const keys = await openApiKeyStore({ databaseUrl, cacheTtlMs: 0 });
@@ -32,22 +30,6 @@ interface Ready {
   token?: string;
   /** The embedded demo's store, where the bench makes its own key (the demo's secret is printed only on a terminal). */
   databaseUrl?: string;
-}
-
-/** `tsc -p tsconfig.build.json` into DIST (type errors elsewhere in the tree do not stop the emit). */
-async function build(): Promise<void> {
-  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  // Incremental: a second bench run rebuilds only what changed.
-  const args = [tsc, "-p", "tsconfig.build.json", "--outDir", DIST, "--incremental", "--tsBuildInfoFile", path.join(DIST, ".tsbuildinfo")];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  proc.stdout!.on("data", (c) => (output += c));
-  proc.stderr!.on("data", (c) => (output += c));
-  await new Promise((resolve) => proc.once("exit", resolve));
-  // tsc exits 2 with errors but still emits; only a missing entry is fatal.
-  if (!existsSync(path.join(DIST, "index.js"))) {
-    throw new Error(`the build emitted no ${DIST}/index.js:\n${output.slice(-2000)}`);
-  }
 }
 
 /** The built entry, started fresh in a throw-away working directory (the default SQLite file lands there). */
@@ -97,7 +79,7 @@ async function warmUp(ready: Ready, requests: number): Promise<void> {
 
 export async function runIdle(options: { quick: boolean }): Promise<string> {
   const t0 = Date.now();
-  await build();
+  await buildDist();
   const buildS = (Date.now() - t0) / 1000;
   const warmRequests = options.quick ? 80 : 400;
   const emulator = await startEmulator({ pageBytes: 1_000_000 });

@@ -2,7 +2,7 @@
 // No pass/fail exit code. Every server runs in its own child process on 127.0.0.1; this process only generates load and measures.
 import os from "node:os";
 import { CALLER_FORMS, type CallerForm } from "./lib/distinct.js";
-import { killAll } from "./lib/procs.js";
+import { buildDist, killAll, useGatewayBuild, type GatewayBuild } from "./lib/procs.js";
 
 interface Options {
   quick: boolean;
@@ -28,9 +28,10 @@ type Part = keyof typeof PARTS;
 const OPT_IN: Part[] = ["scale"];
 const NAMES = Object.keys(PARTS) as Part[];
 
-function parseArgs(argv: string[]): { only?: Part[]; quick: boolean; forms: readonly CallerForm[] } {
+function parseArgs(argv: string[]): { only?: Part[]; quick: boolean; forms: readonly CallerForm[]; gateway: GatewayBuild } {
   let only: Part[] | undefined;
   let quick = false;
+  let gateway: GatewayBuild = "tsx";
   let forms: readonly CallerForm[] = CALLER_FORMS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -47,25 +48,34 @@ function parseArgs(argv: string[]): { only?: Part[]; quick: boolean; forms: read
       const named = (value ?? "").split(",");
       for (const form of named) if (!CALLER_FORMS.includes(form as CallerForm)) usage(`--forms expects one or more (comma-separated) of ${CALLER_FORMS.join(", ")}, got ${JSON.stringify(value)}`);
       forms = CALLER_FORMS.filter((form) => named.includes(form));
+    } else if (arg === "--gateway" || arg.startsWith("--gateway=")) {
+      // --gateway built: the gateway rows run a build (tsc into .tmp/bench-dist) as `npm run start:prod` runs it.
+      const value = arg.includes("=") ? arg.slice("--gateway=".length) : argv[++i];
+      if (value !== "tsx" && value !== "built") usage(`--gateway expects tsx or built, got ${JSON.stringify(value)}`);
+      gateway = value;
     } else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown argument ${JSON.stringify(arg)}`);
   }
-  return { only, quick, forms };
+  return { only, quick, forms, gateway };
 }
 
 function usage(error?: string): never {
   if (error) console.error(error);
-  console.error(`usage: npm run bench -- [--only ${NAMES.join("|")}[,…]] [--forms ${CALLER_FORMS.join("|")}[,…]] [--quick]`);
+  console.error(`usage: npm run bench -- [--only ${NAMES.join("|")}[,…]] [--forms ${CALLER_FORMS.join("|")}[,…]] [--gateway tsx|built] [--quick]`);
   console.error("  full run ~15 min; --quick ~2 min (a smoke run: its numbers are not comparable)");
   process.exit(error ? 2 : 0);
 }
 
 async function main(): Promise<void> {
-  const { only, quick, forms } = parseArgs(process.argv.slice(2));
+  const { only, quick, forms, gateway } = parseArgs(process.argv.slice(2));
+  if (gateway === "built") {
+    await buildDist();
+    useGatewayBuild("built");
+  }
   const cpus = os.cpus();
   console.log(`concur-graph bench${quick ? " (--quick smoke run: numbers are not comparable to a full run)" : ""}${forms.length < CALLER_FORMS.length ? ` (reads and bigpage: ${forms.join(", ")} callers only)` : ""}`);
   console.log(`node ${process.version}, ${cpus.length} x ${cpus[0]?.model.trim() ?? "?"}, ${fmtGiB(os.totalmem())} GiB RAM, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  console.log(`started ${new Date().toISOString()}`);
+  console.log(`gateway: ${gateway === "built" ? "built (node .tmp/bench-dist/index.js, as npm run start:prod runs a build)" : "src/index.ts under tsx (as npm start runs it)"}; started ${new Date().toISOString()}`);
   const started = Date.now();
   for (const part of NAMES) {
     if (only ? !only.includes(part) : OPT_IN.includes(part)) continue;

@@ -1,8 +1,9 @@
 // Child processes for the bench: each server (emulator, proxy, gateway) runs in its own Node process,
 // started as `node --import tsx <entry>` so the pid we watch is the process that serves (no tsx wrapper).
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -173,12 +174,38 @@ export function startFloor(upstream: string): Promise<Child<{ url: string; origi
   });
 }
 
-/** The real gateway entry (`src/index.ts`, as `npm start` runs it) pointed at the bench emulator. */
+/** Where `buildDist` builds the gateway (git-ignored). */
+export const DIST = path.join(ROOT, ".tmp", "bench-dist");
+
+/** `tsc -p tsconfig.build.json` into DIST, incrementally (type errors elsewhere in the tree do not stop the emit). */
+export async function buildDist(): Promise<void> {
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const args = [tsc, "-p", "tsconfig.build.json", "--outDir", DIST, "--incremental", "--tsBuildInfoFile", path.join(DIST, ".tsbuildinfo")];
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  proc.stdout!.on("data", (c) => (output += c));
+  proc.stderr!.on("data", (c) => (output += c));
+  await new Promise((resolve) => proc.once("exit", resolve));
+  // tsc exits 2 with errors but still emits; only a missing entry is fatal.
+  if (!existsSync(path.join(DIST, "index.js"))) throw new Error(`the build emitted no ${DIST}/index.js:\n${output.slice(-2000)}`);
+}
+
+/**
+ * How `startGateway` runs the gateway: "tsx" = `src/index.ts` under the tsx loader, as `npm start` runs it (the
+ * default); "built" = DIST's `index.js` with plain node, as `npm run start:prod` runs a build (`npm run bench --
+ * --gateway built` builds it first).
+ */
+export type GatewayBuild = "tsx" | "built";
+let gatewayBuild: GatewayBuild = "tsx";
+export const useGatewayBuild = (build: GatewayBuild) => void (gatewayBuild = build);
+export const gatewayBuildInUse = () => gatewayBuild;
+
+/** The real gateway (see {@link GatewayBuild}) pointed at the bench emulator. */
 export function startGateway(upstream: string, env: Record<string, string> = {}, options: { heapProbe?: boolean; nodeArgs?: string[] } = {}): Promise<Child<{ url: string; origin: string }>> {
   const probe = options.heapProbe ? heapProbeSetup() : undefined;
   return spawnChild({
     name: "gateway",
-    entry: "src/index.ts",
+    ...(gatewayBuild === "built" ? { entry: path.join(DIST, "index.js"), tsx: false } : { entry: "src/index.ts" }),
     env: { CONCUR_BASE_URL: upstream, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", ...env, ...probe?.env },
     nodeArgs: [...(probe?.nodeArgs ?? []), ...(options.nodeArgs ?? [])],
     parseReady: gatewayUrl,
