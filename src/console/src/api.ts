@@ -66,6 +66,11 @@ export interface Api {
   request<R, V>(document: Document<R, V>, ...variables: VariablesArg<V>): Promise<R>;
   /** Subscribes; returns the unsubscribe function. `onError` gets the error in words. */
   subscribe<R, V>(document: Document<R, V>, variables: V, onData: (data: R) => void, onError?: (message: string) => void): () => void;
+  /**
+   * Resolves once the WebSocket is connected and the subscriptions asked for so far have been sent (at most
+   * `timeoutMs` later, connected or not): an operation whose events a subscription must see is sent after this.
+   */
+  subscriptionsSent(timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -94,6 +99,8 @@ export function createApi(settings: Settings, apiKey: string): Api {
     return { status: res.status, ...answer };
   };
   let ws: Client | undefined;
+  let connected = false;
+  let onConnected: Array<() => void> = [];
   const wsClient = () =>
     (ws ??= createClient({
       url: httpUrl.replace(/^http/, "ws"),
@@ -101,6 +108,17 @@ export function createApi(settings: Settings, apiKey: string): Api {
       lazy: true,
       retryAttempts: Infinity,
       shouldRetry: () => true,
+      on: {
+        connected: () => {
+          connected = true;
+          const waiting = onConnected;
+          onConnected = [];
+          for (const wake of waiting) wake();
+        },
+        closed: () => {
+          connected = false;
+        },
+      },
     }));
   return {
     async request<R, V>(document: Document<R, V>, ...[variables]: VariablesArg<V>): Promise<R> {
@@ -137,6 +155,18 @@ export function createApi(settings: Settings, apiKey: string): Api {
         stopped = true;
         stop();
       };
+    },
+    subscriptionsSent(timeoutMs = 3000) {
+      return new Promise<void>((resolve) => {
+        // graphql-ws emits `connected` before it sends the subscribe messages it queued: a macrotask later they are out.
+        const sent = () => setTimeout(resolve, 0);
+        if (connected) return sent();
+        const timer = setTimeout(resolve, timeoutMs);
+        onConnected.push(() => {
+          clearTimeout(timer);
+          sent();
+        });
+      });
     },
     close: () => void ws?.dispose(),
   };

@@ -113,6 +113,9 @@ export function SyncsPage({ api }: { api: Api }) {
     stopProgress.current?.();
     // Subscribe first (the sync's id is ours), so no progress event is missed.
     stopProgress.current = api.subscribe(PROGRESS, { companyId, syncId }, ({ concurListSyncProgress: p }) => setProgress(p), setProblem);
+    // The mutation goes over HTTP, the subscription over the WebSocket: on a fast gateway a sync sent at once can be
+    // over before the subscription is set up, and the page would only see its DONE.
+    await api.subscriptionsSent();
     try {
       const { syncConcurList } = await api.request(SYNC, { companyId, target: { concurListId: listId }, items, dryRun, syncId });
       setResult(syncConcurList);
