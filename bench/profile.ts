@@ -1,7 +1,7 @@
 // Own cost of one read, distinct callers: a gateway (cache on or off) answering the big page (or `first: N`) with a token
 // of its own per request, its CPU per request, and with --cpu-prof its profile summarized (self and inclusive time per
 // function, from the first executed query on: start-up is left out). Not part of `npm run bench`; run it alone:
-//   PROFILE_TOP=40 node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--page-bytes 4000000] [--seconds 10] [--connections 8] [--node-args "--max-semi-space-size=32"] [--cpu-prof] [--floor | --dist]
+//   PROFILE_TOP=40 node --import tsx bench/profile.ts [--cache off|on] [--first 5000] [--page-bytes 4000000] [--seconds 10] [--connections 8] [--node-args "--max-semi-space-size=32"] [--cpu-prof] [--floor | --floor-graphql | --dist]
 // (--first 100 --page-bytes 8846: the reads bench's ~100-record upstream pages)
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "undici";
@@ -24,7 +24,9 @@ const profile = process.argv.includes("--cpu-prof");
 const nodeArgs = arg("node-args", "").split(" ").filter(Boolean);
 const profileDir = `${ROOT}.tmp/bench-profile-${process.pid}`;
 /** --floor: profile bench/children/floor.ts (the same answer without GraphQL) instead of the gateway. */
-const floor = process.argv.includes("--floor");
+/** --floor-graphql: the floor in its "graphql" mode (the same read behind graphql-jit over a minimal schema). */
+const floorGraphql = process.argv.includes("--floor-graphql");
+const floor = floorGraphql || process.argv.includes("--floor");
 /** --dist: the gateway built into .tmp/bench-dist (`npm run bench -- --only idle` builds it), without the tsx loader. */
 const dist = process.argv.includes("--dist");
 const floorUrl = (line: string) => {
@@ -41,7 +43,7 @@ try {
   if (page.records < 5000) await admin(emu.url, "POST", `/companies/${emu.companyId}/erps/${emu.erpId}/seed`, { accounts: 5000 - page.records });
   await admin(emu.url, "PUT", "/config", { pageBytes });
   const server = floor
-    ? { name: "floor", entry: "bench/children/floor.ts", env: { BENCH_UPSTREAM: emu.url } }
+    ? { name: "floor", entry: "bench/children/floor.ts", env: { BENCH_UPSTREAM: emu.url, BENCH_FLOOR_MODE: floorGraphql ? "graphql" : "plain" } }
     : dist
       ? { name: "gateway", entry: ".tmp/bench-dist/index.js", tsx: false }
       : { name: "gateway", entry: "src/index.ts" };
