@@ -3,7 +3,7 @@
 // proxy pays it too), with the gateway's page cache on and off. Every server in its own process; load from this one.
 import { request } from "undici";
 import { runLoad, type LoadResult } from "./lib/load.js";
-import { startEmulator, startFloor, startGateway, startProxy, type Child, type EmulatorReady } from "./lib/procs.js";
+import { startEmulator, startFloor, startGateway, startProxy, type Child, type EmulatorReady, type FloorMode } from "./lib/procs.js";
 import { fmt, percentile, summary, table, type TargetCheck } from "./lib/stats.js";
 import { admin, sumCounters, walkUpstreamPages, type UpstreamPage } from "./lib/upstream.js";
 import { CALLER_FORMS, tokensFor, type CallerForm } from "./lib/distinct.js";
@@ -35,6 +35,13 @@ const NO_REUSE = "gateway (page cache on, ANSWER_CACHE_BYTES=0)";
 const PROXY = "undici pass-through proxy";
 /** bench/children/floor.ts: the same answer with no GraphQL, caches or limits (distinct callers only). */
 export const FLOOR = "floor: hand-written server, same answer, no GraphQL";
+/** bench/children/floor.ts in its graphql mode: the same read behind graphql-jit over a minimal schema. */
+export const FLOOR_GRAPHQL = "floor + GraphQL: the same, executed by graphql-jit";
+/** The floor rows, each right after the proxy row of distinct callers. */
+export const FLOORS: ReadonlyArray<{ mode: FloorMode; target: string }> = [
+  { mode: "plain", target: FLOOR },
+  { mode: "graphql", target: FLOOR_GRAPHQL },
+];
 
 export interface Measured {
   result: LoadResult;
@@ -112,7 +119,7 @@ export async function runReads(options: ReadsOptions): Promise<string> {
   const emulator = await startEmulator({ pageBytes: 1_000_000 });
   const emu = emulator.ready;
   const proxy = await startProxy(emu.url);
-  const floor = await startFloor(emu.url);
+  const floors = await Promise.all(FLOORS.map((f) => startFloor(emu.url, f.mode)));
   const accountsPath = `/accountingintegration/v4/companies/${emu.companyId}/erps/${emu.erpId}/accounts`;
   const setLatency = (latencyMs: number) => admin(emu.url, "PUT", "/faults", { latencyMs });
   try {
@@ -157,7 +164,7 @@ export async function runReads(options: ReadsOptions): Promise<string> {
       try {
         // The floor gets the gateway's own query bodies (it decodes the gateway's cursors).
         const floorBodies = await graphqlBodies(gateways[0].ready.url, emu, scenario.pageByPage ? pages.map((p) => p.records) : undefined);
-        const loadFloor = () => {
+        const loadFloor = (floor: Child<{ url: string; origin: string }>) => {
           const tokenOf = tokensFor("distinct", emu.token);
           const path = new URL(floor.ready.url).pathname;
           return runLoad({
@@ -194,8 +201,10 @@ export async function runReads(options: ReadsOptions): Promise<string> {
             const proxyRow = await measure(proxy, emu, () => loadProxy(form));
             rows.push({ scenario: scenario.name, latencyMs, form, target: PROXY, ...proxyRow });
             if (form === "distinct") {
-              const floorRow = await measure(floor, emu, loadFloor);
-              rows.push({ scenario: scenario.name, latencyMs, form, target: FLOOR, ...floorRow, proxy: proxyRow });
+              for (const [f, floor] of floors.entries()) {
+                const floorRow = await measure(floor, emu, () => loadFloor(floor));
+                rows.push({ scenario: scenario.name, latencyMs, form, target: FLOORS[f].target, ...floorRow, proxy: proxyRow });
+              }
             }
             for (const [v, variant] of variants.entries()) {
               // With a token per request nothing is reused whatever ANSWER_CACHE_BYTES says: that row would repeat the cache-on one.
@@ -212,7 +221,7 @@ export async function runReads(options: ReadsOptions): Promise<string> {
   } finally {
     await setLatency(0).catch(() => {});
     await proxy.stop();
-    await floor.stop();
+    await Promise.all(floors.map((f) => f.stop()));
     await emulator.stop();
   }
 
@@ -270,12 +279,14 @@ export async function runReads(options: ReadsOptions): Promise<string> {
     if (!row?.proxy) continue;
     const ratio = row.result.rps / row.proxy.result.rps;
     checks.push({ target: `issue 25, ${latencyMs} ms upstream, cache off, distinct callers: req/s >= ${bound}x proxy`, measured: `${fmt(row.result.rps, 0)} vs ${fmt(row.proxy.result.rps, 0)} req/s, Δp50 ${signed(p50(row) - p50(row.proxy))} ms`, met: ratio >= bound, ratio: `${fmt(ratio, 2)}x` });
-    const floorRow = find(latencyMs, FLOOR, "distinct");
-    if (floorRow?.proxy) {
+    for (const { target, mode } of FLOORS) {
+      const floorRow = find(latencyMs, target, "distinct");
+      if (!floorRow?.proxy) continue;
+      const what = mode === "plain" ? "the floor" : "the floor + GraphQL";
       checks.push({
-        target: `  reference: the floor at ${latencyMs} ms (bench/children/floor.ts, the same answer without GraphQL)`,
+        target: `  reference: ${what} at ${latencyMs} ms (bench/children/floor.ts ${mode}, the same answer${mode === "plain" ? " without GraphQL" : " executed by graphql-jit"})`,
         measured: `${fmt(floorRow.result.rps, 0)} req/s, ${fmt(floorRow.cpuMsPerRequest, 2)} CPU ms/req (gateway ${fmt(row.cpuMsPerRequest, 2)}, proxy ${fmt(row.proxy.cpuMsPerRequest, 2)})`,
-        ratio: `floor ${fmt(floorRow.result.rps / floorRow.proxy.result.rps, 2)}x proxy, gateway ${fmt(row.result.rps / floorRow.result.rps, 2)}x floor`,
+        ratio: `${fmt(floorRow.result.rps / floorRow.proxy.result.rps, 2)}x proxy, gateway ${fmt(row.result.rps / floorRow.result.rps, 2)}x it`,
       });
     }
     if (latencyMs === 20) {

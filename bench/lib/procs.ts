@@ -158,15 +158,19 @@ export function startProxy(upstream: string | string[]): Promise<Child<{ url: st
   return spawnChild<{ url: string }>({ name: "proxy", entry: "bench/children/proxy.ts", env: { BENCH_UPSTREAM: [upstream].flat().join(",") }, parseReady: readyJson });
 }
 
+/** How the floor answers: "plain" builds the answer by hand, "graphql" executes the query with graphql-jit. */
+export type FloorMode = "plain" | "graphql";
+
 /**
  * The floor of a distinct caller's read (`bench/children/floor.ts`): a hand-written server answering the bench's
- * accounts query from one upstream page with no GraphQL, caches or limits. Its url is its POST endpoint.
+ * accounts query from one upstream page with no caches or limits, without GraphQL ("plain") or behind graphql-jit
+ * over a minimal schema ("graphql"). Its url is its POST endpoint.
  */
-export function startFloor(upstream: string): Promise<Child<{ url: string; origin: string }>> {
+export function startFloor(upstream: string, mode: FloorMode = "plain"): Promise<Child<{ url: string; origin: string }>> {
   return spawnChild<{ url: string; origin: string }>({
-    name: "floor",
+    name: mode === "plain" ? "floor" : `floor-${mode}`,
     entry: "bench/children/floor.ts",
-    env: { BENCH_UPSTREAM: upstream },
+    env: { BENCH_UPSTREAM: upstream, BENCH_FLOOR_MODE: mode },
     parseReady: (line) => {
       const ready = readyJson(line) as { url: string } | undefined;
       return ready && { url: ready.url, origin: new URL(ready.url).origin };
