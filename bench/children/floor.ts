@@ -56,7 +56,10 @@ interface Accounts {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/** The answer's enum values; an unknown type is null (as the gateway's mapper does). */
+/**
+ * The answer's enum values, those of `AccountType` in src/schema/enums.ts (copied: importing it would load
+ * type-graphql into the plain floor); an unknown type is null, as the gateway's `toAccount` makes it.
+ */
 const ACCOUNT_TYPES = new Set(["ACCOUNTS_PAYABLE", "ACCOUNTS_RECEIVABLE", "BANK", "COST_OF_GOODS_SOLD", "CREDIT_CARD", "DEPRECIATION", "EQUITY", "EXPENSE", "FIXED_ASSETS", "FUTURE_ASSETS", "INCOME", "LOAN", "LONG_TERM_LIABILITIES", "OTHER_ASSETS", "OTHER_CURRENT_ASSETS", "OTHER_CURRENT_LIABILITIES", "OTHER_EXPENSE", "OTHER_INCOME"]);
 
 /** GET the upstream page the variables point at with the caller's token, and build the connection's edges from it. */
